@@ -33,10 +33,10 @@ func modelConfig(base *v1.ConfigFile, spec *Spec, info *ModelInfo) *v1.ConfigFil
 	labels := map[string]string{}
 	maps.Copy(labels, c.Labels)
 	maps.Copy(labels, map[string]string{
-		LabelModel:    spec.Source.Model,
-		LabelRevision: spec.Source.revision(),
-		LabelFile:     spec.Source.File,
-		LabelSHA256:   info.SHA256,
+		LabelModel:                           spec.Source.Model,
+		LabelRevision:                        spec.Source.revision(),
+		LabelFile:                            spec.Source.File,
+		LabelSHA256:                          info.SHA256,
 		"org.opencontainers.image.base.name": spec.BaseImage,
 	})
 	c.Labels = labels

@@ -109,7 +109,7 @@ func newModelTar(ctx context.Context, spec *Spec, info *ModelInfo) *modelTar {
 }
 
 func (m *modelTar) Read(p []byte) (int, error) { return m.pr.Read(p) }
-func (m *modelTar) Close() error              { return m.pr.Close() }
+func (m *modelTar) Close() error               { return m.pr.Close() }
 
 // wait stops the producer (if the consumer gave up early) and returns its error.
 func (m *modelTar) wait(consumerErr error) error {
