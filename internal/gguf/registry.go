@@ -234,3 +234,18 @@ func (r Registry) baseOptions(ctx context.Context, base name.Reference, reposito
 	}
 	return Registry{Insecure: false}.options(ctx)
 }
+
+// TagExists reports whether repository:tag resolves in the registry.
+func (r Registry) TagExists(ctx context.Context, repository, tag string) (bool, error) {
+	ref, err := r.tagRef(repository, tag)
+	if err != nil {
+		return false, err
+	}
+	if _, err := remote.Head(ref, r.options(ctx)...); err != nil {
+		if isNotFound(err) {
+			return false, nil
+		}
+		return false, fmt.Errorf("checking %s: %w", ref, err)
+	}
+	return true, nil
+}
