@@ -197,3 +197,19 @@ func validateModelID(id string) error {
 	}
 	return nil
 }
+
+// TreeResult is the outcome of one listing of Trees.
+type TreeResult struct {
+	Files []TreeEntry
+	Err   error
+}
+
+// Trees lists the files of several models at revision concurrently (bounded
+// like ModelInfos); results keep the order of ids.
+func (c *Client) Trees(ctx context.Context, ids []string, revision string) []TreeResult {
+	out := make([]TreeResult, len(ids))
+	forEach(ctx, len(ids), c.concurrency(), func(i int) {
+		out[i].Files, out[i].Err = c.Tree(ctx, ids[i], revision)
+	})
+	return out
+}
