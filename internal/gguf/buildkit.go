@@ -31,9 +31,6 @@ const hfSecretID = "kubefoundry-hf-authorization"
 // Dialer connects to a BuildKit daemon; used for addresses client.New cannot reach itself.
 type Dialer func(ctx context.Context, address string) (net.Conn, error)
 
-// KubePodDialer, when set, serves kube-pod:// builder addresses (see kubepod.go).
-var kubePodDialer func(address string) (Dialer, error)
-
 func buildBuildKit(ctx context.Context, spec *Spec, info *ModelInfo) (string, error) {
 	if spec.Builder == "" {
 		return "", errors.New(`method "buildkit" needs builder.address (unix://, tcp:// or kube-pod://), or use method "direct"`)
@@ -51,7 +48,7 @@ func buildBuildKit(ctx context.Context, spec *Spec, info *ModelInfo) (string, er
 	if err != nil {
 		return "", err
 	}
-	c, err := newBuildKitClient(ctx, spec.Builder)
+	c, err := newBuildKitClient(ctx, spec.Builder, spec.KubePodDialer)
 	if err != nil {
 		return "", err
 	}
@@ -142,13 +139,13 @@ func buildBuildKit(ctx context.Context, spec *Spec, info *ModelInfo) (string, er
 	return dgst, nil
 }
 
-func newBuildKitClient(ctx context.Context, address string) (*client.Client, error) {
+func newBuildKitClient(ctx context.Context, address string, kubePodDialer func(string) (Dialer, error)) (*client.Client, error) {
 	var opts []client.ClientOpt
 	switch {
 	case strings.HasPrefix(address, "unix://"), strings.HasPrefix(address, "tcp://"):
 	case strings.HasPrefix(address, "kube-pod://"):
 		if kubePodDialer == nil {
-			return nil, errors.New("builder address kube-pod:// is not supported in this build")
+			return nil, errors.New("builder address kube-pod:// needs the provider's Kubernetes connection")
 		}
 		d, err := kubePodDialer(address)
 		if err != nil {

@@ -46,6 +46,8 @@ type Spec struct {
 	Registry   Registry
 	Method     string // MethodBuildKit (default) or MethodDirect
 	Builder    string // BuildKit address for MethodBuildKit
+	// KubePodDialer connects to kube-pod:// builder addresses; without it they are refused.
+	KubePodDialer func(address string) (Dialer, error)
 	// Progress receives human-readable progress lines; may be nil.
 	Progress func(msg string)
 }
