@@ -12,6 +12,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/capacity"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/ggufimage"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/catalog"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/functions"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/providerdata"
 )
 
@@ -67,15 +70,19 @@ func (p *kubefoundryProvider) Configure(ctx context.Context, req provider.Config
 }
 
 func (p *kubefoundryProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		ggufimage.NewResource,
+	}
 }
 
 func (p *kubefoundryProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		capacity.NewGPUCapacityDataSource,
+		catalog.NewModelCatalogDataSource,
+		catalog.NewModelDataSource,
 	}
 }
 
 func (p *kubefoundryProvider) Functions(_ context.Context) []func() function.Function {
-	return []func() function.Function{}
+	return functions.All()
 }
