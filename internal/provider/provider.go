@@ -12,9 +12,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/capacity"
-	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/ggufimage"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/catalog"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/functions"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/ggufimage"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/providerdata"
 )
 
