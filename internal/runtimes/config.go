@@ -1,0 +1,151 @@
+package runtimes
+
+// Engine is the inference engine that serves the model.
+type Engine string
+
+const (
+	EngineVLLM     Engine = "vllm"
+	EngineSGLang   Engine = "sglang"
+	EngineTRTLLM   Engine = "trtllm"
+	EngineLlamaCpp Engine = "llamacpp"
+)
+
+// Engines lists every engine known to any runtime.
+var Engines = []Engine{EngineVLLM, EngineSGLang, EngineTRTLLM, EngineLlamaCpp}
+
+// Mode is aggregated (one worker type) or disaggregated (separate prefill and decode workers).
+type Mode string
+
+const (
+	ModeAggregated    Mode = "aggregated"
+	ModeDisaggregated Mode = "disaggregated"
+)
+
+// RouterMode selects how the Dynamo frontend routes requests to workers.
+type RouterMode string
+
+const (
+	RouterNone       RouterMode = "none"
+	RouterKV         RouterMode = "kv"
+	RouterRoundRobin RouterMode = "round-robin"
+)
+
+// DeploymentConfig is the runtime-independent description of one model deployment.
+// Pointer fields distinguish "unset" (nil, filled by Runtime.Defaults) from an explicit value,
+// so that e.g. an explicit replicas = 0 is reported instead of silently defaulted.
+type DeploymentConfig struct {
+	Name      string
+	Namespace string
+	Runtime   string // runtime ID: dynamo, kuberay, kaito
+	// Model is the Hugging Face model ID (e.g. "Qwen/Qwen3-0.6B"). For KAITO premade models it
+	// is the catalogue ID ("kaito/llama3.2-1b").
+	Model           string
+	Engine          Engine
+	Mode            Mode
+	ServedModelName string
+	RouterMode      RouterMode
+	Replicas        *int64
+	GPUs            *int64 // per worker
+	Memory          string // per worker, Kubernetes quantity
+	ContextLength   *int64
+	EnforceEager    *bool
+	// EnablePrefixCaching and TrustRemoteCode default to false, so plain bools suffice.
+	EnablePrefixCaching bool
+	TrustRemoteCode     bool
+	// EngineArgs are extra engine flags: key without leading dashes; "true" renders a bare
+	// flag, "false" drops it, anything else renders "--key value".
+	EngineArgs    map[string]string
+	Disaggregated *DisaggregatedConfig
+	// HFTokenSecret names a Secret with key HF_TOKEN. Empty means a public model: no secret
+	// reference is rendered at all (a missing secret would block pod start).
+	HFTokenSecret string
+	KubeRay       *KubeRayConfig
+	KAITO         *KaitoConfig
+}
+
+// DisaggregatedConfig sizes the prefill and decode worker pools.
+type DisaggregatedConfig struct {
+	PrefillReplicas *int64
+	PrefillGPUs     *int64
+	DecodeReplicas  *int64
+	DecodeGPUs      *int64
+}
+
+// KubeRayConfig holds the RayService-only settings.
+type KubeRayConfig struct {
+	Image                string
+	HeadCPU              string
+	HeadMemory           string
+	WorkerCPU            string
+	WorkerMemory         string
+	TensorParallel       *int64
+	PipelineParallel     *int64
+	GPUMemoryUtilization *float64
+	MaxNumSeqs           *int64
+	MinReplicas          *int64
+	MaxReplicas          *int64
+	EnableChunkedPrefill *bool
+	KVConnector          string // NixlConnector | SimpleConnector
+	AcceleratorType      string // Ray accelerator type, e.g. "A10G"; empty = any
+}
+
+// KAITO model sources.
+const (
+	KaitoSourcePremade     = "premade"
+	KaitoSourceHuggingFace = "huggingface"
+	KaitoSourceVLLM        = "vllm"
+)
+
+// KAITO GGUF run modes and compute types.
+const (
+	KaitoRunDirect = "direct"
+	KaitoRunBuild  = "build"
+	ComputeCPU     = "cpu"
+	ComputeGPU     = "gpu"
+)
+
+// KaitoConfig holds the Workspace-only settings.
+type KaitoConfig struct {
+	ModelSource  string // premade | huggingface | vllm
+	PremadeModel string // catalogue id, e.g. "llama3.2:1b"
+	GGUFFile     string // huggingface source: file inside the model repository
+	RunMode      string // huggingface source: direct | build
+	ImageRef     string // build mode (or an override for premade): image to run
+	ComputeType  string // cpu | gpu
+	// LabelSelector selects the nodes; empty means a default derived from ComputeType.
+	LabelSelector map[string]string
+	CPU           string
+}
+
+// Int64 returns a pointer to v.
+func Int64(v int64) *int64 { return &v }
+
+// Bool returns a pointer to v.
+func Bool(v bool) *bool { return &v }
+
+// Float64 returns a pointer to v.
+func Float64(v float64) *float64 { return &v }
+
+// Deref returns *p, or zero when p is nil.
+func Deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// SetDefault sets *p to v when it is nil.
+func SetDefault[T any](p **T, v T) {
+	if *p == nil {
+		*p = &v
+	}
+}
+
+// EffectiveServedModelName is the name clients use in API requests.
+func (c DeploymentConfig) EffectiveServedModelName() string {
+	if c.ServedModelName != "" {
+		return c.ServedModelName
+	}
+	return c.Model
+}

@@ -1,0 +1,90 @@
+package dynamo
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+)
+
+// Status maps status.state (initializing|pending|successful|failed) and the Ready condition.
+//
+// Generation tracking: the v1alpha1 CRD of the 0.6/0.7 era has no status.observedGeneration
+// (the newest CRD adds it). We use it when present, else the oldest observedGeneration among
+// the conditions, and when neither exists we treat the status as current: the operator gives
+// no signal to compare, and refusing Running forever would make every wait time out.
+func (Runtime) Status(obj *unstructured.Unstructured, pods []corev1.Pod, events []corev1.Event) runtimes.Status {
+	conds := runtimes.Conditions(obj)
+	ready, hasReady := runtimes.FindCondition(conds, "Ready")
+	st := runtimes.Status{Desired: desiredReplicas(obj), Current: isCurrent(obj, conds)}
+
+	switch state := runtimes.StringAt(obj.Object, "status", "state"); state {
+	case "successful":
+		st.Phase = runtimes.PhaseRunning
+	case "failed":
+		st.Phase = runtimes.PhaseFailed
+		st.Message = "deployment failed"
+	case "initializing", "deploying":
+		st.Phase = runtimes.PhaseDeploying
+	case "pending":
+		st.Phase = runtimes.PhasePending
+	default:
+		st.Phase = runtimes.PhasePending
+		if hasReady && ready.IsTrue() {
+			st.Phase = runtimes.PhaseRunning
+		}
+	}
+	if st.Phase != runtimes.PhaseRunning && hasReady && ready.Describe() != "" {
+		st.Message = ready.Describe()
+	}
+	st.Ready, st.Available = readyReplicas(obj, st)
+	return runtimes.Finish(st, obj, pods, events)
+}
+
+func isCurrent(obj *unstructured.Unstructured, conds []runtimes.Condition) bool {
+	observed, ok := runtimes.StatusObservedGeneration(obj)
+	if !ok {
+		observed, ok = runtimes.ConditionsObservedGeneration(conds)
+	}
+	return !ok || observed >= obj.GetGeneration()
+}
+
+// desiredReplicas sums the worker pools of the spec (the frontend is not a model replica).
+func desiredReplicas(obj *unstructured.Unstructured) int64 {
+	services, _, _ := unstructured.NestedMap(obj.Object, "spec", "services")
+	var n int64
+	for _, raw := range services {
+		svc, _ := raw.(map[string]any)
+		if runtimes.StringAt(svc, "componentType") == "worker" {
+			r := runtimes.IntAt(svc, "replicas")
+			if _, set := svc["replicas"]; !set {
+				r = 1
+			}
+			n += r
+		}
+	}
+	return n
+}
+
+// readyReplicas sums status.services[worker].readyReplicas/availableReplicas (newer operators).
+// Older operators report no per-service counts; then a Running deployment counts as fully ready.
+func readyReplicas(obj *unstructured.Unstructured, st runtimes.Status) (ready, available int64) {
+	statuses, found, _ := unstructured.NestedMap(obj.Object, "status", "services")
+	if !found {
+		if st.Phase == runtimes.PhaseRunning && st.Current {
+			return st.Desired, st.Desired
+		}
+		return 0, 0
+	}
+	specServices, _, _ := unstructured.NestedMap(obj.Object, "spec", "services")
+	for key, raw := range statuses {
+		spec, _ := specServices[key].(map[string]any)
+		if runtimes.StringAt(spec, "componentType") != "worker" {
+			continue
+		}
+		svc, _ := raw.(map[string]any)
+		ready += runtimes.IntAt(svc, "readyReplicas")
+		available += runtimes.IntAt(svc, "availableReplicas")
+	}
+	return ready, available
+}

@@ -1,0 +1,56 @@
+package runtimes
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Problem is one validation finding. Path uses the Terraform attribute names (snake_case,
+// nested blocks joined by dots, e.g. "kaito.gguf_file") so callers can attach it to the
+// offending attribute; Message says what is wrong and how to fix it.
+type Problem struct {
+	Path    string
+	Message string
+}
+
+func (p Problem) String() string {
+	if p.Path == "" {
+		return p.Message
+	}
+	return p.Path + ": " + p.Message
+}
+
+// Problems is the result of Validate; empty means valid.
+type Problems []Problem
+
+// Add appends a problem with a formatted message.
+func (ps *Problems) Add(path, format string, args ...any) {
+	*ps = append(*ps, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// Err returns nil when there are no problems, otherwise an error listing all of them.
+func (ps Problems) Err() error {
+	if len(ps) == 0 {
+		return nil
+	}
+	return ps
+}
+
+// Error joins all problems, one per line.
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Has reports whether a problem exists for path.
+func (ps Problems) Has(path string) bool {
+	for _, p := range ps {
+		if p.Path == path {
+			return true
+		}
+	}
+	return false
+}

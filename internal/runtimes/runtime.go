@@ -1,0 +1,58 @@
+// Package runtimes describes the inference runtimes KubeFoundry deploys to (NVIDIA Dynamo,
+// KubeRay, KAITO): the custom resource each one manages, how a DeploymentConfig becomes
+// manifests, how those manifests are read back, and how a live object's status maps onto a
+// small set of phases. It is pure Go on top of client-go types; it knows nothing about Terraform.
+package runtimes
+
+import (
+	"context"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+)
+
+// Runtime is one inference runtime. Implementations live in the sub-packages dynamo,
+// kuberay and kaito; the registry sub-package looks them up by ID.
+type Runtime interface {
+	ID() string
+	DisplayName() string
+	Description() string
+	DefaultNamespace() string
+	CRD() CRD
+
+	// Defaults fills every unset field that has a runtime default. It is idempotent.
+	Defaults(cfg *DeploymentConfig)
+	// Validate checks a defaulted config without talking to a cluster.
+	Validate(cfg DeploymentConfig) Problems
+	// Manifests renders a valid, defaulted config. The output is deterministic.
+	Manifests(cfg DeploymentConfig) (Manifests, error)
+	// Parse is the inverse of Manifests for the primary object (import and drift detection).
+	Parse(obj *unstructured.Unstructured) (DeploymentConfig, error)
+	// Status maps a live object plus its pods and events onto a Status.
+	Status(obj *unstructured.Unstructured, pods []corev1.Pod, events []corev1.Event) Status
+	// Endpoint is the in-cluster "host:port" of the OpenAI-compatible API.
+	Endpoint(cfg DeploymentConfig) string
+
+	// Install describes how the runtime's operator is installed (pinned versions).
+	Install() InstallSpec
+	// CheckInstallation reports whether the CRD exists and the operator is running.
+	CheckInstallation(ctx context.Context, c kubernetes.Interface, d dynamic.Interface) (InstallationStatus, error)
+}
+
+// Manifests are the objects one deployment consists of. Primary is the runtime's custom
+// resource; Companions are extra objects applied next to it (the KAITO vLLM Service).
+type Manifests struct {
+	Primary    *unstructured.Unstructured
+	Companions []*unstructured.Unstructured
+}
+
+// All returns the primary object followed by the companions.
+func (m Manifests) All() []*unstructured.Unstructured {
+	out := make([]*unstructured.Unstructured, 0, 1+len(m.Companions))
+	if m.Primary != nil {
+		out = append(out, m.Primary)
+	}
+	return append(out, m.Companions...)
+}
