@@ -18,7 +18,7 @@ import (
 
 // ggufReadBuffer bounds each ranged read. Headers (metadata + tensor infos)
 // are a few MB at most, so only their bytes are fetched, never the weights.
-const ggufReadBuffer = 1 << 20
+var ggufReadBuffer = 1 << 20
 
 // ggufEstimate is what a GGUF header says about running the file.
 type ggufEstimate struct {
