@@ -1,0 +1,277 @@
+package testcluster
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+)
+
+// Options tunes Start.
+type Options struct {
+	// Dir holds data, certificates, logs and the kubeconfig; a temp dir when empty.
+	Dir string
+	// SkipCRDs leaves the runtime CRDs out.
+	SkipCRDs bool
+	// NoControllerManager skips kube-controller-manager (no garbage collection then).
+	NoControllerManager bool
+}
+
+// Cluster is a running control plane.
+type Cluster struct {
+	Dir        string
+	Kubeconfig string // path of an admin kubeconfig
+	Host       string
+	Token      string // static admin token (system:masters)
+	CAData     []byte
+	RESTConfig *rest.Config
+	Clientset  kubernetes.Interface
+	Dynamic    dynamic.Interface
+
+	procs   []*exec.Cmd
+	tempDir bool
+}
+
+const adminToken = "kubefoundry-test-admin-token"
+
+// Start launches etcd, kube-apiserver and (unless disabled) kube-controller-manager on
+// loopback ports, waits until the API server is ready and installs the CRDs.
+func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
+	bin, err := BinDir()
+	if err != nil {
+		return nil, err
+	}
+	c := &Cluster{Dir: opts.Dir, Token: adminToken}
+	if c.Dir == "" {
+		if c.Dir, err = os.MkdirTemp("", "kubefoundry-cluster-"); err != nil {
+			return nil, err
+		}
+		c.tempDir = true
+	}
+	defer func() {
+		if err != nil {
+			c.Stop()
+		}
+	}()
+	for _, d := range []string{"etcd", "certs", "logs"} {
+		if err := os.MkdirAll(filepath.Join(c.Dir, d), 0o700); err != nil {
+			return nil, err
+		}
+	}
+	ports, err := freePorts(3)
+	if err != nil {
+		return nil, err
+	}
+	etcdURL := "http://127.0.0.1:" + strconv.Itoa(ports[0])
+	peerURL := "http://127.0.0.1:" + strconv.Itoa(ports[1])
+	if err := c.run(filepath.Join(bin, "etcd"), "etcd",
+		"--name=default", "--data-dir="+filepath.Join(c.Dir, "etcd"),
+		"--listen-client-urls="+etcdURL, "--advertise-client-urls="+etcdURL,
+		"--listen-peer-urls="+peerURL, "--initial-advertise-peer-urls="+peerURL,
+		"--initial-cluster=default="+peerURL, "--unsafe-no-fsync", "--log-level=warn",
+	); err != nil {
+		return nil, err
+	}
+
+	saKey, saPub, err := writeServiceAccountKeys(c.Dir)
+	if err != nil {
+		return nil, err
+	}
+	tokenFile := filepath.Join(c.Dir, "tokens.csv")
+	if err := os.WriteFile(tokenFile, []byte(adminToken+`,kubefoundry-admin,kubefoundry-admin,"system:masters"`+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	c.Host = "https://127.0.0.1:" + strconv.Itoa(ports[2])
+	if err := c.run(filepath.Join(bin, "kube-apiserver"), "kube-apiserver",
+		"--etcd-servers="+etcdURL, "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
+		"--secure-port="+strconv.Itoa(ports[2]), "--cert-dir="+filepath.Join(c.Dir, "certs"),
+		"--service-account-key-file="+saPub, "--service-account-signing-key-file="+saKey,
+		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+		"--token-auth-file="+tokenFile, "--authorization-mode=RBAC",
+		"--service-cluster-ip-range=10.96.0.0/16", "--allow-privileged=true",
+		// No controller creates default ServiceAccounts fast enough for tests that create
+		// pods right after their namespace; the plugin adds nothing these tests rely on.
+		"--disable-admission-plugins=ServiceAccount",
+		"--audit-log-path="+filepath.Join(c.Dir, "logs", "audit.log"),
+		"--audit-policy-file="+writeAuditPolicy(c.Dir),
+	); err != nil {
+		return nil, err
+	}
+	if err := c.waitReady(ctx); err != nil {
+		return nil, err
+	}
+	if err := c.writeKubeconfig(); err != nil {
+		return nil, err
+	}
+	if c.Clientset, err = kubernetes.NewForConfig(c.RESTConfig); err != nil {
+		return nil, err
+	}
+	if c.Dynamic, err = dynamic.NewForConfig(c.RESTConfig); err != nil {
+		return nil, err
+	}
+	if !opts.NoControllerManager {
+		if err := c.run(filepath.Join(bin, "kube-controller-manager"), "kube-controller-manager",
+			"--kubeconfig="+c.Kubeconfig, "--leader-elect=false", "--secure-port=0",
+			"--service-account-private-key-file="+saKey, "--controllers=*,-serviceaccount-token",
+			"--concurrent-gc-syncs=5", "--concurrent-namespace-syncs=5",
+		); err != nil {
+			return nil, err
+		}
+	}
+	if !opts.SkipCRDs {
+		dir, err := CRDDir()
+		if err != nil {
+			return nil, err
+		}
+		if err := InstallCRDs(ctx, c.RESTConfig, dir); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// Stop ends every process and removes a temporary directory.
+func (c *Cluster) Stop() {
+	for i := len(c.procs) - 1; i >= 0; i-- {
+		p := c.procs[i]
+		if p.Process == nil {
+			continue
+		}
+		_ = syscall.Kill(-p.Process.Pid, syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = p.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = syscall.Kill(-p.Process.Pid, syscall.SIGKILL)
+			<-done
+		}
+	}
+	c.procs = nil
+	if c.tempDir {
+		_ = os.RemoveAll(c.Dir)
+	}
+}
+
+// run starts a process in its own process group that dies with the test binary.
+func (c *Cluster) run(path, name string, args ...string) error {
+	logf, err := os.Create(filepath.Join(c.Dir, "logs", name+".log"))
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(path, args...)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("starting %s: %w", name, err)
+	}
+	c.procs = append(c.procs, cmd)
+	return nil
+}
+
+// LogFile returns the path of a component's log (for failure messages).
+func (c *Cluster) LogFile(name string) string { return filepath.Join(c.Dir, "logs", name+".log") }
+
+func (c *Cluster) waitReady(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 120*time.Second)
+	defer cancel()
+	caPath := filepath.Join(c.Dir, "certs", "apiserver.crt")
+	insecure := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, //nolint:gosec // probing our own loopback server before its CA is read
+	}}
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, c.Host+"/readyz", nil)
+		req.Header.Set("Authorization", "Bearer "+adminToken)
+		if resp, err := insecure.Do(req); err == nil {
+			_ = resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				ca, err := os.ReadFile(caPath)
+				if err != nil {
+					return fmt.Errorf("reading the API server certificate: %w", err)
+				}
+				c.CAData = ca
+				c.RESTConfig = &rest.Config{Host: c.Host, BearerToken: adminToken, QPS: 100, Burst: 200,
+					TLSClientConfig: rest.TLSClientConfig{CAData: ca}}
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("kube-apiserver not ready at %s (logs: %s): %w", c.Host, c.LogFile("kube-apiserver"), ctx.Err())
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+func (c *Cluster) writeKubeconfig() error {
+	cfg := clientcmdapi.NewConfig()
+	cfg.Clusters["kubefoundry-test"] = &clientcmdapi.Cluster{Server: c.Host, CertificateAuthorityData: c.CAData}
+	cfg.AuthInfos["admin"] = &clientcmdapi.AuthInfo{Token: adminToken}
+	cfg.Contexts["kubefoundry-test"] = &clientcmdapi.Context{Cluster: "kubefoundry-test", AuthInfo: "admin"}
+	cfg.CurrentContext = "kubefoundry-test"
+	c.Kubeconfig = filepath.Join(c.Dir, "kubeconfig")
+	return clientcmd.WriteToFile(*cfg, c.Kubeconfig)
+}
+
+func writeServiceAccountKeys(dir string) (keyPath, pubPath string, err error) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return "", "", err
+	}
+	pub, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		return "", "", err
+	}
+	keyPath, pubPath = filepath.Join(dir, "sa.key"), filepath.Join(dir, "sa.pub")
+	if err := os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600); err != nil {
+		return "", "", err
+	}
+	return keyPath, pubPath, os.WriteFile(pubPath, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}), 0o600)
+}
+
+// writeAuditPolicy logs request metadata only: benchmarks count requests from it.
+func writeAuditPolicy(dir string) string {
+	p := filepath.Join(dir, "audit-policy.yaml")
+	_ = os.WriteFile(p, []byte("apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n- level: Metadata\n"), 0o600)
+	return p
+}
+
+func freePorts(n int) ([]int, error) {
+	var ports []int
+	var ls []net.Listener
+	defer func() {
+		for _, l := range ls {
+			_ = l.Close()
+		}
+	}()
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		ls = append(ls, l)
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	if len(ports) != n {
+		return nil, errors.New("no free ports")
+	}
+	return ports, nil
+}

@@ -1,0 +1,98 @@
+package testcluster
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	apiextensions "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/yaml"
+)
+
+// ReadCRDs parses every *.yaml file directly in dir (not subdirectories) as a CRD.
+func ReadCRDs(dir string) ([]*apiextensionsv1.CustomResourceDefinition, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	var out []*apiextensionsv1.CustomResourceDefinition
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		crd := &apiextensionsv1.CustomResourceDefinition{}
+		if err := yaml.Unmarshal(raw, crd); err != nil {
+			return nil, fmt.Errorf("parsing %s: %w", f, err)
+		}
+		if crd.Kind != "CustomResourceDefinition" {
+			continue
+		}
+		out = append(out, crd)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no CRDs found in %s", dir)
+	}
+	return out, nil
+}
+
+// InstallCRDs creates the CRDs found in dir and waits until each is Established.
+func InstallCRDs(ctx context.Context, cfg *rest.Config, dir string) error {
+	crds, err := ReadCRDs(dir)
+	if err != nil {
+		return err
+	}
+	cs, err := apiextensions.NewForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	for _, crd := range crds {
+		if err := CreateCRD(ctx, cs, crd); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CreateCRD creates one CRD (an existing one is left as is) and waits until it is Established.
+func CreateCRD(ctx context.Context, cs apiextensions.Interface, crd *apiextensionsv1.CustomResourceDefinition) error {
+	crd = crd.DeepCopy()
+	crd.ResourceVersion = ""
+	if _, err := cs.ApiextensionsV1().CustomResourceDefinitions().Create(ctx, crd, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+		return fmt.Errorf("creating CRD %s: %w", crd.Name, err)
+	}
+	return wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, 60*time.Second, true, func(ctx context.Context) (bool, error) {
+		got, err := cs.ApiextensionsV1().CustomResourceDefinitions().Get(ctx, crd.Name, metav1.GetOptions{})
+		if err != nil {
+			return false, nil
+		}
+		for _, c := range got.Status.Conditions {
+			if c.Type == apiextensionsv1.Established && c.Status == apiextensionsv1.ConditionTrue {
+				return true, nil
+			}
+		}
+		return false, nil
+	})
+}
+
+// CRDByName reads one CRD file of dir by its metadata.name, e.g. "workspaces.kaito.sh".
+func CRDByName(dir, name string) (*apiextensionsv1.CustomResourceDefinition, error) {
+	crds, err := ReadCRDs(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range crds {
+		if strings.EqualFold(c.Name, name) {
+			return c, nil
+		}
+	}
+	return nil, fmt.Errorf("CRD %s not in %s", name, dir)
+}
