@@ -50,6 +50,10 @@ func (Runtime) Defaults(cfg *runtimes.DeploymentConfig) {
 	if cfg.Mode == "" {
 		cfg.Mode = runtimes.ModeAggregated
 	}
+	// KubeFoundry's UI serves the model under its own id; make that explicit so Parse round-trips.
+	if cfg.ServedModelName == "" {
+		cfg.ServedModelName = cfg.Model
+	}
 	// vLLM defaults to eager mode (KubeFoundry's choice: faster start); other engines have no such flag.
 	runtimes.SetDefault(&cfg.EnforceEager, cfg.Engine == runtimes.EngineVLLM)
 	if cfg.Mode == runtimes.ModeDisaggregated {

@@ -1,0 +1,81 @@
+package kuberay
+
+import (
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+)
+
+// Serve application states that mean the deployment is broken rather than progressing.
+var failedAppStates = map[string]bool{"DEPLOY_FAILED": true, "UNHEALTHY": true}
+
+// Status maps the RayService conditions (Ready, UpgradeInProgress; KubeRay >= 1.3) and the Serve
+// application statuses. status.serviceStatus is deprecated and only used when no conditions exist.
+func (Runtime) Status(obj *unstructured.Unstructured, pods []corev1.Pod, events []corev1.Event) runtimes.Status {
+	conds := runtimes.Conditions(obj)
+	observed, _ := runtimes.StatusObservedGeneration(obj)
+	st := runtimes.Status{Current: observed >= obj.GetGeneration()}
+	cluster := []string{"status", "activeServiceStatus", "rayClusterStatus"}
+	st.Desired = runtimes.IntAt(obj.Object, append(cluster, "desiredWorkerReplicas")...)
+	if st.Desired == 0 {
+		st.Desired = specWorkerReplicas(obj)
+	}
+	st.Ready = runtimes.IntAt(obj.Object, append(cluster, "readyWorkerReplicas")...)
+	st.Available = runtimes.IntAt(obj.Object, append(cluster, "availableWorkerReplicas")...)
+
+	ready, hasReady := runtimes.FindCondition(conds, "Ready")
+	upgrading, hasUpgrade := runtimes.FindCondition(conds, "UpgradeInProgress")
+	switch failed := failedApplications(obj); {
+	case failed != "":
+		st.Phase, st.Message = runtimes.PhaseFailed, failed
+	case hasUpgrade && upgrading.IsTrue():
+		st.Phase, st.Message = runtimes.PhaseDeploying, "upgrade in progress: "+upgrading.Describe()
+	case hasReady && ready.IsTrue():
+		st.Phase = runtimes.PhaseRunning
+	case hasReady:
+		st.Phase, st.Message = runtimes.PhaseDeploying, ready.Describe()
+	case runtimes.StringAt(obj.Object, "status", "serviceStatus") == "Running":
+		st.Phase = runtimes.PhaseRunning
+	default:
+		st.Phase = runtimes.PhasePending
+	}
+	return runtimes.Finish(st, obj, pods, events)
+}
+
+// failedApplications describes every Serve application in DEPLOY_FAILED or UNHEALTHY, in
+// the active (serving) and pending (upgrading) clusters.
+func failedApplications(obj *unstructured.Unstructured) string {
+	var out string
+	for _, side := range []string{"activeServiceStatus", "pendingServiceStatus"} {
+		apps, _, _ := unstructured.NestedMap(obj.Object, "status", side, "applicationStatuses")
+		for _, name := range runtimes.SortedKeys(apps) {
+			app, _ := apps[name].(map[string]any)
+			state := runtimes.StringAt(app, "status")
+			if !failedAppStates[state] {
+				continue
+			}
+			msg := fmt.Sprintf("Serve application %s is %s", name, state)
+			if m := runtimes.StringAt(app, "message"); m != "" {
+				msg += ": " + m
+			}
+			if out != "" {
+				out += "; "
+			}
+			out += msg
+		}
+	}
+	return out
+}
+
+func specWorkerReplicas(obj *unstructured.Unstructured) int64 {
+	groups, _, _ := unstructured.NestedSlice(obj.Object, "spec", "rayClusterConfig", "workerGroupSpecs")
+	var n int64
+	for _, g := range groups {
+		m, _ := g.(map[string]any)
+		n += runtimes.IntAt(m, "replicas")
+	}
+	return n
+}

@@ -1,0 +1,128 @@
+package kuberay
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+)
+
+// engine_args become vLLM engine_kwargs, i.e. Python keyword arguments.
+var kwargName = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
+
+// Validate checks a defaulted config against what Ray Serve LLM on KubeRay supports.
+func (r Runtime) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
+	ps := runtimes.ValidateCommon(cfg, ID)
+	if strings.TrimSpace(cfg.Model) == "" {
+		ps.Add("model", "must be set to a Hugging Face model id such as \"Qwen/Qwen3-0.6B\"")
+	}
+	runtimes.CheckEngine(&ps, r.DisplayName(), cfg.Engine, runtimes.EngineVLLM)
+	if cfg.RouterMode != runtimes.RouterNone {
+		ps.Add("router_mode", "Ray Serve routes requests itself: set router_mode = \"none\" (router modes are a Dynamo feature)")
+	}
+	if cfg.KAITO != nil {
+		ps.Add("kaito", "the kaito block only applies to runtime \"kaito\": remove it")
+	}
+	if cfg.Memory != "" {
+		ps.Add("memory", "not used by KubeRay: set kuberay.worker_memory instead")
+	}
+	k := cfg.KubeRay
+	if k == nil {
+		ps.Add("kuberay", "missing: call Defaults before Validate")
+		return ps
+	}
+	switch cfg.Mode {
+	case runtimes.ModeAggregated:
+		if cfg.Disaggregated != nil {
+			ps.Add("disaggregated", "only valid with mode = \"disaggregated\": remove the block or change the mode")
+		}
+		checkSet(&ps, "replicas", cfg.Replicas)
+		checkSet(&ps, "gpus", cfg.GPUs)
+		runtimes.CheckAtLeast(&ps, "gpus", cfg.GPUs, 1)
+		checkWithinAutoscaling(&ps, "replicas", cfg.Replicas, k)
+	case runtimes.ModeDisaggregated:
+		validateDisaggregated(&ps, cfg)
+	default:
+		ps.Add("mode", "unknown mode %q: use \"aggregated\" or \"disaggregated\"", cfg.Mode)
+	}
+	validateKubeRay(&ps, k)
+	validateEngineArgs(&ps, cfg.EngineArgs)
+	return ps
+}
+
+func validateDisaggregated(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
+	if cfg.Replicas != nil {
+		ps.Add("replicas", "not used in disaggregated mode: set disaggregated.prefill_replicas and disaggregated.decode_replicas instead")
+	}
+	if cfg.GPUs != nil {
+		ps.Add("gpus", "not used in disaggregated mode: set disaggregated.prefill_gpus and disaggregated.decode_gpus instead")
+	}
+	d := cfg.Disaggregated
+	if d == nil {
+		ps.Add("disaggregated", "must be set in disaggregated mode (prefill and decode replicas and GPUs)")
+		return
+	}
+	checkSet(ps, "disaggregated.prefill_replicas", d.PrefillReplicas)
+	checkSet(ps, "disaggregated.decode_replicas", d.DecodeReplicas)
+	checkSet(ps, "disaggregated.prefill_gpus", d.PrefillGPUs)
+	checkSet(ps, "disaggregated.decode_gpus", d.DecodeGPUs)
+	runtimes.CheckRange(ps, "disaggregated.prefill_replicas", d.PrefillReplicas, runtimes.MinReplicas, runtimes.MaxReplicas)
+	runtimes.CheckRange(ps, "disaggregated.decode_replicas", d.DecodeReplicas, runtimes.MinReplicas, runtimes.MaxReplicas)
+	runtimes.CheckAtLeast(ps, "disaggregated.prefill_gpus", d.PrefillGPUs, 1)
+	runtimes.CheckAtLeast(ps, "disaggregated.decode_gpus", d.DecodeGPUs, 1)
+	checkWithinAutoscaling(ps, "disaggregated.prefill_replicas", d.PrefillReplicas, cfg.KubeRay)
+	checkWithinAutoscaling(ps, "disaggregated.decode_replicas", d.DecodeReplicas, cfg.KubeRay)
+}
+
+func validateKubeRay(ps *runtimes.Problems, k *runtimes.KubeRayConfig) {
+	if strings.TrimSpace(k.Image) == "" {
+		ps.Add("kuberay.image", "must be a Ray LLM image such as %q", DefaultImage)
+	}
+	for path, v := range map[string]string{
+		"kuberay.head_cpu": k.HeadCPU, "kuberay.head_memory": k.HeadMemory,
+		"kuberay.worker_cpu": k.WorkerCPU, "kuberay.worker_memory": k.WorkerMemory,
+	} {
+		runtimes.CheckQuantity(ps, path, v)
+	}
+	runtimes.CheckAtLeast(ps, "kuberay.tensor_parallel", k.TensorParallel, 1)
+	runtimes.CheckAtLeast(ps, "kuberay.pipeline_parallel", k.PipelineParallel, 1)
+	runtimes.CheckAtLeast(ps, "kuberay.max_num_seqs", k.MaxNumSeqs, 1)
+	runtimes.CheckRange(ps, "kuberay.min_replicas", k.MinReplicas, 1, runtimes.MaxReplicas)
+	runtimes.CheckRange(ps, "kuberay.max_replicas", k.MaxReplicas, 1, runtimes.MaxReplicas)
+	if k.MinReplicas != nil && k.MaxReplicas != nil && *k.MinReplicas > *k.MaxReplicas {
+		ps.Add("kuberay.max_replicas", "must be at least kuberay.min_replicas (%d), got %d", *k.MinReplicas, *k.MaxReplicas)
+	}
+	if u := k.GPUMemoryUtilization; u != nil && (*u < 0.1 || *u > 1.0) {
+		ps.Add("kuberay.gpu_memory_utilization", "must be a fraction between 0.1 and 1.0, got %g", *u)
+	}
+	runtimes.CheckOneOf(ps, "kuberay.kv_connector", k.KVConnector, KVConnectorNixl, KVConnectorSimple)
+}
+
+func validateEngineArgs(ps *runtimes.Problems, args map[string]string) {
+	for _, key := range runtimes.SortedKeys(args) {
+		path := `engine_args["` + key + `"]`
+		switch {
+		case !kwargName.MatchString(key):
+			ps.Add(path, "KubeRay passes engine_args as vLLM engine_kwargs: use the snake_case keyword, e.g. \"max_num_batched_tokens\"")
+		case managedKwargs[key] != "":
+			ps.Add(path, "%q is managed by this provider: set %s instead", key, managedKwargs[key])
+		}
+	}
+}
+
+func checkSet(ps *runtimes.Problems, path string, v *int64) {
+	if v == nil {
+		ps.Add(path, "must be set")
+	}
+}
+
+// checkWithinAutoscaling keeps a worker group's replicas inside its min/max bounds, which
+// KubeRay would otherwise silently clamp.
+func checkWithinAutoscaling(ps *runtimes.Problems, path string, v *int64, k *runtimes.KubeRayConfig) {
+	if v == nil || k.MinReplicas == nil || k.MaxReplicas == nil {
+		return
+	}
+	if *v < *k.MinReplicas || *v > *k.MaxReplicas {
+		ps.Add(path, "%d is outside kuberay.min_replicas..kuberay.max_replicas (%d..%d): adjust one of them", *v, *k.MinReplicas, *k.MaxReplicas)
+	}
+}
