@@ -25,12 +25,14 @@ var (
 
 func builder(t *testing.T) string {
 	t.Helper()
-	daemonOnce.Do(func() { daemon, daemonErr = buildkittest.Start(context.Background()) })
+	daemonOnce.Do(func() { daemon, daemonErr = startDaemon() })
 	if daemonErr != nil {
 		t.Fatal(daemonErr)
 	}
 	return daemon.Address
 }
+
+func startDaemon() (*buildkittest.Daemon, error) { return buildkittest.Start(context.Background()) }
 
 func TestMain(m *testing.M) {
 	code := m.Run()

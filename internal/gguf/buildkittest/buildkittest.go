@@ -205,3 +205,6 @@ func tail(s string, n int) string {
 	}
 	return s
 }
+
+// Pid is the daemon's process id.
+func (d *Daemon) Pid() int { return d.cmd.Process.Pid }
