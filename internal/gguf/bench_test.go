@@ -5,19 +5,22 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime/debug"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gguf"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gguf/buildkittest"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gguf/gguftest"
 )
 
 // BenchmarkBuild measures wall time and the builder process's peak RSS for each method and
 // model size. The build runs in a child process (this test binary re-executed) so that the
-// fake Hub and the in-process registry, which buffers uploads in memory, do not count.
+// fake Hub and the in-process registry, which buffers uploads in memory, do not count. The
+// child reports its own VmHWM: rusage's maxrss of a vforked child includes the parent's RSS.
+// Each BuildKit case gets a fresh buildkitd so its VmHWM is that case's alone.
 //
 //	go test ./internal/gguf -run '^$' -bench BenchmarkBuild -benchtime 1x
 //
@@ -43,17 +46,24 @@ func BenchmarkBuild(b *testing.B) {
 				model.SHA256() // hash up front, outside the measurement
 				hub.Add(testModel, "main", testFile, model)
 				spec := benchSpec{Endpoint: hub.URL, Repository: reg + "/bench/model", Base: base, Method: method}
+				var d *buildkittest.Daemon
 				if method == gguf.MethodBuildKit {
-					spec.Builder = benchBuilder(b)
+					var err error
+					if d, err = startDaemon(); err != nil {
+						b.Fatal(err)
+					}
+					defer d.Close()
+					spec.Builder = d.Address
 				}
 				for b.Loop() {
 					rss, took := runChild(b, spec)
 					b.ReportMetric(float64(rss)/1024, "peak-RSS-MiB")
 					b.ReportMetric(float64(mib)/took.Seconds(), "MiB/s")
 				}
-				if method == gguf.MethodBuildKit {
-					b.ReportMetric(float64(daemonHWM(b))/1024, "buildkitd-peak-RSS-MiB")
+				if d != nil {
+					b.ReportMetric(float64(vmHWM(d.Pid()))/1024, "buildkitd-peak-RSS-MiB")
 				}
+				debug.FreeOSMemory() // drop the registry's buffers before the next case
 			})
 		}
 	}
@@ -61,14 +71,6 @@ func BenchmarkBuild(b *testing.B) {
 
 type benchSpec struct {
 	Endpoint, Repository, Base, Method, Builder string
-}
-
-func benchBuilder(b *testing.B) string {
-	daemonOnce.Do(func() { daemon, daemonErr = startDaemon() })
-	if daemonErr != nil {
-		b.Fatal(daemonErr)
-	}
-	return daemon.Address
 }
 
 // runChild runs one build in a child process and returns its peak RSS (KiB) and wall time.
@@ -83,8 +85,15 @@ func runChild(b *testing.B, s benchSpec) (int64, time.Duration) {
 	if err != nil {
 		b.Fatalf("child build: %v\n%s", err, out)
 	}
-	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	return ru.Maxrss, took // Linux reports KiB
+	_, after, ok := strings.Cut(string(out), "VmHWM=")
+	if !ok {
+		b.Fatalf("child did not report VmHWM:\n%s", out)
+	}
+	kib, err := strconv.ParseInt(strings.Fields(after)[0], 10, 64)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return kib, took
 }
 
 // TestBenchChild is the child half of BenchmarkBuild; it does nothing in normal test runs.
@@ -104,12 +113,12 @@ func TestBenchChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	fmt.Printf("VmHWM=%d\n", vmHWM(os.Getpid()))
 }
 
-// daemonHWM reads buildkitd's peak RSS (KiB) from /proc.
-func daemonHWM(b *testing.B) int64 {
-	b.Helper()
-	st, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", daemon.Pid()))
+// vmHWM reads a process's peak RSS (KiB) from /proc.
+func vmHWM(pid int) int64 {
+	st, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}

@@ -273,3 +273,26 @@ func TestDeleteTag(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Pushing through a different address (port-forward, Service name) than the one nodes pull.
+func TestBuildPushAddress(t *testing.T) {
+	for _, method := range methods {
+		t.Run(method, func(t *testing.T) {
+			f := newFixture(t)
+			s := f.spec(t, method)
+			s.Repository = "localhost:30500/models/tiny"
+			s.Registry.Address = f.reg
+			res, err := gguf.Build(t.Context(), s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Image != "localhost:30500/models/tiny:Q4_K_M" || res.ImageByDigest != "localhost:30500/models/tiny@"+res.Digest {
+				t.Fatalf("outputs must name the pull repository: %+v", res)
+			}
+			pushed := gguftest.Pull(t, f.reg+"/models/tiny@"+res.Digest)
+			if d, _ := pushed.Digest(); d.String() != res.Digest {
+				t.Fatalf("pushed digest %s, want %s", d, res.Digest)
+			}
+		})
+	}
+}

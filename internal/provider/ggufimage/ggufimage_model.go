@@ -11,7 +11,7 @@ import (
 )
 
 var (
-	repoID      = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	repoID      = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9._-]*/)?[A-Za-z0-9][A-Za-z0-9._-]*$`)
 	ggufFile    = regexp.MustCompile(`^[^/].*\.(?i:gguf)$`)
 	noTag       = regexp.MustCompile(`^[^@]*[^:@]*$`)
 	builderAddr = regexp.MustCompile(`^(unix|tcp|kube-pod)://.+`)

@@ -42,7 +42,7 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				Required:            true,
 				MarkdownDescription: "Hugging Face repository id holding the GGUF file, e.g. `bartowski/Llama-3.2-1B-Instruct-GGUF`. Gated models use the token from the provider's `huggingface` block.",
 				PlanModifiers:       replace,
-				Validators:          []validator.String{stringvalidator.RegexMatches(repoID, "must look like \"org/name\"")},
+				Validators:          []validator.String{stringvalidator.RegexMatches(repoID, "must be a Hugging Face repo id like \"org/name\"")},
 			},
 			"file": schema.StringAttribute{
 				Required:            true,
