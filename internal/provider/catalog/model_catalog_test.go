@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/acctest"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/huggingface/hubtest"
 )
 
@@ -38,6 +39,7 @@ func TestAccModelCatalogCurated(t *testing.T) {
 	all := "data.kubefoundry_model_catalog.all"
 	kaito := "data.kubefoundry_model_catalog.kaito"
 	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: hubProvider(s) + `
@@ -109,6 +111,7 @@ func TestAccModelCatalogSearch(t *testing.T) {
 		})
 	}
 	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: hubProvider(s) + `
@@ -227,6 +230,7 @@ func TestAccModelCatalogRetriesRateLimit(t *testing.T) {
 	s := newHub(t)
 	s.FailNext("/api/models", 1, 429, "0")
 	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: hubProvider(s) + `
