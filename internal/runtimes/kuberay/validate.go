@@ -78,12 +78,10 @@ func validateKubeRay(ps *runtimes.Problems, k *runtimes.KubeRayConfig) {
 	if strings.TrimSpace(k.Image) == "" {
 		ps.Add("kuberay.image", "must be a Ray LLM image such as %q", DefaultImage)
 	}
-	for path, v := range map[string]string{
-		"kuberay.head_cpu": k.HeadCPU, "kuberay.head_memory": k.HeadMemory,
-		"kuberay.worker_cpu": k.WorkerCPU, "kuberay.worker_memory": k.WorkerMemory,
-	} {
-		runtimes.CheckQuantity(ps, path, v)
-	}
+	runtimes.CheckQuantity(ps, "kuberay.head_cpu", k.HeadCPU)
+	runtimes.CheckQuantity(ps, "kuberay.head_memory", k.HeadMemory)
+	runtimes.CheckQuantity(ps, "kuberay.worker_cpu", k.WorkerCPU)
+	runtimes.CheckQuantity(ps, "kuberay.worker_memory", k.WorkerMemory)
 	runtimes.CheckAtLeast(ps, "kuberay.tensor_parallel", k.TensorParallel, 1)
 	runtimes.CheckAtLeast(ps, "kuberay.pipeline_parallel", k.PipelineParallel, 1)
 	runtimes.CheckAtLeast(ps, "kuberay.max_num_seqs", k.MaxNumSeqs, 1)
