@@ -164,4 +164,3 @@ func quantity(list corev1.ResourceList, name corev1.ResourceName) int64 {
 	}
 	return q.Value()
 }
-

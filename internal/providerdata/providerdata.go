@@ -4,6 +4,7 @@ package providerdata
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -52,6 +53,10 @@ func (d *Data) KubeClient(ctx context.Context, diags *diag.Diagnostics) *kube.Cl
 		return nil
 	}
 	c, err := d.Kube.Client(ctx)
+	if errors.Is(err, kube.ErrNotConfigured) {
+		diags.AddError("Kubernetes cluster not configured", err.Error())
+		return nil
+	}
 	if err != nil {
 		diags.AddError("Cannot connect to the Kubernetes cluster", err.Error())
 		return nil
