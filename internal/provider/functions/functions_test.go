@@ -48,7 +48,7 @@ output "quant_none"   { value = provider::kubefoundry::gguf_quantization("model.
 			ExpectError: regexp.MustCompile(`gpu_memory_gb must be a finite\s+number > 0`),
 		}, {
 			Config:      `output "bad" { value = provider::kubefoundry::estimate_gpu_memory(-1) }`,
-			ExpectError: regexp.MustCompile(`parameter_count must be a finite number`),
+			ExpectError: regexp.MustCompile(`parameter_count must be a\s+finite number`),
 		}},
 	})
 }
