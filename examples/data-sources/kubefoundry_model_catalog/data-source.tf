@@ -18,7 +18,7 @@ data "kubefoundry_model_catalog" "qwen" {
 }
 
 locals {
-  # The smallest-first curated models that fit on one GPU and in the free GPUs.
+  # Curated models that fit on one GPU and in the free GPUs.
   fitting = [
     for m in data.kubefoundry_model_catalog.vllm.models : m
     if m.gpu_fit == "fits" && m.recommended_gpus <= data.kubefoundry_gpu_capacity.cluster.max_contiguous_available
