@@ -117,6 +117,8 @@ func CheckEngineArgs(ps *Problems, args map[string]string, reserved map[string]s
 		switch v := args[k]; {
 		case !engineArgValue.MatchString(v):
 			ps.Add(path, "the value must not contain control characters such as newlines")
+		case v == "false":
+			ps.Add(path, "\"false\" would render nothing: remove the entry to leave the flag off, or use the engine's negated flag (e.g. \"no-%s\" = \"true\")", k)
 		case strings.HasPrefix(v, "--"):
 			ps.Add(path, "the value %q looks like a flag: give each flag its own engine_args entry", v)
 		}
@@ -134,12 +136,12 @@ func SortedKeys[V any](m map[string]V) []string {
 }
 
 // EngineArgFlags renders engine_args as exec-form CLI arguments in key order: "true" is a bare
-// flag, "false" is dropped, any other value follows the flag as its own argument.
+// flag, any other value follows the flag as its own argument. ("false" is rejected by
+// CheckEngineArgs because it could not be read back.)
 func EngineArgFlags(args map[string]string) []string {
 	var out []string
 	for _, k := range SortedKeys(args) {
 		switch v := args[k]; v {
-		case "false":
 		case "true":
 			out = append(out, "--"+k)
 		default:

@@ -1,0 +1,68 @@
+// Package runtimestest holds the deployment configs every runtime test uses (golden
+// manifests, round trips, API server dry runs) and a golden-file helper.
+package runtimestest
+
+import (
+	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+)
+
+// Case is a named, valid (after Defaults) deployment config.
+type Case struct {
+	Name   string
+	Config rt.DeploymentConfig
+}
+
+// Cases returns the cases of one runtime: every mode and engine it supports, plus one with
+// most optional settings used. Configs are fresh copies on each call.
+func Cases(runtimeID string) []Case {
+	var out []Case
+	for _, c := range allCases() {
+		if c.Config.Runtime == runtimeID {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func allCases() []Case {
+	return []Case{
+		// NVIDIA Dynamo
+		{"dynamo-aggregated-vllm", rt.DeploymentConfig{Runtime: "dynamo", Name: "qwen3", Namespace: "dynamo-system", Model: "Qwen/Qwen3-0.6B"}},
+		{"dynamo-aggregated-vllm-full", rt.DeploymentConfig{
+			Runtime: "dynamo", Name: "llama-kv", Namespace: "models", Model: "meta-llama/Llama-3.2-3B-Instruct",
+			ServedModelName: "llama", RouterMode: rt.RouterKV, Replicas: rt.Int64(2), GPUs: rt.Int64(2), Memory: "40Gi",
+			ContextLength: rt.Int64(8192), EnforceEager: rt.Bool(false), EnablePrefixCaching: true, TrustRemoteCode: true,
+			EngineArgs:    map[string]string{"gpu-memory-utilization": "0.85", "disable-log-requests": "true", "no-enable-chunked-prefill": "true"},
+			HFTokenSecret: "hf-token-secret",
+		}},
+		{"dynamo-aggregated-sglang", rt.DeploymentConfig{Runtime: "dynamo", Name: "qwen-sglang", Namespace: "dynamo-system", Model: "Qwen/Qwen2.5-1.5B-Instruct", Engine: rt.EngineSGLang, ContextLength: rt.Int64(4096), TrustRemoteCode: true}},
+		{"dynamo-aggregated-trtllm", rt.DeploymentConfig{Runtime: "dynamo", Name: "tinyllama-trt", Namespace: "dynamo-system", Model: "TinyLlama/TinyLlama-1.1B-Chat-v1.0", Engine: rt.EngineTRTLLM, ContextLength: rt.Int64(2048)}},
+		{"dynamo-disaggregated-vllm", rt.DeploymentConfig{Runtime: "dynamo", Name: "qwen-pd", Namespace: "dynamo-system", Model: "Qwen/Qwen3-0.6B", Mode: rt.ModeDisaggregated, HFTokenSecret: "hf-token-secret",
+			Disaggregated: &rt.DisaggregatedConfig{PrefillReplicas: rt.Int64(2), DecodeGPUs: rt.Int64(2)}}},
+		{"dynamo-disaggregated-sglang", rt.DeploymentConfig{Runtime: "dynamo", Name: "qwen-pd-sglang", Namespace: "dynamo-system", Model: "Qwen/Qwen3-0.6B", Engine: rt.EngineSGLang, Mode: rt.ModeDisaggregated, RouterMode: rt.RouterKV}},
+		{"dynamo-disaggregated-trtllm", rt.DeploymentConfig{Runtime: "dynamo", Name: "qwen-pd-trt", Namespace: "dynamo-system", Model: "Qwen/Qwen3-0.6B", Engine: rt.EngineTRTLLM, Mode: rt.ModeDisaggregated}},
+
+		// KubeRay
+		{"kuberay-aggregated-vllm", rt.DeploymentConfig{Runtime: "kuberay", Name: "qwen-ray", Namespace: "kuberay-system", Model: "Qwen/Qwen3-0.6B"}},
+		{"kuberay-aggregated-vllm-full", rt.DeploymentConfig{
+			Runtime: "kuberay", Name: "llama-ray", Namespace: "models", Model: "meta-llama/Llama-3.2-1B-Instruct", ServedModelName: "llama",
+			Replicas: rt.Int64(3), GPUs: rt.Int64(2), ContextLength: rt.Int64(32768), EnforceEager: rt.Bool(false), EnablePrefixCaching: true, TrustRemoteCode: true,
+			EngineArgs:    map[string]string{"max_num_batched_tokens": "8192", "quantization": "fp8", "enable_lora": "true"},
+			HFTokenSecret: "hf-token-secret",
+			KubeRay: &rt.KubeRayConfig{AcceleratorType: "A10G", TensorParallel: rt.Int64(2), GPUMemoryUtilization: rt.Float64(0.8), MaxNumSeqs: rt.Int64(64),
+				HeadCPU: "2", HeadMemory: "8Gi", WorkerCPU: "16", WorkerMemory: "96Gi", MaxReplicas: rt.Int64(4)},
+		}},
+		{"kuberay-disaggregated-vllm", rt.DeploymentConfig{Runtime: "kuberay", Name: "qwen-ray-pd", Namespace: "kuberay-system", Model: "Qwen/Qwen3-0.6B", Mode: rt.ModeDisaggregated, HFTokenSecret: "hf-token-secret",
+			Disaggregated: &rt.DisaggregatedConfig{DecodeReplicas: rt.Int64(2)}, KubeRay: &rt.KubeRayConfig{KVConnector: "SimpleConnector"}}},
+
+		// KAITO
+		{"kaito-premade-llama", rt.DeploymentConfig{Runtime: "kaito", Name: "llama-1b", Namespace: "kaito-workspace", KAITO: &rt.KaitoConfig{ModelSource: rt.KaitoSourcePremade, PremadeModel: "llama3.2:1b"}, Memory: "4Gi"}},
+		{"kaito-premade-gpt-oss", rt.DeploymentConfig{Runtime: "kaito", Name: "gpt-oss", Namespace: "kaito-workspace", Model: "kaito/gpt-oss-20b"}},
+		{"kaito-huggingface-direct", rt.DeploymentConfig{Runtime: "kaito", Name: "qwen-gguf", Namespace: "kaito-workspace", Model: "Qwen/Qwen2.5-1.5B-Instruct-GGUF", HFTokenSecret: "hf-token-secret",
+			KAITO: &rt.KaitoConfig{GGUFFile: "qwen2.5-1.5b-instruct-q4_k_m.gguf", CPU: "2"}, Memory: "8Gi"}},
+		{"kaito-huggingface-build-gpu", rt.DeploymentConfig{Runtime: "kaito", Name: "llama-gguf", Namespace: "kaito-workspace", Model: "bartowski/Llama-3.2-1B-Instruct-GGUF", Replicas: rt.Int64(2),
+			KAITO: &rt.KaitoConfig{ModelSource: rt.KaitoSourceHuggingFace, GGUFFile: "Llama-3.2-1B-Instruct-Q4_K_M.gguf", RunMode: rt.KaitoRunBuild, ImageRef: "localhost:30500/aikit-bartowski-llama-3-2-1b-instruct-gguf:Q4_K_M", ComputeType: rt.ComputeGPU, LabelSelector: map[string]string{"agentpool": "gpu"}}}},
+		{"kaito-vllm", rt.DeploymentConfig{Runtime: "kaito", Name: "phi-vllm", Namespace: "kaito-workspace", Model: "microsoft/Phi-3-mini-4k-instruct", Engine: rt.EngineVLLM, GPUs: rt.Int64(2), ContextLength: rt.Int64(4096), HFTokenSecret: "hf-token-secret",
+			EngineArgs: map[string]string{"dtype": "bfloat16"}}},
+	}
+}

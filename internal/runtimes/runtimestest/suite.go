@@ -1,0 +1,101 @@
+package runtimestest
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/yaml"
+
+	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+)
+
+// Clone deep-copies a config (Defaults mutates nested blocks in place).
+func Clone(t testing.TB, cfg rt.DeploymentConfig) rt.DeploymentConfig {
+	t.Helper()
+	b, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out rt.DeploymentConfig
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// Defaulted returns a defaulted copy of the case's config and checks that Defaults is
+// idempotent and the result validates.
+func Defaulted(t testing.TB, r rt.Runtime, c Case) rt.DeploymentConfig {
+	t.Helper()
+	cfg := Clone(t, c.Config)
+	r.Defaults(&cfg)
+	again := Clone(t, cfg)
+	r.Defaults(&again)
+	if !reflect.DeepEqual(cfg, again) {
+		t.Fatalf("Defaults is not idempotent:\nfirst:  %s\nsecond: %s", dump(cfg), dump(again))
+	}
+	if ps := r.Validate(cfg); len(ps) > 0 {
+		t.Fatalf("case %s does not validate:\n%v", c.Name, ps.Error())
+	}
+	return cfg
+}
+
+// CheckManifests runs the golden, determinism, label and round-trip checks for every case of r.
+func CheckManifests(t *testing.T, r rt.Runtime) {
+	cases := Cases(r.ID())
+	if len(cases) == 0 {
+		t.Fatalf("no cases for runtime %s", r.ID())
+	}
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			cfg := Defaulted(t, r, c)
+			m, err := r.Manifests(cfg)
+			if err != nil {
+				t.Fatalf("Manifests: %v", err)
+			}
+			got := RenderYAML(t, m.All())
+			m2, _ := r.Manifests(Clone(t, cfg))
+			if string(RenderYAML(t, m2.All())) != string(got) {
+				t.Fatal("Manifests is not deterministic")
+			}
+			Golden(t, c.Name, got)
+			checkLabels(t, r, cfg, m.Primary)
+			if gvk := m.Primary.GroupVersionKind(); gvk != r.CRD().GVK() {
+				t.Errorf("primary object is %v, want %v", gvk, r.CRD().GVK())
+			}
+
+			// Round trip through YAML, as an object read back from the API server would be.
+			var back unstructured.Unstructured
+			b, _ := yaml.Marshal(m.Primary.Object)
+			if err := yaml.Unmarshal(b, &back.Object); err != nil {
+				t.Fatal(err)
+			}
+			parsed, err := r.Parse(&back)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if !reflect.DeepEqual(parsed, cfg) {
+				t.Errorf("Parse(Manifests(cfg)) != cfg\nparsed: %s\nwant:   %s", dump(parsed), dump(cfg))
+			}
+			if r.Endpoint(cfg) == "" {
+				t.Error("empty endpoint")
+			}
+		})
+	}
+}
+
+func checkLabels(t *testing.T, r rt.Runtime, cfg rt.DeploymentConfig, obj *unstructured.Unstructured) {
+	t.Helper()
+	for k, v := range rt.Labels(cfg.Name, r.ID()) {
+		if got := obj.GetLabels()[k]; got != v {
+			t.Errorf("label %s = %q, want %q", k, got, v)
+		}
+	}
+}
+
+func dump(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
