@@ -10,8 +10,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -21,10 +19,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/acctest"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gguf"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gguf/buildkittest"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gguf/gguftest"
-	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider"
 )
 
 const (
@@ -34,10 +32,6 @@ const (
 	password  = "s3cret-registry-password"
 	hfToken   = "hf_acceptance_token"
 )
-
-var protoV6 = map[string]func() (tfprotov6.ProviderServer, error){
-	"kubefoundry": providerserver.NewProtocol6WithError(provider.New("test")()),
-}
 
 var (
 	daemonOnce sync.Once
@@ -54,6 +48,10 @@ func builder(t *testing.T) string {
 }
 
 func TestMain(m *testing.M) {
+	if err := acctest.Setup(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	code := m.Run()
 	if daemon != nil {
 		_ = daemon.Close()
@@ -128,7 +126,8 @@ func TestAccGGUFImage(t *testing.T) {
 	bk := fmt.Sprintf("builder = { address = %q }", builder(t))
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6,
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		CheckDestroy: func(s *terraform.State) error {
 			if firstDigest == "" {
@@ -244,7 +243,8 @@ func TestAccGGUFImageChecksumMismatch(t *testing.T) {
 	e := newEnv(t)
 	e.hub.Advertise(testModel, "main", testFile, strings.Repeat("0f", 32))
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6,
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		Steps: []resource.TestStep{{
 			Config:      e.config("direct", "main", ""),
@@ -257,7 +257,8 @@ func TestAccGGUFImageNeedsBuilder(t *testing.T) {
 	t.Setenv("BUILDKIT_HOST", "")
 	e := newEnv(t)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6,
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		PreCheck:                 func() { acctest.PreCheck(t) },
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		Steps: []resource.TestStep{{
 			Config:      strings.Replace(e.config("buildkit", "main", ""), `method     = "buildkit"`, "", 1),
