@@ -296,3 +296,25 @@ func TestBuildPushAddress(t *testing.T) {
 		})
 	}
 }
+
+func TestInspect(t *testing.T) {
+	f := newFixture(t)
+	s := f.spec(t, gguf.MethodDirect)
+	res, err := gguf.Build(t.Context(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ref := range []string{res.Image, res.ImageByDigest} {
+		b, err := s.Registry.Inspect(t.Context(), ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Result != *res || b.Repository != s.Repository || b.Tag != "Q4_K_M" || b.Source.Model != testModel ||
+			b.Source.File != testFile || b.Source.Revision != "main" || b.BaseImage != f.base || b.Method != gguf.MethodDirect {
+			t.Fatalf("%s: inspected %+v, built %+v", ref, b, res)
+		}
+	}
+	if _, err := s.Registry.Inspect(t.Context(), f.base); err == nil || !strings.Contains(err.Error(), "not built by") {
+		t.Fatalf("base image: %v", err)
+	}
+}

@@ -33,11 +33,12 @@ func modelConfig(base *v1.ConfigFile, spec *Spec, info *ModelInfo) *v1.ConfigFil
 	labels := map[string]string{}
 	maps.Copy(labels, c.Labels)
 	maps.Copy(labels, map[string]string{
-		LabelModel:                           spec.Source.Model,
-		LabelRevision:                        spec.Source.revision(),
-		LabelFile:                            spec.Source.File,
-		LabelSHA256:                          info.SHA256,
-		"org.opencontainers.image.base.name": spec.BaseImage,
+		LabelModel:    spec.Source.Model,
+		LabelRevision: spec.Source.revision(),
+		LabelFile:     spec.Source.File,
+		LabelSHA256:   info.SHA256,
+		LabelMethod:   spec.Method,
+		LabelBase:     spec.BaseImage,
 	})
 	c.Labels = labels
 	cfg.Created = v1.Time{Time: time.Unix(0, 0).UTC()}

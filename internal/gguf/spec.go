@@ -34,6 +34,8 @@ const (
 	LabelRevision = "io.kubefoundry.gguf.revision"
 	LabelFile     = "io.kubefoundry.gguf.file"
 	LabelSHA256   = "io.kubefoundry.gguf.sha256"
+	LabelMethod   = "io.kubefoundry.gguf.method"
+	LabelBase     = "org.opencontainers.image.base.name"
 )
 
 // Spec describes one image build.

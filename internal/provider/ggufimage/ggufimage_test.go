@@ -193,6 +193,14 @@ func TestAccGGUFImage(t *testing.T) {
 				},
 			},
 			{
+				// Import by tag recovers everything but the registry block from the image's labels.
+				ResourceName:            resName,
+				ImportState:             true,
+				ImportStateId:           repo + ":Q4_K_M",
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"registry", "timeouts"},
+			},
+			{
 				// A new revision replaces the image.
 				Config: e.config("direct", "v2", ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
