@@ -3,9 +3,11 @@ package runtimestest
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/yaml"
 
 	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
@@ -98,4 +100,57 @@ func checkLabels(t *testing.T, r rt.Runtime, cfg rt.DeploymentConfig, obj *unstr
 func dump(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// CheckStatus maps every status case of r on an in-memory object (the cluster tests write
+// the same statuses through the API server's status subresource).
+func CheckStatus(t *testing.T, r rt.Runtime) {
+	for _, sc := range StatusCases(r.ID()) {
+		t.Run(sc.Name, func(t *testing.T) {
+			obj := Primary(t, r)
+			obj.SetGeneration(1)
+			if sc.Status != nil {
+				obj.Object["status"] = runtimeDeepCopy(sc.Status)
+			}
+			if sc.Stale {
+				obj.SetGeneration(2)
+			}
+			AssertStatus(t, sc, r.Status(obj, nil, nil))
+		})
+	}
+}
+
+// Primary renders the first case of r.
+func Primary(t testing.TB, r rt.Runtime) *unstructured.Unstructured {
+	t.Helper()
+	cfg := Defaulted(t, r, Cases(r.ID())[0])
+	m, err := r.Manifests(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.Primary
+}
+
+// AssertStatus checks a mapped status against its case.
+func AssertStatus(t testing.TB, sc StatusCase, got rt.Status) {
+	t.Helper()
+	if got.Phase != sc.Want {
+		t.Errorf("phase = %s, want %s (message %q)", got.Phase, sc.Want, got.Message)
+	}
+	if sc.WantMessage != "" && !strings.Contains(got.Message, sc.WantMessage) {
+		t.Errorf("message = %q, want it to contain %q", got.Message, sc.WantMessage)
+	}
+	if sc.WantReady != nil && *sc.WantReady != got.Ready {
+		t.Errorf("ready = %d, want %d", got.Ready, *sc.WantReady)
+	}
+	if got.Phase == rt.PhaseRunning && (!got.Current || got.Message != "") {
+		t.Errorf("Running status must be current and have no message: %+v", got)
+	}
+	if got.Phase != rt.PhaseRunning && got.Message == "" {
+		t.Errorf("%s status without a message", got.Phase)
+	}
+}
+
+func runtimeDeepCopy(m map[string]any) map[string]any {
+	return runtime.DeepCopyJSON(m)
 }

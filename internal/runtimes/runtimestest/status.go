@@ -1,0 +1,123 @@
+package runtimestest
+
+import (
+	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+)
+
+// StatusCase is a status as an operator would write it, and the phase it must map to.
+type StatusCase struct {
+	Name string
+	// Status is written to the object's status (through the status subresource in cluster tests).
+	Status map[string]any
+	// Stale bumps metadata.generation after the status was written (a newer spec).
+	Stale bool
+	Want  rt.Phase
+	// WantMessage must be contained in Status.Message ("" = no check).
+	WantMessage string
+	// WantReady is the expected ready replica count (nil = no check).
+	WantReady *int64
+}
+
+// Condition builds a metav1.Condition as unstructured data (all fields the CRDs require).
+func Condition(typ, status, reason, message string, observedGeneration int64) map[string]any {
+	c := map[string]any{
+		"type": typ, "status": status, "reason": reason, "message": message,
+		"lastTransitionTime": "2026-01-01T00:00:00Z",
+	}
+	if observedGeneration > 0 {
+		c["observedGeneration"] = observedGeneration
+	}
+	return c
+}
+
+func conds(cs ...map[string]any) []any {
+	out := make([]any, len(cs))
+	for i, c := range cs {
+		out[i] = c
+	}
+	return out
+}
+
+// StatusCases returns the status table of one runtime. Objects are created at generation 1.
+func StatusCases(runtimeID string) []StatusCase {
+	switch runtimeID {
+	case "dynamo":
+		return []StatusCase{
+			{Name: "no-status", Status: nil, Want: rt.PhasePending, WantReady: rt.Int64(0)},
+			{Name: "pending", Status: map[string]any{"state": "pending"}, Want: rt.PhasePending, WantReady: rt.Int64(0)},
+			{Name: "initializing", Status: map[string]any{"state": "initializing", "conditions": conds(
+				Condition("Ready", "False", "ComponentsNotReady", "VllmWorker: 0/1 replicas ready", 0))},
+				Want: rt.PhaseDeploying, WantMessage: "VllmWorker: 0/1 replicas ready", WantReady: rt.Int64(0)},
+			{Name: "successful", Status: map[string]any{"state": "successful", "conditions": conds(
+				Condition("Ready", "True", "AllComponentsReady", "all components are ready", 0))},
+				Want: rt.PhaseRunning, WantReady: rt.Int64(1)},
+			{Name: "successful-stale-condition", Stale: true, Status: map[string]any{"state": "successful", "conditions": conds(
+				Condition("Ready", "True", "AllComponentsReady", "all components are ready", 1))},
+				Want: rt.PhaseDeploying, WantMessage: "has not yet observed generation 2"},
+			{Name: "failed", Status: map[string]any{"state": "failed", "conditions": conds(
+				Condition("Ready", "False", "DeploymentFailed", "VllmWorker: image pull failed", 0))},
+				Want: rt.PhaseFailed, WantMessage: "DeploymentFailed: VllmWorker: image pull failed", WantReady: rt.Int64(0)},
+		}
+	case "kuberay":
+		cluster := func(ready int64) map[string]any {
+			return map[string]any{"desiredWorkerReplicas": int64(1), "readyWorkerReplicas": ready, "availableWorkerReplicas": ready}
+		}
+		return []StatusCase{
+			{Name: "no-status", Status: nil, Want: rt.PhasePending, WantReady: rt.Int64(0)},
+			{Name: "initializing", Status: map[string]any{"observedGeneration": int64(1), "conditions": conds(
+				Condition("Ready", "False", "Initializing", "RayCluster is being created", 1))},
+				Want: rt.PhaseDeploying, WantMessage: "RayCluster is being created"},
+			{Name: "ready", Status: map[string]any{"observedGeneration": int64(1), "serviceStatus": "Running",
+				"conditions": conds(Condition("Ready", "True", "NonZeroServeEndpoints", "Number of serve endpoints is greater than 0", 1),
+					Condition("UpgradeInProgress", "False", "NoPendingCluster", "no pending cluster", 1)),
+				"activeServiceStatus": map[string]any{"rayClusterStatus": cluster(1),
+					"applicationStatuses": map[string]any{"llm_app": map[string]any{"status": "RUNNING"}}}},
+				Want: rt.PhaseRunning, WantReady: rt.Int64(1)},
+			{Name: "ready-stale", Stale: true, Status: map[string]any{"observedGeneration": int64(1),
+				"conditions": conds(Condition("Ready", "True", "NonZeroServeEndpoints", "ok", 1))},
+				Want: rt.PhaseDeploying, WantMessage: "has not yet observed generation 2"},
+			{Name: "upgrading", Status: map[string]any{"observedGeneration": int64(1), "conditions": conds(
+				Condition("Ready", "True", "NonZeroServeEndpoints", "ok", 1),
+				Condition("UpgradeInProgress", "True", "BothActivePendingClustersExist", "pending cluster is being prepared", 1))},
+				Want: rt.PhaseDeploying, WantMessage: "pending cluster is being prepared"},
+			{Name: "deploy-failed", Status: map[string]any{"observedGeneration": int64(1),
+				"conditions": conds(Condition("Ready", "False", "NonReadyServeApplications", "not ready", 1)),
+				"activeServiceStatus": map[string]any{"rayClusterStatus": cluster(0),
+					"applicationStatuses": map[string]any{"llm_app": map[string]any{"status": "DEPLOY_FAILED", "message": "model Qwen/Qwen3-0.6B not found"}}}},
+				Want: rt.PhaseFailed, WantMessage: "llm_app is DEPLOY_FAILED: model Qwen/Qwen3-0.6B not found", WantReady: rt.Int64(0)},
+			{Name: "unhealthy", Status: map[string]any{"observedGeneration": int64(1),
+				"conditions": conds(Condition("Ready", "True", "NonZeroServeEndpoints", "ok", 1)),
+				"activeServiceStatus": map[string]any{"applicationStatuses": map[string]any{"llm_app": map[string]any{"status": "UNHEALTHY", "message": "replica crashed"}}}},
+				Want: rt.PhaseFailed, WantMessage: "UNHEALTHY: replica crashed"},
+		}
+	case "kaito":
+		return []StatusCase{
+			{Name: "no-status", Status: nil, Want: rt.PhasePending, WantReady: rt.Int64(0)},
+			{Name: "provisioning", Status: map[string]any{"conditions": conds(
+				Condition("ResourceReady", "False", "workspaceResourceStatusPending", "waiting for 1 matching node", 1),
+				Condition("InferenceReady", "False", "WorkspaceInferenceStatusPending", "Inference workload is not ready", 1),
+				Condition("WorkspaceSucceeded", "False", "workspacePending", "workspace is waiting for inference workload readiness", 1))},
+				Want: rt.PhaseDeploying, WantMessage: "workspace is waiting"},
+			{Name: "ready", Status: map[string]any{"workerNodes": []any{"node-a"}, "conditions": conds(
+				Condition("ResourceReady", "True", "workspaceResourceStatusSuccess", "ok", 1),
+				Condition("InferenceReady", "True", "WorkspaceInferenceStatusSuccess", "Inference has been deployed successfully", 1),
+				Condition("WorkspaceSucceeded", "True", "workspaceSucceeded", "workspace succeeds", 1))},
+				Want: rt.PhaseRunning, WantReady: rt.Int64(1)},
+			{Name: "ready-stale", Stale: true, Status: map[string]any{"conditions": conds(
+				Condition("InferenceReady", "True", "WorkspaceInferenceStatusSuccess", "ok", 1),
+				Condition("WorkspaceSucceeded", "True", "workspaceSucceeded", "workspace succeeds", 1))},
+				Want: rt.PhaseDeploying, WantMessage: "has not yet observed generation 2"},
+			{Name: "inference-failed", Status: map[string]any{"conditions": conds(
+				Condition("InferenceReady", "False", "WorkspaceInferenceStatusFailed", "statefulset llama-1b: readiness timeout", 1),
+				Condition("WorkspaceSucceeded", "False", "workspaceFailed", "inference failed", 1))},
+				Want: rt.PhaseFailed, WantMessage: "workspaceFailed: inference failed"},
+			{Name: "resource-failed", Status: map[string]any{"conditions": conds(
+				Condition("ResourceReady", "False", "workspaceResourceStatusFailed", "no node matches the label selector", 1))},
+				Want: rt.PhaseFailed, WantMessage: "ResourceReady: workspaceResourceStatusFailed: no node matches the label selector"},
+			{Name: "deleting", Status: map[string]any{"conditions": conds(
+				Condition("WorkspaceDeleting", "True", "workspaceDeleted", "workspace is being deleted", 1))},
+				Want: rt.PhaseTerminating},
+		}
+	}
+	return nil
+}
