@@ -86,7 +86,7 @@ func StatusCases(runtimeID string) []StatusCase {
 					"applicationStatuses": map[string]any{"llm_app": map[string]any{"status": "DEPLOY_FAILED", "message": "model Qwen/Qwen3-0.6B not found"}}}},
 				Want: rt.PhaseFailed, WantMessage: "llm_app is DEPLOY_FAILED: model Qwen/Qwen3-0.6B not found", WantReady: rt.Int64(0)},
 			{Name: "unhealthy", Status: map[string]any{"observedGeneration": int64(1),
-				"conditions": conds(Condition("Ready", "True", "NonZeroServeEndpoints", "ok", 1)),
+				"conditions":          conds(Condition("Ready", "True", "NonZeroServeEndpoints", "ok", 1)),
 				"activeServiceStatus": map[string]any{"applicationStatuses": map[string]any{"llm_app": map[string]any{"status": "UNHEALTHY", "message": "replica crashed"}}}},
 				Want: rt.PhaseFailed, WantMessage: "UNHEALTHY: replica crashed"},
 		}
