@@ -1,0 +1,59 @@
+// Package helminstall installs, upgrades, inspects and removes a runtime's operator with
+// the Helm SDK in process. It applies the runtime's CRDs itself (server-side apply) before
+// every install and upgrade, because Helm never upgrades CRDs (helm/helm#8972). It knows
+// nothing about Terraform.
+package helminstall
+
+import (
+	"strings"
+
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/registry"
+)
+
+// GPUOperatorID is the runtime ID of the NVIDIA GPU operator, a prerequisite rather than
+// an inference runtime, so it is not in the runtime registry.
+const GPUOperatorID = "gpu-operator"
+
+// Runtime is what the installer needs to know about one installable runtime.
+type Runtime struct {
+	ID          string
+	DisplayName string
+	Spec        runtimes.InstallSpec
+}
+
+// IDs lists every installable runtime ID.
+func IDs() []string { return append(registry.IDs(), GPUOperatorID) }
+
+// Lookup returns the install facts for a runtime ID.
+func Lookup(id string) (Runtime, bool) {
+	if id == GPUOperatorID {
+		return Runtime{ID: id, DisplayName: "NVIDIA GPU Operator", Spec: runtimes.GPUOperatorInstall()}, true
+	}
+	r, ok := registry.Get(id)
+	if !ok {
+		return Runtime{}, false
+	}
+	return Runtime{ID: id, DisplayName: r.DisplayName(), Spec: r.Install()}, true
+}
+
+// DefaultVersion is the pinned chart version of the runtime's operator chart.
+func (r Runtime) DefaultVersion() string {
+	if len(r.Spec.Charts) == 0 {
+		return ""
+	}
+	return r.Spec.Charts[len(r.Spec.Charts)-1].Version
+}
+
+// ChartName is a chart's bare name ("kuberay-operator" for "kuberay/kuberay-operator",
+// "dynamo-crds" for "dynamo-crds-0.7.1.tgz").
+func ChartName(c runtimes.Chart) string {
+	name := c.Chart
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	if base, ok := strings.CutSuffix(name, ".tgz"); ok {
+		name = strings.TrimSuffix(base, "-"+c.Version)
+	}
+	return name
+}
