@@ -15,6 +15,7 @@ import (
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/catalog"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/functions"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/ggufimage"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/ggufimage/buildinfra"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/providerdata"
 )
 
@@ -72,6 +73,7 @@ func (p *kubefoundryProvider) Configure(ctx context.Context, req provider.Config
 func (p *kubefoundryProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		ggufimage.NewResource,
+		buildinfra.NewResource,
 	}
 }
 
