@@ -1,24 +1,23 @@
-# Bake a GGUF model into a llama.cpp image and run it with KAITO ("build" run mode).
-#
-# The image is pushed through a port-forward to the in-cluster registry
-# (kubectl -n kubefoundry-system port-forward svc/kubefoundry-registry 5000:5000)
-# and pulled by kubelets from the registry's NodePort on localhost:30500.
+# Bake a GGUF model into a llama.cpp image with the in-cluster registry and buildkitd,
+# then run it with KAITO ("build" run mode).
+
+resource "kubefoundry_gguf_build_infra" "this" {
+  registry_storage_size = "50Gi"
+}
 
 resource "kubefoundry_gguf_image" "llama" {
   model      = "bartowski/Llama-3.2-1B-Instruct-GGUF"
   file       = "Llama-3.2-1B-Instruct-Q4_K_M.gguf" # tag defaults to "Q4_K_M"
   revision   = "main"
-  repository = "localhost:30500/llama-3.2-1b-instruct"
+  repository = "${kubefoundry_gguf_build_infra.this.registry_pull_address}/llama-3.2-1b-instruct"
 
+  # buildkitd pushes to the registry's Service; nodes pull through its NodePort.
   registry = {
-    address  = "127.0.0.1:5000" # push here, nodes pull "localhost:30500/..."
+    address  = kubefoundry_gguf_build_infra.this.registry_push_address
     insecure = true
   }
-
-  # method = "direct" needs no BuildKit daemon: the provider streams the file into a layer.
-  method = "buildkit"
   builder = {
-    address = "kube-pod://buildkitd-0?namespace=kubefoundry-system"
+    address = kubefoundry_gguf_build_infra.this.builder_address
   }
 
   timeouts {

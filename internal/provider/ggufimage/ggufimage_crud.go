@@ -121,6 +121,9 @@ func (r *imageResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 			"The registry refused to delete "+state.ImageByDigest.ValueString()+" (deletes disabled, or credentials needed: "+
 				"password_wo is write-only and not available at destroy time). Remove it by hand if needed. "+err.Error())
 	case err != nil:
-		resp.Diagnostics.AddError("Deleting the image failed", err.Error())
+		// An unreachable registry (e.g. an in-cluster one only builders can reach) must not
+		// block destroying the rest of the configuration.
+		resp.Diagnostics.AddWarning("Image left in the registry",
+			"Could not delete "+state.ImageByDigest.ValueString()+"; remove it by hand if needed. "+err.Error())
 	}
 }
