@@ -21,7 +21,7 @@ var quantPatterns = func() []*regexp.Regexp {
 		`BF16`,
 		`F\d+`,
 	} {
-		out = append(out, regexp.MustCompile(`(?i)[._-](`+p+`)\.gguf$`))
+		out = append(out, regexp.MustCompile(`(?i)(?:^|[._-])(`+p+`)\.gguf$`))
 	}
 	return out
 }()
