@@ -84,6 +84,16 @@ func Main(m *testing.M) {
 	testcluster.Main(m)
 }
 
+// MainWith is Main with a hook that runs once the cluster is up (e.g. to play an
+// operator); the function it returns runs after the tests.
+func MainWith(m *testing.M, hook func(*testcluster.Cluster) func()) {
+	if err := Setup(); err != nil {
+		fmt.Fprintf(os.Stderr, "acctest: %v\n", err)
+		os.Exit(1)
+	}
+	testcluster.MainWith(m, hook)
+}
+
 // MainNoCluster is TestMain for acceptance tests that need no cluster.
 func MainNoCluster(m *testing.M) {
 	if err := Setup(); err != nil {

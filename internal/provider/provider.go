@@ -16,6 +16,8 @@ import (
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/functions"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/ggufimage"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/ggufimage/buildinfra"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/modeldeployment"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/runtimeinstall"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/providerdata"
 )
 
@@ -72,7 +74,9 @@ func (p *kubefoundryProvider) Configure(ctx context.Context, req provider.Config
 
 func (p *kubefoundryProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
+		modeldeployment.NewResource,
 		ggufimage.NewResource,
+		runtimeinstall.NewResource,
 		buildinfra.NewResource,
 	}
 }

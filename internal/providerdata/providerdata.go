@@ -4,10 +4,14 @@ package providerdata
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/kube"
 )
@@ -26,6 +30,10 @@ type Data struct {
 	DefaultNamespace string
 	HuggingFace      HuggingFace
 	Version          string
+
+	nsOnce          sync.Once
+	nsFromConfigMap string
+	nsWarning       string
 }
 
 // DefaultHubEndpoint is the public Hugging Face Hub.
@@ -62,4 +70,48 @@ func (d *Data) KubeClient(ctx context.Context, diags *diag.Diagnostics) *kube.Cl
 		return nil
 	}
 	return c
+}
+
+// KubeFoundry's own settings, read for the default namespace (upstream notes §6).
+const (
+	kubefoundryConfigNamespace = "kubefoundry-system"
+	kubefoundryConfigMap       = "kubefoundry-config"
+)
+
+// ResolveDefaultNamespace returns the provider's default_namespace, else the
+// `defaultNamespace` of KubeFoundry's ConfigMap when a cluster is configured and has one,
+// else "". The ConfigMap is read once per provider process.
+func (d *Data) ResolveDefaultNamespace(ctx context.Context, diags *diag.Diagnostics) string {
+	if d.DefaultNamespace != "" {
+		return d.DefaultNamespace
+	}
+	if d.Kube == nil {
+		return ""
+	}
+	d.nsOnce.Do(func() {
+		c, err := d.Kube.Client(ctx)
+		if err != nil {
+			return // configuration errors surface where the cluster is needed
+		}
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		cm, err := c.Typed.CoreV1().ConfigMaps(kubefoundryConfigNamespace).Get(ctx, kubefoundryConfigMap, metav1.GetOptions{})
+		if err != nil {
+			if !kube.IsNotFound(err) {
+				d.nsWarning = fmt.Sprintf("Could not read ConfigMap %s/%s for the default namespace (%v); using the runtime's default namespace. "+
+					"Set `namespace` or the provider's `default_namespace` to avoid this lookup.", kubefoundryConfigNamespace, kubefoundryConfigMap, err)
+			}
+			return
+		}
+		var settings struct {
+			DefaultNamespace string `json:"defaultNamespace"`
+		}
+		if err := json.Unmarshal([]byte(cm.Data["config.json"]), &settings); err == nil {
+			d.nsFromConfigMap = settings.DefaultNamespace
+		}
+	})
+	if d.nsWarning != "" {
+		diags.AddWarning("Default namespace not read from KubeFoundry", d.nsWarning)
+	}
+	return d.nsFromConfigMap
 }

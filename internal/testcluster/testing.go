@@ -18,10 +18,16 @@ var shared *Cluster
 // Main starts one control plane for the whole test binary, runs the tests and stops it,
 // whatever the tests' outcome. Use it from TestMain.
 func Main(m *testing.M) {
-	os.Exit(run(m))
+	os.Exit(run(m, nil))
 }
 
-func run(m *testing.M) int {
+// MainWith is Main with a hook run once the control plane is ready; the function the
+// hook returns runs after the tests.
+func MainWith(m *testing.M, hook func(*Cluster) func()) {
+	os.Exit(run(m, hook))
+}
+
+func run(m *testing.M, hook func(*Cluster) func()) int {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
 	start := time.Now()
@@ -33,6 +39,11 @@ func run(m *testing.M) int {
 	defer c.Stop()
 	fmt.Fprintf(os.Stderr, "testcluster: control plane ready at %s in %s\n", c.Host, time.Since(start).Round(time.Millisecond))
 	shared = c
+	if hook != nil {
+		if done := hook(c); done != nil {
+			defer done()
+		}
+	}
 	return m.Run()
 }
 

@@ -1,0 +1,105 @@
+package modeldeployment
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/yaml"
+
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/kube"
+	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+)
+
+// writeHFSecret stores the write-only token in the deployment's Secret. The token comes
+// from the configuration (write-only values are never in plan or state) and is not logged.
+func (r *deploymentResource) writeHFSecret(ctx context.Context, config tfsdk.Config, p *prepared, diags *diag.Diagnostics) bool {
+	var token types.String
+	diags.Append(config.GetAttribute(ctx, path.Root("hf_token_wo"), &token)...)
+	if diags.HasError() || token.IsNull() || token.IsUnknown() {
+		return !diags.HasError()
+	}
+	secret := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "v1", "kind": "Secret",
+		"metadata": map[string]any{
+			"name": hfSecretName(p.cfg.Name), "namespace": p.cfg.Namespace,
+			"labels": map[string]any{
+				rt.LabelManagedBy: rt.ManagedBy, rt.LabelInstance: p.cfg.Name,
+				"kubefoundry.io/secret-type": "huggingface-token",
+			},
+		},
+		"type":       "Opaque",
+		"stringData": map[string]any{"HF_TOKEN": token.ValueString()},
+	}}
+	if _, err := p.client.Apply(ctx, schema.GroupVersionResource{Version: "v1", Resource: "secrets"}, secret, kube.ApplyOptions{Force: true}); err != nil {
+		// The API error never echoes the request body, so the token cannot leak through it.
+		diags.AddError("Writing the Hugging Face token Secret failed", err.Error())
+		return false
+	}
+	return true
+}
+
+// gvrOf maps the companion kinds the runtimes render to their resources.
+func gvrOf(obj *unstructured.Unstructured) schema.GroupVersionResource {
+	gv, _ := schema.ParseGroupVersion(obj.GetAPIVersion())
+	switch obj.GetKind() {
+	case "Service":
+		return gv.WithResource("services")
+	case "Secret":
+		return gv.WithResource("secrets")
+	case "ConfigMap":
+		return gv.WithResource("configmaps")
+	}
+	panic(fmt.Sprintf("modeldeployment: no resource known for companion kind %s", obj.GetKind()))
+}
+
+// projectYAML renders the live object restricted to the fields the desired object sets:
+// the fields this provider manages. Server-populated fields stay out, and a managed field
+// that was changed or removed out of band shows up as a difference.
+func projectYAML(live, want map[string]any) (string, error) {
+	out, err := yaml.Marshal(project(live, want))
+	return string(out), err
+}
+
+func project(live, want map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, w := range want {
+		l, ok := live[k]
+		if !ok {
+			continue
+		}
+		wm, wIsMap := w.(map[string]any)
+		lm, lIsMap := l.(map[string]any)
+		if wIsMap && lIsMap {
+			out[k] = project(lm, wm)
+			continue
+		}
+		if wl, ok := w.([]any); ok {
+			if ll, ok := l.([]any); ok && len(ll) == len(wl) {
+				out[k] = projectList(ll, wl)
+				continue
+			}
+		}
+		out[k] = l
+	}
+	return out
+}
+
+func projectList(live, want []any) []any {
+	out := make([]any, len(live))
+	for i := range live {
+		wm, wIsMap := want[i].(map[string]any)
+		lm, lIsMap := live[i].(map[string]any)
+		if wIsMap && lIsMap {
+			out[i] = project(lm, wm)
+		} else {
+			out[i] = live[i]
+		}
+	}
+	return out
+}
