@@ -57,15 +57,8 @@ func buildBuildKit(ctx context.Context, spec *Spec, info *ModelInfo) (string, er
 	attachables := []session.Attachable{authprovider.NewDockerAuthProvider(authprovider.DockerAuthProviderConfig{
 		AuthConfigProvider: spec.Registry.buildKitAuth(spec.Repository),
 	})}
-	httpOpts := []llb.HTTPOption{
-		llb.Checksum(digest.NewDigestFromEncoded(digest.SHA256, info.SHA256)),
-		llb.Filename(strings.TrimPrefix(spec.ModelPath(), ModelDir+"/")),
-		llb.Chmod(0o644),
-		llb.WithCustomName("download " + spec.Source.Model + "/" + spec.Source.File),
-	}
 	if spec.Source.Token != "" {
 		attachables = append(attachables, secretsprovider.FromMap(map[string][]byte{hfSecretID: []byte("Bearer " + spec.Source.Token)}))
-		httpOpts = append(httpOpts, llb.AuthHeaderSecret(hfSecretID))
 	}
 
 	exportAttrs := map[string]string{
@@ -100,11 +93,8 @@ func buildBuildKit(ctx context.Context, spec *Spec, info *ModelInfo) (string, er
 			return nil, err
 		}
 		// Pin the base to the digest whose config was merged, so layers and config match.
-		base := llb.Image(baseRef.Context().String()+"@"+baseDigest.String(), llb.Platform(platform))
-		model := llb.HTTP(info.URL, httpOpts...)
-		modelLayer := llb.Scratch().File(llb.Copy(model, "/"+strings.TrimPrefix(spec.ModelPath(), ModelDir+"/"), spec.ModelPath(), &llb.CopyInfo{CreateDestPath: true}), llb.WithCustomName("add "+spec.ModelPath()))
-		// Merge keeps the model in its own layer, independent of the base's layers.
-		def, err := llb.Merge([]llb.State{base, modelLayer}).Marshal(ctx, llb.Platform(platform))
+		base := baseRef.Context().String() + "@" + baseDigest.String()
+		def, err := modelLLB(spec, info, base, platform).Marshal(ctx, llb.Platform(platform))
 		if err != nil {
 			return nil, err
 		}
@@ -137,6 +127,28 @@ func buildBuildKit(ctx context.Context, spec *Spec, info *ModelInfo) (string, er
 	}
 	spec.progress("pushed %s@%s", dst, dgst)
 	return dgst, nil
+}
+
+// modelLLB is the build graph: the base image merged with a layer holding only the model,
+// fetched by BuildKit's HTTP source with the Hub's checksum. A gated model's token is named
+// by a session secret, so it never appears in the graph or in cache keys.
+func modelLLB(spec *Spec, info *ModelInfo, base string, platform ocispecs.Platform) llb.State {
+	file := strings.TrimPrefix(spec.ModelPath(), ModelDir+"/")
+	httpOpts := []llb.HTTPOption{
+		llb.Checksum(digest.NewDigestFromEncoded(digest.SHA256, info.SHA256)),
+		llb.Filename(file),
+		llb.Chmod(0o644),
+		llb.WithCustomName("download " + spec.Source.Model + "/" + spec.Source.File),
+	}
+	if spec.Source.Token != "" {
+		httpOpts = append(httpOpts, llb.AuthHeaderSecret(hfSecretID))
+	}
+	model := llb.HTTP(info.URL, httpOpts...)
+	modelLayer := llb.Scratch().File(
+		llb.Copy(model, "/"+file, spec.ModelPath(), &llb.CopyInfo{CreateDestPath: true}),
+		llb.WithCustomName("add "+spec.ModelPath()))
+	// Merge keeps the model in its own layer, independent of the base's layers.
+	return llb.Merge([]llb.State{llb.Image(base, llb.Platform(platform)), modelLayer})
 }
 
 func newBuildKitClient(ctx context.Context, address string, kubePodDialer func(string) (Dialer, error)) (*client.Client, error) {
