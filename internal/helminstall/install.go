@@ -107,6 +107,9 @@ func (in *Installer) Apply(ctx context.Context, req Request) (Result, error) {
 		if rel != nil {
 			res.Releases = append(res.Releases, infoOf(rel))
 		}
+		if err == nil && rel != nil {
+			err = in.noteSource(ctx, infoOf(rel), req.Source)
+		}
 		if err != nil {
 			return res, fmt.Errorf("release %s (chart %s %s) in namespace %s: %w", c.Release, charts[i].Name(), c.Version, c.Namespace, err)
 		}

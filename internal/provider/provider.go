@@ -16,6 +16,7 @@ import (
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/functions"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/ggufimage"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/ggufimage/buildinfra"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/runtimeinstall"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/modeldeployment"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/runtimeinstall"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/providerdata"
@@ -76,6 +77,7 @@ func (p *kubefoundryProvider) Resources(_ context.Context) []func() resource.Res
 	return []func() resource.Resource{
 		modeldeployment.NewResource,
 		ggufimage.NewResource,
+		runtimeinstall.NewResource,
 		runtimeinstall.NewResource,
 		buildinfra.NewResource,
 	}
