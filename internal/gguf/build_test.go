@@ -310,7 +310,7 @@ func TestInspect(t *testing.T) {
 			t.Fatal(err)
 		}
 		if b.Result != *res || b.Repository != s.Repository || b.Tag != "Q4_K_M" || b.Source.Model != testModel ||
-			b.Source.File != testFile || b.Source.Revision != "main" || b.BaseImage != f.base || b.Method != gguf.MethodDirect {
+			b.Source.File != testFile || b.Source.Revision != "main" || b.BaseImage != f.base || b.Method != gguf.MethodDirect || b.Platform != "linux/amd64" {
 			t.Fatalf("%s: inspected %+v, built %+v", ref, b, res)
 		}
 	}

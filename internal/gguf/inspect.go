@@ -16,6 +16,7 @@ type Built struct {
 	Source          Source // Model, Revision, File
 	BaseImage       string
 	Method          string
+	Platform        string // os/arch[/variant] from the image config
 }
 
 // Inspect reads repository:tag or repository@digest and recovers how it was built.
@@ -70,5 +71,6 @@ func (r Registry) Inspect(ctx context.Context, ref string) (*Built, error) {
 		Source:     Source{Model: l[LabelModel], Revision: l[LabelRevision], File: l[LabelFile]},
 		BaseImage:  l[LabelBase],
 		Method:     l[LabelMethod],
+		Platform:   strings.TrimSuffix(cfg.OS+"/"+cfg.Architecture+"/"+cfg.Variant, "/"),
 	}, nil
 }

@@ -28,7 +28,7 @@ func (r *imageResource) ImportState(ctx context.Context, req resource.ImportStat
 	}
 	for attr, v := range map[string]string{
 		"model": b.Source.Model, "file": b.Source.File, "revision": b.Source.Revision,
-		"repository": b.Repository, "tag": b.Tag, "base_image": b.BaseImage, "method": method,
+		"repository": b.Repository, "tag": b.Tag, "base_image": b.BaseImage, "method": method, "platform": b.Platform,
 		"id": b.ImageByDigest, "image": b.Image, "digest": b.Digest, "image_by_digest": b.ImageByDigest,
 		"model_sha256": b.ModelSHA256,
 	} {

@@ -15,6 +15,7 @@ var (
 	ggufFile    = regexp.MustCompile(`^[^/].*\.(?i:gguf)$`)
 	noTag       = regexp.MustCompile(`^[^@]*[^:@]*$`)
 	builderAddr = regexp.MustCompile(`^(unix|tcp|kube-pod)://.+`)
+	platformRe  = regexp.MustCompile(`^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$`)
 )
 
 type imageModel struct {
@@ -25,6 +26,7 @@ type imageModel struct {
 	Repository    types.String   `tfsdk:"repository"`
 	Tag           types.String   `tfsdk:"tag"`
 	BaseImage     types.String   `tfsdk:"base_image"`
+	Platform      types.String   `tfsdk:"platform"`
 	Method        types.String   `tfsdk:"method"`
 	Registry      *registryModel `tfsdk:"registry"`
 	Builder       *builderModel  `tfsdk:"builder"`
@@ -76,6 +78,7 @@ func (m *imageModel) spec(data *providerdata.Data, password string) gguf.Spec {
 		Tag:        m.Tag.ValueString(),
 		BaseImage:  m.BaseImage.ValueString(),
 		Method:     m.Method.ValueString(),
+		Platform:   m.Platform.ValueString(),
 		Registry:   m.registry(password),
 	}
 	if data != nil {

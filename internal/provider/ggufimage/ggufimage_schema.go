@@ -78,6 +78,14 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				MarkdownDescription: fmt.Sprintf("llama.cpp server image to build on. Defaults to `%s`; its entrypoint is kept (`llama-server` when it has none).", gguf.DefaultBaseImage),
 				PlanModifiers:       replace,
 			},
+			"platform": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString("linux/amd64"),
+				MarkdownDescription: "Platform of the base image to build on, `os/arch[/variant]`, e.g. `linux/arm64` for Arm nodes. Defaults to `linux/amd64`.",
+				PlanModifiers:       replace,
+				Validators:          []validator.String{stringvalidator.RegexMatches(platformRe, "must look like os/arch[/variant]")},
+			},
 			"method": schema.StringAttribute{
 				Optional: true,
 				Computed: true,

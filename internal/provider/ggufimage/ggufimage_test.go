@@ -146,6 +146,7 @@ func TestAccGGUFImage(t *testing.T) {
 					statecheck.ExpectKnownValue(resName, tfjsonpath.New("image"), knownvalue.StringExact(repo+":Q4_K_M")),
 					statecheck.ExpectKnownValue(resName, tfjsonpath.New("tag"), knownvalue.StringExact("Q4_K_M")),
 					statecheck.ExpectKnownValue(resName, tfjsonpath.New("method"), knownvalue.StringExact("direct")),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("platform"), knownvalue.StringExact("linux/amd64")),
 					statecheck.ExpectKnownValue(resName, tfjsonpath.New("revision"), knownvalue.StringExact("main")),
 					statecheck.ExpectKnownValue(resName, tfjsonpath.New("model_sha256"), knownvalue.StringExact(e.model.SHA256())),
 					statecheck.ExpectKnownValue(resName, tfjsonpath.New("digest"), knownvalue.StringRegexp(regexp.MustCompile(`^sha256:[0-9a-f]{64}$`))),
