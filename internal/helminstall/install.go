@@ -111,7 +111,11 @@ func (in *Installer) Apply(ctx context.Context, req Request) (Result, error) {
 			err = in.noteSource(ctx, infoOf(rel), req.Source)
 		}
 		if err != nil {
-			return res, fmt.Errorf("release %s (chart %s %s) in namespace %s: %w", c.Release, charts[i].Name(), c.Version, c.Namespace, err)
+			undo := ""
+			if req.Atomic {
+				undo = " (atomic: the failed install was uninstalled, or the failed upgrade rolled back)"
+			}
+			return res, fmt.Errorf("release %s (chart %s %s) in namespace %s: %w%s", c.Release, charts[i].Name(), c.Version, c.Namespace, err, undo)
 		}
 	}
 	return res, nil
@@ -226,4 +230,9 @@ func timeout(ctx context.Context) time.Duration {
 		return time.Second
 	}
 	return DefaultTimeout
+}
+
+// ActionConfig returns a Helm action configuration for the namespace (tests, tooling).
+func (in *Installer) ActionConfig(namespace string) (*action.Configuration, error) {
+	return in.config(namespace)
 }

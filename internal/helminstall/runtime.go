@@ -5,6 +5,7 @@
 package helminstall
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
@@ -45,6 +46,9 @@ func (r Runtime) DefaultVersion() string {
 	return r.Spec.Charts[len(r.Spec.Charts)-1].Version
 }
 
+// tgzVersion is the "-<version>" suffix of a packaged chart's file name.
+var tgzVersion = regexp.MustCompile(`-v?[0-9]+\.[0-9]+\.[0-9]+[-+.0-9A-Za-z]*$`)
+
 // ChartName is a chart's bare name ("kuberay-operator" for "kuberay/kuberay-operator",
 // "dynamo-crds" for "dynamo-crds-0.7.1.tgz").
 func ChartName(c runtimes.Chart) string {
@@ -53,7 +57,7 @@ func ChartName(c runtimes.Chart) string {
 		name = name[i+1:]
 	}
 	if base, ok := strings.CutSuffix(name, ".tgz"); ok {
-		name = strings.TrimSuffix(base, "-"+c.Version)
+		name = tgzVersion.ReplaceAllString(base, "")
 	}
 	return name
 }

@@ -94,11 +94,7 @@ func (r *installResource) apply(ctx context.Context, config interface {
 		diags.AddWarning("Runtime installation", w)
 	}
 	if err != nil {
-		detail := err.Error()
-		if hreq.Atomic {
-			detail += "\n\nWith atomic = true the failed release was rolled back (upgrade) or uninstalled (install)."
-		}
-		diags.AddError(fmt.Sprintf("Installing %s failed", hreq.Runtime.DisplayName), detail)
+		diags.AddError(fmt.Sprintf("Installing %s failed", hreq.Runtime.DisplayName), err.Error())
 		return nil, false
 	}
 	return res.CRDs, true

@@ -67,6 +67,12 @@ func TestAccRuntimeInstall_AllSources(t *testing.T) {
 // checkDestroyed verifies a destroy: releases and the created namespace are gone, the
 // CRDs are kept.
 func checkDestroyed(t *testing.T, id, ns string) resource.TestCheckFunc {
+	return checkDestroyedNS(t, id, ns, false)
+}
+
+// checkDestroyedNS is checkDestroyed; keepNS says the namespace existed before (created
+// by the user) and must survive.
+func checkDestroyedNS(t *testing.T, id, ns string, keepNS bool) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		c := testcluster.Get(t)
 		ctx := context.Background()
@@ -75,8 +81,14 @@ func checkDestroyed(t *testing.T, id, ns string) resource.TestCheckFunc {
 				return fmt.Errorf("CRD %s was deleted on destroy", name)
 			}
 		}
-		if _, err := c.Clientset.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-			return fmt.Errorf("namespace %s still exists after destroy (err %v)", ns, err)
+		_, err := c.Clientset.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
+		if gone := apierrors.IsNotFound(err); gone == keepNS {
+			return fmt.Errorf("namespace %s: deleted %v after destroy, want %v (err %v)", ns, gone, !keepNS, err)
+		}
+		if keepNS {
+			if err := c.Clientset.CoreV1().Namespaces().Delete(ctx, ns, metav1.DeleteOptions{}); err != nil {
+				return err
+			}
 		}
 		secrets, err := c.Clientset.CoreV1().Secrets("default").List(ctx, metav1.ListOptions{LabelSelector: "owner=helm"})
 		if err != nil {
