@@ -138,4 +138,3 @@ func TestParseAfterServerRoundTrip(t *testing.T) {
 		}
 	}
 }
-
