@@ -16,7 +16,6 @@ import (
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/functions"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/ggufimage"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/ggufimage/buildinfra"
-	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/runtimeinstall"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/modeldeployment"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/runtimeinstall"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/providerdata"
@@ -77,7 +76,6 @@ func (p *kubefoundryProvider) Resources(_ context.Context) []func() resource.Res
 	return []func() resource.Resource{
 		modeldeployment.NewResource,
 		ggufimage.NewResource,
-		runtimeinstall.NewResource,
 		runtimeinstall.NewResource,
 		buildinfra.NewResource,
 	}
