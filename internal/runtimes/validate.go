@@ -1,7 +1,6 @@
 package runtimes
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -105,22 +104,21 @@ func CheckOneOf(ps *Problems, path, v string, allowed ...string) {
 // renders itself (they must be set through their dedicated attributes).
 func CheckEngineArgs(ps *Problems, args map[string]string, reserved map[string]string) {
 	for _, k := range SortedKeys(args) {
-		path := fmt.Sprintf("engine_args[%q]", k)
 		switch {
 		case strings.HasPrefix(k, "-"):
-			ps.Add(path, "write the flag name without leading dashes, e.g. %q", strings.TrimLeft(k, "-"))
+			ps.AddKey("engine_args", k, "write the flag name without leading dashes, e.g. %q", strings.TrimLeft(k, "-"))
 		case !engineArgKey.MatchString(k):
-			ps.Add(path, "flag names may only contain letters, digits, '-', '_' and '.'")
+			ps.AddKey("engine_args", k, "flag names may only contain letters, digits, '-', '_' and '.'")
 		case reserved[k] != "":
-			ps.Add(path, "%q is managed by this provider: set %s instead", k, reserved[k])
+			ps.AddKey("engine_args", k, "%q is managed by this provider: set %s instead", k, reserved[k])
 		}
 		switch v := args[k]; {
 		case !engineArgValue.MatchString(v):
-			ps.Add(path, "the value must not contain control characters such as newlines")
+			ps.AddKey("engine_args", k, "the value must not contain control characters such as newlines")
 		case v == "false":
-			ps.Add(path, "\"false\" would render nothing: remove the entry to leave the flag off, or use the engine's negated flag (e.g. \"no-%s\" = \"true\")", k)
+			ps.AddKey("engine_args", k, "\"false\" would render nothing: remove the entry to leave the flag off, or use the engine's negated flag (e.g. \"no-%s\" = \"true\")", k)
 		case strings.HasPrefix(v, "--"):
-			ps.Add(path, "the value %q looks like a flag: give each flag its own engine_args entry", v)
+			ps.AddKey("engine_args", k, "the value %q looks like a flag: give each flag its own engine_args entry", v)
 		}
 	}
 }

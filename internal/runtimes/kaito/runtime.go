@@ -72,6 +72,9 @@ func (Runtime) Defaults(cfg *runtimes.DeploymentConfig) {
 	runtimes.SetDefault(&cfg.EnforceEager, false)
 	switch k.ModelSource {
 	case runtimes.KaitoSourcePremade:
+		if k.PremadeModel == "" && strings.HasPrefix(cfg.Model, "kaito/") {
+			k.PremadeModel = cfg.Model
+		}
 		if m, ok := FindPremade(k.PremadeModel); ok {
 			k.PremadeModel = m.ID
 			if cfg.Model == "" {

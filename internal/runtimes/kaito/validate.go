@@ -58,12 +58,11 @@ func validateCompute(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
 		ps.Add("kaito.label_selector", "must select the nodes to run on (the Workspace CRD requires a label selector)")
 	}
 	for _, key := range runtimes.SortedKeys(k.LabelSelector) {
-		path := `kaito.label_selector["` + key + `"]`
 		if errs := validation.IsQualifiedName(key); len(errs) > 0 {
-			ps.Add(path, "%q is not a valid label key: %s", key, strings.Join(errs, "; "))
+			ps.AddKey("kaito.label_selector", key, "%q is not a valid label key: %s", key, strings.Join(errs, "; "))
 		}
 		if errs := validation.IsValidLabelValue(k.LabelSelector[key]); len(errs) > 0 {
-			ps.Add(path, "%q is not a valid label value: %s", k.LabelSelector[key], strings.Join(errs, "; "))
+			ps.AddKey("kaito.label_selector", key, "%q is not a valid label value: %s", k.LabelSelector[key], strings.Join(errs, "; "))
 		}
 	}
 }

@@ -98,12 +98,11 @@ func validateKubeRay(ps *runtimes.Problems, k *runtimes.KubeRayConfig) {
 
 func validateEngineArgs(ps *runtimes.Problems, args map[string]string) {
 	for _, key := range runtimes.SortedKeys(args) {
-		path := `engine_args["` + key + `"]`
 		switch {
 		case !kwargName.MatchString(key):
-			ps.Add(path, "KubeRay passes engine_args as vLLM engine_kwargs: use the snake_case keyword, e.g. \"max_num_batched_tokens\"")
+			ps.AddKey("engine_args", key, "KubeRay passes engine_args as vLLM engine_kwargs: use the snake_case keyword, e.g. \"max_num_batched_tokens\"")
 		case managedKwargs[key] != "":
-			ps.Add(path, "%q is managed by this provider: set %s instead", key, managedKwargs[key])
+			ps.AddKey("engine_args", key, "%q is managed by this provider: set %s instead", key, managedKwargs[key])
 		}
 	}
 }

@@ -11,7 +11,8 @@ import (
 type InvalidCase struct {
 	Name   string
 	Mutate func(cfg *rt.DeploymentConfig)
-	// Path is the attribute path the problem must carry; Message a substring of its text.
+	// Path is where the problem must point (Problem.Where: `path` or `path["key"]`);
+	// Message a substring of its text.
 	Path    string
 	Message string
 }
@@ -28,7 +29,7 @@ func CheckInvalid(t *testing.T, r rt.Runtime, base rt.DeploymentConfig, cases []
 			ps := r.Validate(cfg)
 			var found *rt.Problem
 			for i := range ps {
-				if ps[i].Path == c.Path && strings.Contains(ps[i].Message, c.Message) {
+				if ps[i].Where() == c.Path && strings.Contains(ps[i].Message, c.Message) {
 					found = &ps[i]
 				}
 			}
