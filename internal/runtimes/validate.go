@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -47,10 +49,23 @@ func ValidateCommon(cfg DeploymentConfig, runtimeID string) Problems {
 	if cfg.Memory != "" {
 		CheckQuantity(&ps, "memory", cfg.Memory)
 	}
+	CheckToken(&ps, "model", cfg.Model)
+	CheckToken(&ps, "served_model_name", cfg.ServedModelName)
 	if cfg.ContextLength != nil && *cfg.ContextLength < 1 {
 		ps.Add("context_length", "must be a positive number of tokens, got %d", *cfg.ContextLength)
 	}
 	return ps
+}
+
+// CheckToken reports a value that cannot travel unchanged as one argument or YAML scalar:
+// invalid UTF-8 (JSON would rewrite it), whitespace or control characters. Empty is fine.
+func CheckToken(ps *Problems, path, v string) {
+	switch {
+	case !utf8.ValidString(v):
+		ps.Add(path, "must be valid UTF-8 text")
+	case strings.IndexFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
+		ps.Add(path, "%q must not contain spaces or control characters", v)
+	}
 }
 
 // CheckRange reports a set value outside [min, max]. Nil means "not set" and is fine.
@@ -113,6 +128,8 @@ func CheckEngineArgs(ps *Problems, args map[string]string, reserved map[string]s
 			ps.AddKey("engine_args", k, "%q is managed by this provider: set %s instead", k, reserved[k])
 		}
 		switch v := args[k]; {
+		case !utf8.ValidString(v):
+			ps.AddKey("engine_args", k, "the value must be valid UTF-8 text")
 		case !engineArgValue.MatchString(v):
 			ps.AddKey("engine_args", k, "the value must not contain control characters such as newlines")
 		case v == "false":

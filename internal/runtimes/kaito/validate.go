@@ -29,6 +29,8 @@ func (r Runtime) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 		return ps
 	}
 	validateCompute(&ps, cfg)
+	runtimes.CheckToken(&ps, "kaito.gguf_file", k.GGUFFile)
+	runtimes.CheckToken(&ps, "kaito.image_ref", k.ImageRef)
 	switch k.ModelSource {
 	case runtimes.KaitoSourcePremade:
 		validatePremade(&ps, cfg)
@@ -114,7 +116,7 @@ func validatePremade(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
 func validateHuggingFace(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
 	validateLlamaCpp(ps, cfg)
 	k := cfg.KAITO
-	if parts := strings.Split(cfg.Model, "/"); len(parts) != 2 || parts[0] == "" || parts[1] == "" || strings.ContainsAny(cfg.Model, " \t\n") {
+	if parts := strings.Split(cfg.Model, "/"); len(parts) != 2 || parts[0] == "" || parts[1] == "" {
 		ps.Add("model", "must be a Hugging Face repository id \"<owner>/<repo>\" that holds the GGUF file, got %q", cfg.Model)
 	}
 	switch {
@@ -122,8 +124,8 @@ func validateHuggingFace(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
 		ps.Add("kaito.gguf_file", "must be set for model_source \"huggingface\": the .gguf file in the repository, e.g. \"Llama-3.2-1B-Instruct-Q4_K_M.gguf\"")
 	case !strings.HasSuffix(strings.ToLower(k.GGUFFile), ".gguf"):
 		ps.Add("kaito.gguf_file", "%q is not a GGUF file: the name must end in .gguf", k.GGUFFile)
-	case strings.Contains(k.GGUFFile, "..") || strings.HasPrefix(k.GGUFFile, "/") || strings.ContainsAny(k.GGUFFile, " \t\n"):
-		ps.Add("kaito.gguf_file", "%q must be a plain path inside the repository (no spaces, no leading '/', no '..')", k.GGUFFile)
+	case strings.Contains(k.GGUFFile, "..") || strings.HasPrefix(k.GGUFFile, "/"):
+		ps.Add("kaito.gguf_file", "%q must be a plain path inside the repository (no leading '/', no '..')", k.GGUFFile)
 	}
 	if k.PremadeModel != "" {
 		ps.Add("kaito.premade_model", "only used with model_source \"premade\": remove it")
@@ -136,8 +138,6 @@ func validateHuggingFace(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
 	case runtimes.KaitoRunBuild:
 		if k.ImageRef == "" {
 			ps.Add("kaito.image_ref", "run_mode \"build\" runs a pre-built AIKit image: set image_ref to the image built for this GGUF file")
-		} else if strings.ContainsAny(k.ImageRef, " \t\n") {
-			ps.Add("kaito.image_ref", "%q is not an image reference", k.ImageRef)
 		}
 		if cfg.HFTokenSecret != "" {
 			ps.Add("hf_token_secret", "a built image already contains the model: remove it")

@@ -41,6 +41,7 @@ func TestValidateRejects(t *testing.T) {
 		{"missing gguf file", func(c *rt.DeploymentConfig) { hf(c); c.KAITO.GGUFFile = "" }, "kaito.gguf_file", `must be set for model_source "huggingface"`},
 		{"not a gguf file", func(c *rt.DeploymentConfig) { hf(c); c.KAITO.GGUFFile = "model.safetensors" }, "kaito.gguf_file", "is not a GGUF file"},
 		{"gguf path traversal", func(c *rt.DeploymentConfig) { hf(c); c.KAITO.GGUFFile = "../x.gguf" }, "kaito.gguf_file", "plain path inside the repository"},
+		{"gguf file with space", func(c *rt.DeploymentConfig) { hf(c); c.KAITO.GGUFFile = "my model.gguf" }, "kaito.gguf_file", "must not contain spaces"},
 		{"hf model not a repo id", func(c *rt.DeploymentConfig) { hf(c); c.Model = "llama" }, "model", `"<owner>/<repo>"`},
 		{"build without image", func(c *rt.DeploymentConfig) { hf(c); c.KAITO.RunMode = rt.KaitoRunBuild }, "kaito.image_ref", `run_mode "build" runs a pre-built AIKit image`},
 		{"direct with image", func(c *rt.DeploymentConfig) { hf(c); c.KAITO.ImageRef = "example.com/x:1" }, "kaito.image_ref", `run_mode "direct" uses the runner image`},

@@ -78,6 +78,8 @@ func validateKubeRay(ps *runtimes.Problems, k *runtimes.KubeRayConfig) {
 	if strings.TrimSpace(k.Image) == "" {
 		ps.Add("kuberay.image", "must be a Ray LLM image such as %q", DefaultImage)
 	}
+	runtimes.CheckToken(ps, "kuberay.image", k.Image)
+	runtimes.CheckToken(ps, "kuberay.accelerator_type", k.AcceleratorType)
 	runtimes.CheckQuantity(ps, "kuberay.head_cpu", k.HeadCPU)
 	runtimes.CheckQuantity(ps, "kuberay.head_memory", k.HeadMemory)
 	runtimes.CheckQuantity(ps, "kuberay.worker_cpu", k.WorkerCPU)
