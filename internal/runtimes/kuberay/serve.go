@@ -1,6 +1,7 @@
 package kuberay
 
 import (
+	"math"
 	"strconv"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
@@ -151,15 +152,18 @@ func buildLLMConfig(cfg runtimes.DeploymentConfig, kvRole, nodeResource string) 
 	return lc
 }
 
-// typedValue turns an engine_args string into the YAML scalar vLLM expects.
+// typedValue turns an engine_args string into the YAML scalar vLLM expects. A value only
+// becomes a bool or number when it is already in canonical form, so Parse reads back the
+// exact same string; anything else stays a string.
 func typedValue(v string) any {
-	if b, err := strconv.ParseBool(v); err == nil && (v == "true" || v == "false") {
-		return b
+	if v == "true" || v == "false" {
+		return v == "true"
 	}
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+	// Whole numbers beyond 2^53 would lose precision on the way back through YAML.
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil && strconv.FormatInt(n, 10) == v && n > -1<<53 && n < 1<<53 {
 		return n
 	}
-	if f, err := strconv.ParseFloat(v, 64); err == nil {
+	if f, err := strconv.ParseFloat(v, 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) && strconv.FormatFloat(f, 'f', -1, 64) == v {
 		return f
 	}
 	return v

@@ -3,6 +3,7 @@ package kuberay
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 )
@@ -105,6 +106,8 @@ func validateEngineArgs(ps *runtimes.Problems, args map[string]string) {
 			ps.AddKey("engine_args", key, "KubeRay passes engine_args as vLLM engine_kwargs: use the snake_case keyword, e.g. \"max_num_batched_tokens\"")
 		case managedKwargs[key] != "":
 			ps.AddKey("engine_args", key, "%q is managed by this provider: set %s instead", key, managedKwargs[key])
+		case !utf8.ValidString(args[key]):
+			ps.AddKey("engine_args", key, "the value must be valid UTF-8 text")
 		}
 	}
 }
