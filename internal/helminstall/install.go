@@ -111,11 +111,8 @@ func (in *Installer) Apply(ctx context.Context, req Request) (Result, error) {
 			err = in.noteSource(ctx, infoOf(rel), req.Source)
 		}
 		if err != nil {
-			undo := ""
-			if req.Atomic {
-				undo = " (atomic: the failed install was uninstalled, or the failed upgrade rolled back)"
-			}
-			return res, fmt.Errorf("release %s (chart %s %s) in namespace %s: %w%s", c.Release, charts[i].Name(), c.Version, c.Namespace, err, undo)
+			// Helm's error already says whether atomic uninstalled or rolled back.
+			return res, fmt.Errorf("release %s (chart %s %s) in namespace %s: %w", c.Release, charts[i].Name(), c.Version, c.Namespace, err)
 		}
 	}
 	return res, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -183,6 +184,14 @@ func TestAccRuntimeInstall_Lifecycle(t *testing.T) {
 				ImportStateVerify:       true,
 				ImportStateVerifyIgnore: []string{"timeouts"},
 			},
+			{ // An import block plans as a no-op: nothing is lost on import. (timeouts are
+				// configuration only, so a config with them would plan an update.)
+				Config:          withoutTimeouts(config(t, id, ns, "1.1.0", chart, "")),
+				ResourceName:    resName,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   ns + "/" + id,
+			},
 		},
 	})
 }
@@ -201,4 +210,10 @@ func deleteCRD(t *testing.T, name string) {
 	if err != nil {
 		t.Fatalf("CRD %s not deleted: %v", name, err)
 	}
+}
+
+func withoutTimeouts(cfg string) string {
+	i := strings.Index(cfg, "  timeouts = {")
+	j := strings.Index(cfg[i:], "  }\n")
+	return cfg[:i] + cfg[i+j+4:]
 }

@@ -4,15 +4,18 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"helm.sh/helm/v3/pkg/action"
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/release"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -54,7 +57,7 @@ func TestAccRuntimeInstall_Recovery(t *testing.T) {
 			},
 			{ // A broken chart without atomic leaves a failed release and a clear error.
 				Config:      config(t, id, ns, "2.0.0", chart, "atomic = false"),
-				ExpectError: regexp.MustCompile(`(?s)Installing NVIDIA GPU Operator failed.*release gpu-operator \(chart gpu-operator 2\.0\.0\).*Not_A_Valid_Name`),
+				ExpectError: errorText("Installing NVIDIA GPU Operator failed", "release gpu-operator (chart gpu-operator 2.0.0)", "Not_A_Valid_Name"),
 			},
 			{ // The next apply upgrades over the failed release.
 				PreConfig: func() { expectStatus(t, ns, rel, 3, release.StatusFailed) },
@@ -66,7 +69,7 @@ func TestAccRuntimeInstall_Recovery(t *testing.T) {
 			},
 			{ // A broken chart with atomic rolls back to the working release.
 				Config:      config(t, id, ns, "3.0.0", chart, ""),
-				ExpectError: regexp.MustCompile(`(?s)Installing NVIDIA GPU Operator failed.*atomic: the failed install was uninstalled, or the failed upgrade rolled back`),
+				ExpectError: errorText("Installing NVIDIA GPU Operator failed", "release gpu-operator (chart gpu-operator 3.0.0)", "has been rolled back due to atomic being set", "Not_A_Valid_Name"),
 			},
 			{ // Back on the good version: the rollback left 2.0.1 deployed (revision 6).
 				PreConfig: func() { expectStatus(t, ns, rel, 6, release.StatusDeployed) },
@@ -127,11 +130,12 @@ func TestAccRuntimeInstall_AtomicInstall(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkDestroyed(t, id, ns),
+		// A user workload is left in the namespace, so destroy keeps the namespace.
+		CheckDestroy: checkDestroyedNS(t, id, ns, true),
 		Steps: []resource.TestStep{
 			{
 				Config:      config(t, id, ns, "0.9.0", dirChart, ""),
-				ExpectError: regexp.MustCompile(`(?s)Installing KAITO failed.*release kaito-workspace \(chart workspace 0\.9\.0\).*Not_A_Valid_Name.*atomic: the failed install was uninstalled`),
+				ExpectError: errorText("Installing KAITO failed", "release kaito-workspace (chart workspace 0.9.0)", "has been uninstalled due to atomic being set", "Not_A_Valid_Name"),
 			},
 			{
 				PreConfig: func() { expectNothingLeft(t, ns) },
@@ -140,9 +144,27 @@ func TestAccRuntimeInstall_AtomicInstall(t *testing.T) {
 					statecheck.ExpectKnownValue(resName, tfjsonpath.New("releases"), expectedReleases(t, id, ns, "1.0.0", 1)),
 					statecheck.ExpectKnownValue(resName, tfjsonpath.New("operator_running"), knownvalue.Bool(true)),
 				},
+				Check: func(*terraform.State) error { return createUserDeployment(t, ns) },
 			},
 		},
 	})
+}
+
+// createUserDeployment adds a Deployment no release owns, as a user's model server.
+func createUserDeployment(t *testing.T, ns string) error {
+	labels := map[string]string{"app": "my-model"}
+	d := &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: "my-model", Namespace: ns},
+		Spec: appsv1.DeploymentSpec{
+			Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "server", Image: "example.invalid/server:1"}}},
+			},
+		},
+	}
+	_, err := testcluster.Get(t).Clientset.AppsV1().Deployments(ns).Create(context.Background(), d, metav1.CreateOptions{})
+	return err
 }
 
 func expectNothingLeft(t *testing.T, ns string) {
@@ -160,4 +182,13 @@ func expectNothingLeft(t *testing.T, ns string) {
 	if len(secrets.Items) != 0 || len(deps.Items) != 0 {
 		t.Fatalf("atomic install left %d release records and %d Deployments in %s", len(secrets.Items), len(deps.Items), ns)
 	}
+}
+
+// errorText matches the phrases in order, whatever line wrapping terraform applied.
+func errorText(phrases ...string) *regexp.Regexp {
+	quoted := make([]string, len(phrases))
+	for i, p := range phrases {
+		quoted[i] = strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
 }

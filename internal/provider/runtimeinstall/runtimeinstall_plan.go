@@ -17,9 +17,17 @@ func (r *installResource) ValidateConfig(ctx context.Context, req resource.Valid
 	if resp.Diagnostics.HasError() || m.Chart == nil {
 		return
 	}
-	if m.Chart.PlainHTTP.ValueBool() && !m.Chart.Path.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("chart").AtName("plain_http"), "plain_http needs a repository",
-			"plain_http only applies to a repository or OCI registry, not to a local path.")
+	repo, local := m.Chart.Repository, m.Chart.Path
+	if repo.IsUnknown() || local.IsUnknown() {
+		return
+	}
+	if repo.IsNull() == local.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("chart"), "Invalid chart source",
+			"Set exactly one of chart.repository (a chart repository URL or oci:// reference) and chart.path (a local chart).")
+	}
+	if m.Chart.PlainHTTP.ValueBool() && !local.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("chart").AtName("plain_http"), "Invalid chart.plain_http",
+			"chart.plain_http only applies to chart.repository (an OCI registry), not to chart.path.")
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -67,10 +66,7 @@ func (r *installResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 					"repository": schema.StringAttribute{
 						Optional:            true,
 						MarkdownDescription: "A Helm chart repository URL (`https://…`, serving `index.yaml`) or an OCI reference prefix (`oci://registry/path`; the chart is `<prefix>/<chart name>`).",
-						Validators: []validator.String{
-							stringvalidator.RegexMatches(repoURL, "must start with http://, https:// or oci://"),
-							stringvalidator.ExactlyOneOf(path.MatchRelative().AtParent().AtName("path")),
-						},
+						Validators:          []validator.String{stringvalidator.RegexMatches(repoURL, "must start with http://, https:// or oci://")},
 					},
 					"path": schema.StringAttribute{
 						Optional: true,
