@@ -136,7 +136,7 @@ func PlayOperators(ctx context.Context, d dynamic.Interface, decide func(runtime
 
 func playOne(ctx context.Context, d dynamic.Interface, runtimeID string, decide func(string, *unstructured.Unstructured) Outcome) {
 	gvr := GVRFor(runtimeID)
-	handled := map[string]int64{}
+	handled := map[string]int64{} // by UID: the last generation reported on
 	for ctx.Err() == nil {
 		w, err := d.Resource(gvr).Namespace(metav1.NamespaceAll).Watch(ctx, metav1.ListOptions{})
 		if err != nil {
@@ -151,7 +151,7 @@ func playOne(ctx context.Context, d dynamic.Interface, runtimeID string, decide 
 			if !ok || ev.Type == watch.Deleted || obj.GetDeletionTimestamp() != nil {
 				continue
 			}
-			key := obj.GetNamespace() + "/" + obj.GetName()
+			key := string(obj.GetUID()) // a re-created object starts again at generation 1
 			gen := obj.GetGeneration()
 			if handled[key] >= gen {
 				continue

@@ -186,6 +186,7 @@ func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	ns, name := state.Namespace.ValueString(), state.Name.ValueString()
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{Namespace: ns, Name: name})...)
 	obj, err := client.Dynamic.Resource(runtime.CRD().GVR()).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		tflog.Warn(ctx, fmt.Sprintf("%s %s/%s no longer exists; removing it from state", runtime.CRD().Kind, ns, name))
@@ -201,7 +202,6 @@ func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{Namespace: ns, Name: name})...)
 }
 
 // refreshFromObject rebuilds the attributes from the live object, so out-of-band edits

@@ -3,6 +3,7 @@ package modeldeployment
 import (
 	"context"
 	"fmt"
+	"math/big"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -112,7 +113,7 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 
-	changed := req.State.Raw.IsNull() || !resp.Plan.Raw.Equal(req.State.Raw)
+	changed := req.State.Raw.IsNull() || differs(resp.Plan.Raw, req.State.Raw)
 	if !changed {
 		return
 	}
@@ -164,4 +165,28 @@ func (r *deploymentResource) defaultNamespace(ctx context.Context, runtime rt.Ru
 		}
 	}
 	return runtime.DefaultNamespace()
+}
+
+// differs compares planned and prior values. Numbers count as equal when they are the same
+// float64: a value read back from state carries more precision than one computed in Go.
+func differs(a, b tftypes.Value) bool {
+	diffs, err := a.Diff(b)
+	if err != nil {
+		return true
+	}
+	for _, d := range diffs {
+		if d.Value1 == nil || d.Value2 == nil || !d.Value1.Type().Is(tftypes.Number) || !d.Value2.Type().Is(tftypes.Number) {
+			return true
+		}
+		var x, y big.Float
+		if d.Value1.As(&x) != nil || d.Value2.As(&y) != nil {
+			return true
+		}
+		fx, _ := x.Float64()
+		fy, _ := y.Float64()
+		if fx != fy {
+			return true
+		}
+	}
+	return false
 }

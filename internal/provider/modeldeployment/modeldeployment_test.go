@@ -214,7 +214,7 @@ model = "kaito/llama3.2-1b"
 timeouts {
   create = "4s"
 }`, ns)),
-		ExpectError: regexp.MustCompile(`(?s)timed\s+out\s+waiting.*Deploying.*inference\s+workload\s+is\s+starting`),
+		ExpectError: regexp.MustCompile(`(?s)timed\s+out\s+waiting.*last\s+phase\s+Deploying:.*waiting\s+for\s+inference\s+workload\s+readiness`),
 	}))
 }
 
@@ -300,11 +300,12 @@ hf_token_wo_version = 1`, ns, token)),
 	})
 }
 
-// assertNotInFiles fails when any file under dir (state, plans) contains s.
+// assertNotInFiles fails when any file under dir other than the configuration (state,
+// plans, logs) contains s.
 func assertNotInFiles(dir, s string) error {
 	var found []string
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || strings.HasSuffix(p, ".tf") {
 			return err
 		}
 		b, err := os.ReadFile(p)
