@@ -63,15 +63,12 @@ func BenchmarkSearch(b *testing.B) {
 
 // TestSearchMeetsLatencyTarget checks the bound: total time ≤ 2 ×
 // latency × (50 / concurrency limit).
-func TestSearchMeetsLatencyTarget(t *testing.T) {
-	if testing.Short() {
-		t.Skip("timing test")
-	}
+// TestSearchLookupsAreBoundedAndConcurrent checks the behaviour behind the benchmark's
+// speed-up without timing anything: per-model lookups overlap, but never exceed the limit.
+func TestSearchLookupsAreBoundedAndConcurrent(t *testing.T) {
 	s := benchServer(t)
-	limit := 2 * benchLatency * benchModels / huggingface.DefaultConcurrency
-	got := searchOnce(t, s, huggingface.DefaultConcurrency)
-	if got > limit {
-		t.Errorf("search took %v, target ≤ %v", got, limit)
+	searchOnce(t, s, huggingface.DefaultConcurrency)
+	if got := s.MaxInFlight(); got < 2 || got > huggingface.DefaultConcurrency+1 {
+		t.Errorf("max requests in flight = %d, want between 2 and %d (the limit, plus the search itself)", got, huggingface.DefaultConcurrency+1)
 	}
-	t.Logf("concurrent search: %v (target ≤ %v)", got, limit)
 }
