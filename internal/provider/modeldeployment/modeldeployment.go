@@ -54,12 +54,16 @@ func (r *deploymentResource) Configure(_ context.Context, req resource.Configure
 	r.data = providerdata.From(req.ProviderData, &resp.Diagnostics)
 }
 
-// problemPath turns a runtimes.Problem path ("kaito.gguf_file") into an attribute path.
-func problemPath(p string) path.Path {
-	parts := strings.Split(p, ".")
+// problemPath turns a runtimes.Problem ("kaito.gguf_file", or a map attribute plus key)
+// into an attribute path.
+func problemPath(p rt.Problem) path.Path {
+	parts := strings.Split(p.Path, ".")
 	out := path.Root(parts[0])
 	for _, s := range parts[1:] {
 		out = out.AtName(s)
+	}
+	if p.Key != "" {
+		out = out.AtMapKey(p.Key)
 	}
 	return out
 }

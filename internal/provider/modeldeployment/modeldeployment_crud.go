@@ -45,7 +45,7 @@ func (r *deploymentResource) prepare(ctx context.Context, plan model, diags *dia
 	runtime.Defaults(&cfg)
 	if ps := runtime.Validate(cfg); len(ps) > 0 {
 		for _, p := range ps {
-			diags.AddAttributeError(problemPath(p.Path), "Invalid model deployment", p.Message)
+			diags.AddAttributeError(problemPath(p), "Invalid model deployment", p.String())
 		}
 		return nil
 	}

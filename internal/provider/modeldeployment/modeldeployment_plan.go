@@ -55,11 +55,11 @@ func (r *deploymentResource) ValidateConfig(ctx context.Context, req resource.Va
 	}
 	runtime.Defaults(&cfg)
 	for _, p := range runtime.Validate(cfg) {
-		root := problemPath(p.Path)
+		root := problemPath(p)
 		if len(root.Steps()) > 0 && unknown[root.Steps()[0].String()] {
 			continue
 		}
-		resp.Diagnostics.AddAttributeError(root, "Invalid model deployment", p.Message)
+		resp.Diagnostics.AddAttributeError(root, "Invalid model deployment", p.String())
 	}
 }
 
