@@ -130,13 +130,15 @@ func (in *Installer) deploy(ctx context.Context, req Request, c runtimes.Chart, 
 	last, err := cfg.Releases.Last(c.Release)
 	switch {
 	case errors.Is(err, driver.ErrReleaseNotFound):
-		return in.install(ctx, cfg, req, c, ch, false)
+		rel, err := in.install(ctx, cfg, req, c, ch, false)
+		return rel, nil, err
 	case err != nil:
 		return nil, nil, fmt.Errorf("reading release history: %w", err)
 	}
 	switch st := last.Info.Status; {
 	case st == release.StatusUninstalled:
-		return in.install(ctx, cfg, req, c, ch, true)
+		rel, err := in.install(ctx, cfg, req, c, ch, true)
+		return rel, nil, err
 	case st.IsPending():
 		// Only a crashed client leaves a pending release; nobody else is working on it.
 		last.SetStatus(release.StatusFailed, fmt.Sprintf("marked failed by kubefoundry: left %s by an interrupted operation", st))
@@ -151,7 +153,7 @@ func (in *Installer) deploy(ctx context.Context, req Request, c runtimes.Chart, 
 	return rel, warnings, err
 }
 
-func (in *Installer) install(ctx context.Context, cfg *action.Configuration, req Request, c runtimes.Chart, ch *chart.Chart, replace bool) (*release.Release, []string, error) {
+func (in *Installer) install(ctx context.Context, cfg *action.Configuration, req Request, c runtimes.Chart, ch *chart.Chart, replace bool) (*release.Release, error) {
 	act := action.NewInstall(cfg)
 	act.ReleaseName = c.Release
 	act.Namespace = c.Namespace
@@ -166,7 +168,7 @@ func (in *Installer) install(ctx context.Context, cfg *action.Configuration, req
 		// A failed non-atomic install still leaves a release; report it.
 		rel, _ = cfg.Releases.Last(c.Release)
 	}
-	return rel, nil, err
+	return rel, err
 }
 
 func (in *Installer) upgrade(ctx context.Context, cfg *action.Configuration, req Request, c runtimes.Chart, ch *chart.Chart) (*release.Release, error) {

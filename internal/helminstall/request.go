@@ -43,7 +43,7 @@ type Request struct {
 	Atomic bool
 }
 
-// Namespace is the effective operator namespace.
+// OperatorNamespace is the effective operator namespace.
 func (r Request) OperatorNamespace() string {
 	if r.Namespace != "" {
 		return r.Namespace

@@ -1,7 +1,6 @@
 package helminstall
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -116,5 +115,5 @@ func (f *fetcher) localPath(name, version string) (string, error) {
 
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
-	return !errors.Is(err, os.ErrNotExist) && err == nil
+	return err == nil
 }

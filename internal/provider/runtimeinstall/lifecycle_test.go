@@ -164,6 +164,14 @@ func TestAccRuntimeInstall_Lifecycle(t *testing.T) {
 					state("releases", expectedReleases(t, id, ns, "1.1.0", 1)),
 				},
 			},
+			{ // Only a setting changes: an update that runs no Helm action.
+				Config:           config(t, id, ns, "1.1.0", chart, "atomic = false"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: update},
+				ConfigStateChecks: []statecheck.StateCheck{
+					state("releases", expectedReleases(t, id, ns, "1.1.0", 1)),
+					state("atomic", knownvalue.Bool(false)),
+				},
+			},
 			{ // A CRD deleted outside Terraform: the plan reapplies it.
 				PreConfig: func() { deleteCRD(t, "rayservices.ray.io") },
 				Config:    config(t, id, ns, "1.1.0", chart, ""),
@@ -172,6 +180,7 @@ func TestAccRuntimeInstall_Lifecycle(t *testing.T) {
 					plancheck.ExpectKnownValue(resName, tfjsonpath.New("installed"), knownvalue.Bool(true)),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
+					state("releases", expectedReleases(t, id, ns, "1.1.0", 2)),
 					state("crds", stringList([]string{"rayservices.ray.io"})),
 					state("installed", knownvalue.Bool(true)),
 				},

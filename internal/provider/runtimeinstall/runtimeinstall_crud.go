@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"sigs.k8s.io/yaml"
@@ -61,21 +62,23 @@ func (r *installResource) Update(ctx context.Context, req resource.UpdateRequest
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	crds := state.crdNames()
-	if needsHelm(&plan, &state) {
-		var ok bool
-		if crds, ok = r.apply(ctx, req.Config, &plan, &resp.Diagnostics); !ok {
-			return
-		}
+	if !needsHelm(&plan, &state) {
+		// Only settings such as wait or timeouts changed: nothing to do in the cluster, and
+		// the computed attributes stay as planned (copied from state).
+		plan.clearWriteOnly()
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
+	crds, ok := r.apply(ctx, req.Config, &plan, &resp.Diagnostics)
+	if !ok {
+		return
 	}
 	r.finish(ctx, &plan, crds, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 // apply runs the CRD apply and the Helm install or upgrade, adding Helm's warnings.
-func (r *installResource) apply(ctx context.Context, config interface {
-	GetAttribute(context.Context, path.Path, any) diag.Diagnostics
-}, plan *installModel, diags *diag.Diagnostics) ([]string, bool) {
+func (r *installResource) apply(ctx context.Context, config tfsdk.Config, plan *installModel, diags *diag.Diagnostics) ([]string, bool) {
 	var password types.String
 	if plan.Chart != nil {
 		diags.Append(config.GetAttribute(ctx, path.Root("chart").AtName("password_wo"), &password)...)
