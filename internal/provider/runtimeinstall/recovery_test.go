@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -18,6 +19,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/acctest"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/helminstall/helmtest"
@@ -191,4 +193,30 @@ func errorText(phrases ...string) *regexp.Regexp {
 		quoted[i] = strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`)
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+}
+
+// TestAccRuntimeInstall_RemoveCRDs: with remove_crds_on_destroy the CRDs go too.
+func TestAccRuntimeInstall_RemoveCRDs(t *testing.T) {
+	c := testcluster.Get(t)
+	src := newSources(t)
+	ns := uniqueNS(t, "ri-remove-crds")
+	const id = "gpu-operator"
+	helmtest.StartKubelet(t, c.Clientset, ns)
+	chart := src.publish(t, "path", runtimeCharts(t, id, "1.0.0", false))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			ctx := context.Background()
+			return wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
+				return crdVersion(t, "clusterpolicies.nvidia.com") == "", nil
+			})
+		},
+		Steps: []resource.TestStep{{
+			Config: config(t, id, ns, "1.0.0", chart, "remove_crds_on_destroy = true"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(resName, tfjsonpath.New("crds"), stringList(expectedCRDs[id])),
+			},
+		}},
+	})
 }
