@@ -84,6 +84,8 @@ func (p *kubefoundryProvider) Resources(_ context.Context) []func() resource.Res
 func (p *kubefoundryProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		capacity.NewGPUCapacityDataSource,
+		modeldeployment.NewDeploymentDataSource,
+		modeldeployment.NewManifestDataSource,
 		catalog.NewModelCatalogDataSource,
 		catalog.NewModelDataSource,
 	}
