@@ -49,6 +49,15 @@ echo "==> terraform apply (examples/quickstart)"
 "$tf" -chdir="$ex" apply -auto-approve -input=false -no-color -var "kubeconfig=$kubeconfig"
 echo "==> outputs"
 "$tf" -chdir="$ex" output -no-color
+echo "==> terraform plan -detailed-exitcode (no drift expected)"
+set +e
+"$tf" -chdir="$ex" plan -detailed-exitcode -input=false -no-color -var "kubeconfig=$kubeconfig" >/dev/null
+code=$?
+set -e
+echo "plan exit code: $code (0 = no changes)"
+[ "$code" = 0 ] || exit 1
+echo "==> the operator stand-in's log"
+grep 'operator' "$work/devcluster.log" || true
 
 if [ "${KEEP:-0}" = 1 ]; then
   cat <<MSG

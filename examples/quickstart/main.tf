@@ -1,5 +1,6 @@
-# Quick start: read the GPU capacity of a cluster.
-# `make demo` runs this against a local control plane with simulated GPU nodes.
+# Quick start: check the cluster's GPU capacity, then deploy a model with NVIDIA Dynamo.
+# `make demo` runs this against a local control plane with simulated GPU nodes, where a
+# stand-in for the Dynamo operator reports the deployment Running.
 
 terraform {
   required_providers {
@@ -20,6 +21,19 @@ provider "kubefoundry" {
 
 data "kubefoundry_gpu_capacity" "cluster" {}
 
+resource "kubefoundry_model_deployment" "qwen" {
+  name      = "qwen3-chat"
+  namespace = "default"
+  runtime   = "dynamo"
+  model     = "Qwen/Qwen3-0.6B"
+  engine    = "vllm"
+  gpus      = 1
+  replicas  = 2
+
+  # Fail the plan instead of deploying workers that cannot be scheduled.
+  gpu_fit_check = "error"
+}
+
 output "gpus" {
   description = "GPU totals of the cluster."
   value = {
@@ -34,4 +48,13 @@ output "gpus" {
 output "nodes" {
   description = "Per-node GPU capacity."
   value       = { for n in data.kubefoundry_gpu_capacity.cluster.nodes : n.name => "${n.available}/${n.allocatable} free, ${n.product}, pool ${n.pool}" }
+}
+
+output "deployment" {
+  description = "The model deployment as the runtime reports it."
+  value = {
+    phase    = kubefoundry_model_deployment.qwen.phase
+    ready    = "${kubefoundry_model_deployment.qwen.ready}/${kubefoundry_model_deployment.qwen.desired}"
+    endpoint = kubefoundry_model_deployment.qwen.endpoint
+  }
 }
