@@ -1,0 +1,45 @@
+package modeldeployment_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	tfconfig "github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/acctest"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
+)
+
+// TestAccExamplePlansOffline plans the documented examples with a provider that has no
+// cluster at all: planning a model deployment needs neither a cluster nor its CRDs.
+func TestAccExamplePlansOffline(t *testing.T) {
+	root, err := testcluster.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	example, err := os.ReadFile(filepath.Join(root, "examples", "resources", "kubefoundry_model_deployment", "resource.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("KUBECONFIG", filepath.Join(t.TempDir(), "none"))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:             `provider "kubefoundry" {}` + "\n" + string(example),
+			ConfigVariables:    tfconfig.Variables{"hf_token": tfconfig.StringVariable("hf_example")},
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("kubefoundry_model_deployment.qwen", plancheck.ResourceActionCreate),
+				plancheck.ExpectResourceAction("kubefoundry_model_deployment.llama", plancheck.ResourceActionCreate),
+				plancheck.ExpectResourceAction("kubefoundry_model_deployment.ray", plancheck.ResourceActionCreate),
+				plancheck.ExpectResourceAction("kubefoundry_model_deployment.cpu", plancheck.ResourceActionCreate),
+				plancheck.ExpectResourceAction("kubefoundry_model_deployment.gguf", plancheck.ResourceActionCreate),
+			}},
+		}},
+	})
+}
