@@ -39,7 +39,7 @@ func waitForCRD(ctx context.Context, c *kube.Client, runtime rt.Runtime) error {
 		}
 		var got apiextensionsv1.CustomResourceDefinition
 		if err := rt.FromMap(obj.Object, &got); err != nil {
-			return false, nil
+			return false, nil //nolint:nilerr // not decodable (yet): keep waiting for an Established CRD
 		}
 		for _, cond := range got.Status.Conditions {
 			if cond.Type == apiextensionsv1.Established && cond.Status == apiextensionsv1.ConditionTrue {
