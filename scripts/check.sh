@@ -1,7 +1,18 @@
 #!/usr/bin/env bash
-# Static checks run by CI: formatting, vet, and lint when golangci-lint is available.
+# Static checks run by CI: Go and Terraform formatting, vet, golangci-lint, docs drift.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 unformatted=$(gofmt -l $(git ls-files '*.go'))
 if [ -n "$unformatted" ]; then echo "gofmt needed on:"; echo "$unformatted"; exit 1; fi
 go vet ./...
+
+# Terraform examples are formatted (terraform, else OpenTofu).
+tf=$(command -v terraform || command -v tofu || bash scripts/tofu-build.sh)
+TF_CLI_CONFIG_FILE=/dev/null "$tf" fmt -check -recursive -diff examples
+
+# golangci-lint v2 (built from the Go module proxy on first use).
+bash scripts/lint.sh
+
+# docs/ regenerated from the schemas, examples/ and templates/ must match the committed docs,
+# and pass `tfplugindocs validate`.
+TERRAFORM="$tf" bash scripts/docs.sh check

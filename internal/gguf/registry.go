@@ -90,7 +90,7 @@ func (r Registry) authenticator() authn.Authenticator {
 }
 
 func (r Registry) transport() http.RoundTripper {
-	t := remote.DefaultTransport.(*http.Transport).Clone()
+	t := remote.DefaultTransport.(*http.Transport).Clone() //nolint:forcetypeassert // remote.DefaultTransport is an *http.Transport by definition
 	if r.Insecure {
 		t.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // asked for by registry.insecure
 	}

@@ -179,7 +179,7 @@ func (c *Client) getJSON(ctx context.Context, rawURL, model string, v any) (http
 		return nil, err
 	}
 	if err := json.Unmarshal(resp.body, v); err != nil {
-		return nil, fmt.Errorf("Hugging Face Hub: decoding %s: %w", rawURL, err)
+		return nil, fmt.Errorf("Hugging Face Hub: decoding %s: %w", rawURL, err) //nolint:staticcheck // ST1005: a proper noun
 	}
 	return resp.header, nil
 }

@@ -181,7 +181,7 @@ func nextLink(current, header string) (string, error) {
 				}
 				ref, err := url.Parse(target[1 : len(target)-1])
 				if err != nil {
-					return "", fmt.Errorf("Hugging Face Hub: bad Link header: %w", err)
+					return "", fmt.Errorf("Hugging Face Hub: bad Link header: %w", err) //nolint:staticcheck // ST1005: a proper noun
 				}
 				return base.ResolveReference(ref).String(), nil
 			}

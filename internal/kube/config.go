@@ -45,11 +45,6 @@ var ErrNotConfigured = errors.New("no Kubernetes cluster is configured: set `con
 	"and optionally `config_context` in the provider block, or `host` with `token`, client certificates or an `exec` block; " +
 	"or set the KUBECONFIG environment variable, or create ~/.kube/config. The provider never falls back to localhost or in-cluster credentials")
 
-// explicit reports whether the configuration names a cluster by itself.
-func (c Config) explicit() bool {
-	return len(c.ConfigPaths) > 0 || c.Host != ""
-}
-
 // resolvePaths applies the environment fallbacks: KUBECONFIG, then ~/.kube/config.
 func (c Config) resolvePaths() []string {
 	if len(c.ConfigPaths) > 0 || c.Host != "" {

@@ -45,7 +45,7 @@ func (c *Client) Wait(ctx context.Context, gvr schema.GroupVersionResource, name
 		if len(items) == 0 {
 			return cond(nil)
 		}
-		last = items[0].(*unstructured.Unstructured)
+		last = items[0].(*unstructured.Unstructured) //nolint:forcetypeassert // the dynamic client's store only holds *Unstructured
 		return cond(last)
 	}
 	ev, err := watchtools.UntilWithSync(ctx, lw, &unstructured.Unstructured{}, precondition, func(e watch.Event) (bool, error) {

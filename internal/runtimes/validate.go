@@ -68,20 +68,20 @@ func CheckToken(ps *Problems, path, v string) {
 	}
 }
 
-// CheckRange reports a set value outside [min, max]. Nil means "not set" and is fine.
-func CheckRange(ps *Problems, path string, v *int64, min, max int64) {
+// CheckRange reports a set value outside [lo, hi]. Nil means "not set" and is fine.
+func CheckRange(ps *Problems, path string, v *int64, lo, hi int64) {
 	if v == nil {
 		return
 	}
-	if *v < min || *v > max {
-		ps.Add(path, "must be between %d and %d, got %d", min, max, *v)
+	if *v < lo || *v > hi {
+		ps.Add(path, "must be between %d and %d, got %d", lo, hi, *v)
 	}
 }
 
-// CheckAtLeast reports a set value below min.
-func CheckAtLeast(ps *Problems, path string, v *int64, min int64) {
-	if v != nil && *v < min {
-		ps.Add(path, "must be at least %d, got %d", min, *v)
+// CheckAtLeast reports a set value below lo.
+func CheckAtLeast(ps *Problems, path string, v *int64, lo int64) {
+	if v != nil && *v < lo {
+		ps.Add(path, "must be at least %d, got %d", lo, *v)
 	}
 }
 

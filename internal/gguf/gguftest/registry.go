@@ -51,7 +51,7 @@ func PushBase(tb testing.TB, host string) string {
 	}
 	_, _ = tw.Write(script)
 	_ = tw.Close()
-	layer, err := tarball.LayerFromReader(bytes.NewReader(buf.Bytes()), tarball.WithMediaType(types.OCILayer))
+	layer, err := tarball.LayerFromReader(bytes.NewReader(buf.Bytes()), tarball.WithMediaType(types.OCILayer)) //nolint:staticcheck // SA1019: fine for an in-memory test layer
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -22,11 +22,6 @@ type model struct {
 	files map[string][]byte
 }
 
-type file struct {
-	Path    string
-	Content []byte
-}
-
 // lfsExtensions are stored through Git LFS on the Hub (as .gitattributes does).
 var lfsExtensions = []string{".gguf", ".safetensors", ".bin", ".pt", ".pth", ".onnx", ".h5", ".msgpack"}
 

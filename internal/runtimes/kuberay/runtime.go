@@ -74,7 +74,7 @@ func (Runtime) Defaults(cfg *runtimes.DeploymentConfig) {
 	}
 	runtimes.SetDefault(&cfg.EnforceEager, true)
 	runtimes.SetDefault(&cfg.ContextLength, defaultMaxModelLen)
-	largest := int64(1)
+	var largest int64
 	if cfg.Mode == runtimes.ModeDisaggregated {
 		if cfg.Disaggregated == nil {
 			cfg.Disaggregated = &runtimes.DisaggregatedConfig{}
