@@ -325,3 +325,19 @@ func assertNotInFiles(dir, s string) error {
 	}
 	return nil
 }
+
+// TestAccModelDeploymentGPUFitCheck: with the cluster reachable, a plan that cannot fit
+// the free GPUs fails when asked to (the test cluster's nodes in this package have none).
+func TestAccModelDeploymentGPUFitCheck(t *testing.T) {
+	ns := testcluster.Get(t).Namespace(t)
+	resource.Test(t, steps(t, resource.TestStep{
+		Config: config(t, fmt.Sprintf(`name = "toobig"
+namespace = %q
+runtime = "dynamo"
+model = "Qwen/Qwen3-0.6B"
+gpus = 4
+gpu_fit_check = "error"`, ns)),
+		PlanOnly:    true,
+		ExpectError: regexp.MustCompile(`(?s)does not fit the cluster's GPUs.*needs\s+4\s+GPUs\s+in\s+total\s+but\s+only\s+0\s+are\s+free.*gpu_fit_check`),
+	}))
+}
