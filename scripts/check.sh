@@ -16,3 +16,11 @@ bash scripts/lint.sh
 # docs/ regenerated from the schemas, examples/ and templates/ must match the committed docs,
 # and pass `tfplugindocs validate`.
 TERRAFORM="$tf" bash scripts/docs.sh check
+
+# GoReleaser configuration, when GoReleaser is cached (its build takes minutes; see .goreleaser.yml).
+goreleaser="${KUBEFOUNDRY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubefoundry}/goreleaser/v2.15.1/goreleaser"
+if [ -x "$goreleaser" ]; then
+  "$goreleaser" check -q
+else
+  echo "check: GoReleaser v2.15.1 not cached, skipping goreleaser check" >&2
+fi
