@@ -116,8 +116,9 @@ func workspaceLabels(cfg runtimes.DeploymentConfig) map[string]string {
 	return labels
 }
 
-// llamaCppContainer runs an AIKit image: a premade one, a built one ("run"), or the
-// generic runner that downloads the GGUF file from Hugging Face at start.
+// llamaCppContainer runs a premade AIKit image ("run"), an image built for the GGUF file
+// (kubefoundry_gguf_image: its own command serves the model on the llama.cpp port, so no
+// arguments are passed), or the generic runner that downloads the file at start.
 func llamaCppContainer(cfg runtimes.DeploymentConfig) container {
 	k := cfg.KAITO
 	c := container{
@@ -130,7 +131,7 @@ func llamaCppContainer(cfg runtimes.DeploymentConfig) container {
 		m, _ := FindPremade(k.PremadeModel)
 		c.Image, c.Args = m.Image, []string{"run", address}
 	case k.RunMode == runtimes.KaitoRunBuild:
-		c.Image, c.Args = k.ImageRef, []string{"run", address}
+		c.Image = k.ImageRef
 	default:
 		c.Image, c.Args = RunnerImage, []string{HuggingFaceURI(cfg.Model, k.GGUFFile), address}
 		c.Env = hfTokenEnv(cfg)

@@ -137,7 +137,7 @@ func validateHuggingFace(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
 		}
 	case runtimes.KaitoRunBuild:
 		if k.ImageRef == "" {
-			ps.Add("kaito.image_ref", "run_mode \"build\" runs a pre-built AIKit image: set image_ref to the image built for this GGUF file")
+			ps.Add("kaito.image_ref", "run_mode \"build\" runs an image built for this GGUF file: set image_ref, e.g. to kubefoundry_gguf_image.<name>.image_by_digest")
 		}
 		if cfg.HFTokenSecret != "" {
 			ps.Add("hf_token_secret", "a built image already contains the model: remove it")

@@ -43,7 +43,7 @@ func TestValidateRejects(t *testing.T) {
 		{"gguf path traversal", func(c *rt.DeploymentConfig) { hf(c); c.KAITO.GGUFFile = "../x.gguf" }, "kaito.gguf_file", "plain path inside the repository"},
 		{"gguf file with space", func(c *rt.DeploymentConfig) { hf(c); c.KAITO.GGUFFile = "my model.gguf" }, "kaito.gguf_file", "must not contain spaces"},
 		{"hf model not a repo id", func(c *rt.DeploymentConfig) { hf(c); c.Model = "llama" }, "model", `"<owner>/<repo>"`},
-		{"build without image", func(c *rt.DeploymentConfig) { hf(c); c.KAITO.RunMode = rt.KaitoRunBuild }, "kaito.image_ref", `run_mode "build" runs a pre-built AIKit image`},
+		{"build without image", func(c *rt.DeploymentConfig) { hf(c); c.KAITO.RunMode = rt.KaitoRunBuild }, "kaito.image_ref", `run_mode "build" runs an image built for this GGUF file`},
 		{"direct with image", func(c *rt.DeploymentConfig) { hf(c); c.KAITO.ImageRef = "example.com/x:1" }, "kaito.image_ref", `run_mode "direct" uses the runner image`},
 		{"unknown run mode", func(c *rt.DeploymentConfig) { hf(c); c.KAITO.RunMode = "pull" }, "kaito.run_mode", `unknown value "pull"`},
 		{"premade model on hf", func(c *rt.DeploymentConfig) { hf(c); c.KAITO.PremadeModel = "llama3.2:1b" }, "kaito.premade_model", `only used with model_source "premade"`},
