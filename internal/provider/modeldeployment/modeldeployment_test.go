@@ -184,7 +184,7 @@ engine = "sglang"`, ns))
 
 func waitGone(t *testing.T, runtimeID, ns, name string) {
 	t.Helper()
-	for range 100 {
+	for range 300 {
 		_, err := testcluster.Get(t).Dynamic.Resource(testcluster.GVRFor(runtimeID)).Namespace(ns).Get(context.Background(), name, metav1.GetOptions{})
 		if err != nil {
 			return
