@@ -29,8 +29,9 @@ resource "kubefoundry_model_deployment" "llama" {
   name      = "llama-3-2-1b"
   namespace = "kaito-workspace"
   runtime   = "kaito"
+  model     = kubefoundry_gguf_image.llama.model
 
-  kaito {
+  kaito = {
     model_source = "huggingface"
     run_mode     = "build"
     image_ref    = kubefoundry_gguf_image.llama.image_by_digest

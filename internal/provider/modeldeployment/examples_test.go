@@ -13,6 +13,36 @@ import (
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
 )
 
+// TestAccExamplesPlanOffline plans the examples that combine resources, with no cluster
+// configured: attribute names and syntax are checked by terraform, values by the provider.
+func TestAccExamplesPlanOffline(t *testing.T) {
+	root, err := testcluster.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("KUBECONFIG", filepath.Join(t.TempDir(), "none"))
+	for _, file := range []string{
+		"examples/resources/kubefoundry_gguf_image/resource.tf",
+		"examples/resources/kubefoundry_runtime_install/with_model.tf",
+	} {
+		t.Run(filepath.Base(filepath.Dir(file)), func(t *testing.T) {
+			body, err := os.ReadFile(filepath.Join(root, file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:             `provider "kubefoundry" {}` + "\n" + string(body),
+					PlanOnly:           true,
+					ExpectNonEmptyPlan: true,
+				}},
+			})
+		})
+	}
+}
+
 // TestAccExamplePlansOffline plans the documented examples with a provider that has no
 // cluster at all: planning a model deployment needs neither a cluster nor its CRDs.
 func TestAccExamplePlansOffline(t *testing.T) {
