@@ -128,14 +128,22 @@ func waitReady(ctx context.Context, c *kube.Client, runtime rt.Runtime, ns, name
 		last = st
 		return st, st.Phase == rt.PhaseRunning && st.Current
 	}
+	started := time.Now()
 	go func() {
 		t := time.NewTicker(podCheckInterval)
 		defer t.Stop()
-		for {
+		for n := 1; ; n++ {
 			select {
 			case <-ctx.Done():
 				return
 			case <-t.C:
+			}
+			if n%10 == 0 { // a heartbeat every 30 s, phase changes are logged as they happen
+				mu.Lock()
+				st := last
+				mu.Unlock()
+				tflog.Info(ctx, fmt.Sprintf("%s/%s: still waiting after %s: %s %d/%d ready %s",
+					ns, name, time.Since(started).Round(time.Second), st.Phase, st.Ready, st.Desired, st.Message))
 			}
 			p, e, err := podsAndEvents(ctx, c, ns, name)
 			if err != nil {
