@@ -57,9 +57,9 @@ EOT
   cat "$work/schema.err" >&2
   exit 1
 }
-# tfplugindocs looks the schema up by the bare provider name (or registry.terraform.io/hashicorp/<name>).
-sed -E 's#"registry\.(terraform\.io|opentofu\.org)/kubefoundry/kubefoundry"#"kubefoundry"#' "$work/raw.json" >"$work/schema.json"
-grep -q '"kubefoundry":' "$work/schema.json" || { echo "docs: provider schema not found in $tf output" >&2; exit 1; }
+# tfplugindocs looks the schema up by the bare provider name; Terraform before 1.12 and
+# OpenTofu leave out resource identity schemas, which tools/docschema adds from the provider.
+go run ./tools/docschema "$work/raw.json" "$work/schema.json"
 
 "$tfplugindocs" generate --provider-dir . --provider-name kubefoundry --rendered-provider-name KubeFoundry \
   --providers-schema "$work/schema.json"
