@@ -53,7 +53,7 @@ resource "kubefoundry_model_deployment" "this" {
   wait_for_ready = var.wait_for_ready
   gpu_fit_check  = "error"
 
-  timeouts = {
+  timeouts {
     create = "45m"
   }
 
