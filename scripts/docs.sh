@@ -61,11 +61,15 @@ EOT
 # OpenTofu leave out resource identity schemas, which tools/docschema adds from the provider.
 go run ./tools/docschema "$work/raw.json" "$work/schema.json"
 
-"$tfplugindocs" generate --provider-dir . --provider-name kubefoundry --rendered-provider-name KubeFoundry \
+# tfplugindocs logs every file it touches: keep that for failures.
+quiet() { "$@" >"$work/tfplugindocs.log" 2>&1 || { cat "$work/tfplugindocs.log" >&2; return 1; }; }
+quiet "$tfplugindocs" generate --provider-dir . --provider-name kubefoundry --rendered-provider-name KubeFoundry \
   --providers-schema "$work/schema.json"
+echo "docs: generated docs/" >&2
 
 if [ "$mode" = validate ] || [ "$mode" = check ]; then
-  "$tfplugindocs" validate --provider-dir . --provider-name kubefoundry --providers-schema "$work/schema.json"
+  quiet "$tfplugindocs" validate --provider-dir . --provider-name kubefoundry --providers-schema "$work/schema.json"
+  echo "docs: tfplugindocs validate passed" >&2
 fi
 
 if [ "$mode" = check ]; then
