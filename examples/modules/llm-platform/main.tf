@@ -34,7 +34,14 @@ locals {
   # The catalog entry of the chosen model, when it is in the catalog.
   entry = try([for m in data.kubefoundry_model_catalog.this.models : m if m.id == local.model][0], null)
 
-  gpus = var.gpus != null ? var.gpus : try(local.entry.recommended_gpus, 1)
+  wanted_gpus = var.gpus != null ? var.gpus : try(local.entry.recommended_gpus, 1)
+
+  # KAITO: premade AIKit images (catalog ids "kaito/...", CPU unless the model needs GPUs)
+  # or vLLM on GPUs. The other runtimes always run on GPUs.
+  kaito_source = startswith(coalesce(local.model, "-"), "kaito/") ? "premade" : "vllm"
+  kaito_gpu    = local.kaito_source == "vllm" || try(local.entry.min_gpus, 0) > 0 || var.gpus != null
+  kaito        = var.runtime == "kaito" ? { model_source = local.kaito_source, compute_type = local.kaito_gpu ? "gpu" : "cpu" } : null
+  gpus         = var.runtime == "kaito" && !local.kaito_gpu ? null : local.wanted_gpus
 }
 
 # 4. The deployment. The provider also checks at plan that the workers fit the free GPUs
@@ -46,6 +53,7 @@ resource "kubefoundry_model_deployment" "this" {
   model     = local.model
   gpus      = local.gpus
   replicas  = var.replicas
+  kaito     = local.kaito
 
   hf_token_wo         = var.hf_token
   hf_token_wo_version = var.hf_token == null ? null : var.hf_token_version
@@ -63,8 +71,8 @@ resource "kubefoundry_model_deployment" "this" {
       error_message = "No catalog model for ${var.runtime} fits in the free GPUs (largest free block on one node: ${local.capacity.max_contiguous_available}). Set var.model, or add GPU nodes."
     }
     precondition {
-      condition     = local.gpus <= local.capacity.max_node_gpus || local.gpus == 0
-      error_message = "A worker needs ${local.gpus} GPUs but the largest GPU node has ${local.capacity.max_node_gpus}."
+      condition     = coalesce(local.gpus, 0) <= local.capacity.max_node_gpus
+      error_message = "A worker needs ${coalesce(local.gpus, 0)} GPUs but the largest GPU node has ${local.capacity.max_node_gpus}."
     }
   }
 

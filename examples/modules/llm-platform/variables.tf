@@ -11,7 +11,7 @@ variable "namespace" {
 }
 
 variable "runtime" {
-  description = "Runtime serving the model: dynamo, kuberay or kaito."
+  description = "Runtime serving the model: dynamo, kuberay or kaito (premade AIKit models on CPU, or vLLM on GPUs)."
   type        = string
   default     = "kuberay"
 
