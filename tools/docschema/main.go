@@ -15,6 +15,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/pkg/kubefoundry"
 )
@@ -89,11 +90,11 @@ func identitySchemas() (map[string]any, error) {
 	for typeName, s := range resp.IdentitySchemas {
 		attrs := map[string]any{}
 		for _, a := range s.IdentityAttributes {
-			t, err := a.Type.MarshalJSON()
+			t, err := typeJSON(a.Type)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("identity of %s, attribute %s: %w", typeName, a.Name, err)
 			}
-			attr := map[string]any{"type": json.RawMessage(t)}
+			attr := map[string]any{"type": t}
 			if a.Description != "" {
 				attr["description"] = a.Description
 			}
@@ -108,4 +109,25 @@ func identitySchemas() (map[string]any, error) {
 		out[typeName] = map[string]any{"version": s.Version, "attributes": attrs}
 	}
 	return out, nil
+}
+
+// typeJSON renders an identity attribute type the way the CLI does (cty's JSON form).
+// Identity attributes are primitives or lists of primitives.
+func typeJSON(t tftypes.Type) (any, error) {
+	switch {
+	case t.Is(tftypes.String):
+		return "string", nil
+	case t.Is(tftypes.Number):
+		return "number", nil
+	case t.Is(tftypes.Bool):
+		return "bool", nil
+	}
+	if l, ok := t.(tftypes.List); ok {
+		e, err := typeJSON(l.ElementType)
+		if err != nil {
+			return nil, err
+		}
+		return []any{"list", e}, nil
+	}
+	return nil, fmt.Errorf("unsupported type %s", t)
 }
