@@ -53,7 +53,7 @@ func (in *Installer) RecordedSource(ctx context.Context, r ReleaseInfo) (Source,
 	}
 	var n sourceNote
 	if err := json.Unmarshal([]byte(raw), &n); err != nil {
-		return Source{}, false, nil
+		return Source{}, false, nil //nolint:nilerr // an unreadable note is treated as no note
 	}
 	return Source{Repository: n.Repository, Path: n.Path, Username: n.Username, PlainHTTP: n.PlainHTTP}, true, nil
 }

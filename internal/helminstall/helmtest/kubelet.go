@@ -28,7 +28,7 @@ func StartKubelet(t testing.TB, cs kubernetes.Interface, namespace string) {
 		_ = wait.PollUntilContextCancel(ctx, 200*time.Millisecond, true, func(ctx context.Context) (bool, error) {
 			pods, err := cs.CoreV1().Pods(namespace).List(ctx, metav1.ListOptions{})
 			if err != nil {
-				return false, nil
+				return false, nil //nolint:nilerr // poll again
 			}
 			for i := range pods.Items {
 				p := &pods.Items[i]

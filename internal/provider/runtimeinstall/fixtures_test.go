@@ -153,7 +153,7 @@ resource "kubefoundry_runtime_install" "test" {
 }
 
 // expectedReleases is the exact `releases` value after a clean install or upgrade.
-func expectedReleases(t *testing.T, id, ns, version string, revision int64) knownvalue.Check {
+func expectedReleases(t *testing.T, id, ns, version string, revision int64) knownvalue.Check { //nolint:unparam // t kept for symmetry with the other helpers
 	rt, _ := helminstall.Lookup(id)
 	var out []knownvalue.Check
 	req := helminstall.Request{Runtime: rt, Version: version, Namespace: ns}
@@ -186,6 +186,6 @@ func crdVersion(t *testing.T, name string) string {
 }
 
 // uniqueNS returns a namespace name that does not exist yet, so the resource creates it.
-func uniqueNS(t *testing.T, prefix string) string {
+func uniqueNS(t *testing.T, prefix string) string { //nolint:unparam // t kept for symmetry with the other helpers
 	return fmt.Sprintf("%s-%d", prefix, nsSeq.Add(1))
 }
