@@ -10,20 +10,26 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/capacity"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/catalog"
 	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 )
 
-// gpuDemand is what a deployment asks of the cluster: GPUs in total and on one node.
-type gpuDemand struct{ total, perWorker int64 }
+// gpuDemand is what a deployment asks of the cluster: GPUs in total and on one node, and
+// the model's estimated weight memory (0 when the size is not known offline).
+// perWorker is the widest worker (it must fit one node); narrowest the smallest one (it
+// must still hold the model).
+type gpuDemand struct{ total, perWorker, narrowest, modelGB int64 }
 
 func demandOf(cfg rt.DeploymentConfig) gpuDemand {
+	// The size comes from the model id (e.g. "…-8B-…"): no Hub request at plan.
+	modelGB := catalog.EstimateGPUMemoryGB(float64(catalog.ParseParameterCount(cfg.Model)))
 	gpus := rt.Deref(cfg.GPUs)
 	if cfg.Mode == rt.ModeDisaggregated && cfg.Disaggregated != nil {
 		d := cfg.Disaggregated
 		pg, dg := rt.Deref(d.PrefillGPUs), rt.Deref(d.DecodeGPUs)
-		return gpuDemand{total: rt.Deref(d.PrefillReplicas)*pg + rt.Deref(d.DecodeReplicas)*dg, perWorker: max(pg, dg)}
+		return gpuDemand{total: rt.Deref(d.PrefillReplicas)*pg + rt.Deref(d.DecodeReplicas)*dg, perWorker: max(pg, dg), narrowest: min(pg, dg), modelGB: modelGB}
 	}
-	return gpuDemand{total: rt.Deref(cfg.Replicas) * gpus, perWorker: gpus}
+	return gpuDemand{total: rt.Deref(cfg.Replicas) * gpus, perWorker: gpus, narrowest: gpus, modelGB: modelGB}
 }
 
 // fitProblems compares a demand with the cluster's free GPUs.
@@ -36,6 +42,10 @@ func fitProblems(d gpuDemand, s capacity.Summary) []string {
 	if d.perWorker > s.MaxContiguousAvailable {
 		out = append(out, fmt.Sprintf("one worker needs %d GPUs on a single node but at most %d are free on any node",
 			d.perWorker, s.MaxContiguousAvailable))
+	}
+	if d.modelGB > 0 && s.GPUMemoryGB > 0 && d.modelGB > d.narrowest*s.GPUMemoryGB {
+		out = append(out, fmt.Sprintf("the model needs about %d GB of GPU memory for its weights, more than %d GPU(s) × %d GB per worker",
+			d.modelGB, d.narrowest, s.GPUMemoryGB))
 	}
 	return out
 }
