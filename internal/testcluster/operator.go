@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/util/retry"
@@ -107,7 +108,7 @@ func nonEmpty(s, def string) string {
 
 // SetStatus writes status through the status subresource, retrying on conflicts.
 func SetStatus(ctx context.Context, d dynamic.Interface, gvr schema.GroupVersionResource, ns, name string, status func(gen int64) map[string]any) error {
-	return retry.RetryOnConflict(retry.DefaultRetry, func() error {
+	return retry.RetryOnConflict(wait.Backoff{Steps: 20, Duration: 20 * time.Millisecond, Factor: 1.5, Cap: time.Second}, func() error {
 		obj, err := d.Resource(gvr).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
 			return err
