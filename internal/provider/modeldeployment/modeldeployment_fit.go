@@ -3,6 +3,7 @@ package modeldeployment
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/capacity"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/catalog"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/kube"
 	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 )
 
@@ -61,9 +63,7 @@ func (r *deploymentResource) checkGPUFit(ctx context.Context, cfg rt.DeploymentC
 	if err != nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	sum, _, err := capacity.Read(ctx, client.Typed, "")
+	sum, err := clusterCapacity(ctx, client)
 	if err != nil {
 		tflog.Debug(ctx, "GPU fit check skipped", map[string]any{"error": err.Error()})
 		return
@@ -76,4 +76,31 @@ func (r *deploymentResource) checkGPUFit(ctx context.Context, cfg rt.DeploymentC
 			diags.AddAttributeWarning(path.Root("gpus"), "Model deployment may not fit the cluster's GPUs", msg)
 		}
 	}
+}
+
+// capacityTTL bounds how long one capacity read serves the fit checks of a plan: a plan of
+// many deployments reads nodes and pods once, not once per deployment.
+const capacityTTL = 30 * time.Second
+
+var capacityCache struct {
+	sync.Mutex
+	client *kube.Client
+	at     time.Time
+	sum    capacity.Summary
+}
+
+func clusterCapacity(ctx context.Context, client *kube.Client) (capacity.Summary, error) {
+	capacityCache.Lock()
+	defer capacityCache.Unlock()
+	if capacityCache.client == client && time.Since(capacityCache.at) < capacityTTL {
+		return capacityCache.sum, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	sum, _, err := capacity.Read(ctx, client.Typed, "")
+	if err != nil {
+		return sum, err
+	}
+	capacityCache.client, capacityCache.at, capacityCache.sum = client, time.Now(), sum
+	return sum, nil
 }
