@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/kube"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/capacity"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/catalog"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/functions"
@@ -63,7 +64,7 @@ func (p *kubefoundryProvider) Configure(ctx context.Context, req provider.Config
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		data.Kube = newLazy(kc)
+		data.Kube = kube.NewLazy(kc)
 	} else if req.ClientCapabilities.DeferralAllowed {
 		resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
 	}

@@ -99,6 +99,3 @@ func (m providerModel) huggingFace(envToken string) providerdata.HuggingFace {
 	}
 	return hf
 }
-
-// newLazy defers connecting until a resource needs the cluster.
-func newLazy(c kube.Config) *kube.Lazy { return kube.NewLazy(c) }

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -100,15 +101,9 @@ func (r *deploymentResource) Create(ctx context.Context, req resource.CreateRequ
 	if !r.writeHFSecret(ctx, req.Config, p, &resp.Diagnostics) {
 		return
 	}
-	obj, err := p.client.Apply(ctx, gvr, p.objects.Primary, kube.ApplyOptions{Force: true})
-	if err != nil {
-		resp.Diagnostics.AddError("Creating the model deployment failed", applyError(err, p.runtime))
+	if !applyPrimary(ctx, p, &plan, &resp.State, resp.Identity, &resp.Diagnostics, "Creating the model deployment failed") {
 		return
 	}
-	// From here on the object exists: record it before anything else can fail.
-	plan.setStatus(p.runtime.Status(obj, nil, nil))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{Namespace: ns, Name: name})...)
 	r.finishApply(ctx, p, &plan, &resp.State, &resp.Diagnostics)
 }
 
@@ -130,16 +125,25 @@ func (r *deploymentResource) Update(ctx context.Context, req resource.UpdateRequ
 	if !plan.HFTokenWOVersion.Equal(state.HFTokenWOVersion) && !r.writeHFSecret(ctx, req.Config, p, &resp.Diagnostics) {
 		return
 	}
-	obj, err := p.client.Apply(ctx, p.runtime.CRD().GVR(), p.objects.Primary, kube.ApplyOptions{Force: true})
-	if err != nil {
-		resp.Diagnostics.AddError("Updating the model deployment failed", applyError(err, p.runtime))
+	if !applyPrimary(ctx, p, &plan, &resp.State, resp.Identity, &resp.Diagnostics, "Updating the model deployment failed") {
 		return
 	}
-	plan.setStatus(p.runtime.Status(obj, nil, nil))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{Namespace: p.cfg.Namespace, Name: p.cfg.Name})...)
 	r.removeStaleCompanions(ctx, p, state, &resp.Diagnostics)
 	r.finishApply(ctx, p, &plan, &resp.State, &resp.Diagnostics)
+}
+
+// applyPrimary server-side applies the custom resource and records it in state at once:
+// from here on the object exists, so nothing that fails later may lose it.
+func applyPrimary(ctx context.Context, p *prepared, plan *model, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics, failure string) bool {
+	obj, err := p.client.Apply(ctx, p.runtime.CRD().GVR(), p.objects.Primary, kube.ApplyOptions{Force: true})
+	if err != nil {
+		diags.AddError(failure, applyError(err, p.runtime))
+		return false
+	}
+	plan.setStatus(p.runtime.Status(obj, nil, nil))
+	diags.Append(state.Set(ctx, plan)...)
+	diags.Append(identity.Set(ctx, identityModel{Namespace: p.cfg.Namespace, Name: p.cfg.Name})...)
+	return !diags.HasError()
 }
 
 // stateSetter is the part of tfsdk.State that finishApply needs.
