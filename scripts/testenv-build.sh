@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver, kube-controller-manager and etcd from source through the Go
+# Builds kube-apiserver, kube-controller-manager, kube-scheduler and etcd from source through the Go
 # module proxy (no Docker, no binary downloads) and caches them. Idempotent and safe to
 # run concurrently: a lock serialises builders, and binaries are moved into place atomically.
 # Prints the directory holding the binaries on stdout.
@@ -9,7 +9,7 @@ K8S_VERSION="${K8S_VERSION:-v1.36.3}"
 ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"
 CACHE_ROOT="${KUBEFOUNDRY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubefoundry}"
 OUT="$CACHE_ROOT/testenv/k8s-${K8S_VERSION}-etcd-${ETCD_VERSION}"
-BINARIES=(kube-apiserver kube-controller-manager etcd)
+BINARIES=(kube-apiserver kube-controller-manager kube-scheduler etcd)
 
 have_all() {
   for b in "${BINARIES[@]}"; do [ -x "$OUT/$b" ] || return 1; done
@@ -53,7 +53,7 @@ build_k8s() {
   for p in $pkg $cb; do
     ld="$ld -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean -X $p.buildDate=1970-01-01T00:00:00Z"
   done
-  for b in kube-apiserver kube-controller-manager; do
+  for b in kube-apiserver kube-controller-manager kube-scheduler; do
     [ -x "$OUT/$b" ] && continue
     log "building $b $K8S_VERSION (several minutes on a cold cache)"
     (cd "$dir" && go build -trimpath -ldflags "$ld" -o "$OUT/$b.tmp" "k8s.io/kubernetes/cmd/$b")
