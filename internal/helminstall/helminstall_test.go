@@ -29,13 +29,21 @@ func TestChartName(t *testing.T) {
 }
 
 func TestRequestCharts(t *testing.T) {
-	rt, _ := Lookup("dynamo")
+	dyn, _ := Lookup("dynamo")
+	if n := len(dyn.Spec.Charts); n != 1 || ChartName(dyn.Spec.Charts[0]) != "dynamo-platform" {
+		t.Errorf("Dynamo 1.4 installs dynamo-platform only (dynamo-crds is deprecated since 1.0), got %d charts", n)
+	}
+	// A runtime with a CRD chart before its operator chart (as Dynamo 0.x had).
+	rt := Runtime{ID: "two", Spec: runtimes.InstallSpec{Namespace: "op-system", Charts: []runtimes.Chart{
+		{Release: "crds", Chart: "crds-1.0.0.tgz", Version: "1.0.0", Namespace: "default"},
+		{Release: "op", Chart: "op-1.0.0.tgz", Version: "1.0.0", Namespace: "op-system"},
+	}}}
 	req := Request{Runtime: rt, Version: "1.2.3", Namespace: "ml", Values: map[string]any{"x": 1}}
 	got := req.Charts()
 	if len(got) != 2 {
 		t.Fatalf("%d charts", len(got))
 	}
-	// dynamo-crds stays in default; the operator chart moves and gets the values.
+	// The CRD chart stays in default; the operator chart moves and gets the values.
 	if got[0].Namespace != "default" || got[1].Namespace != "ml" {
 		t.Errorf("namespaces %s, %s", got[0].Namespace, got[1].Namespace)
 	}

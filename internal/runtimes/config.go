@@ -61,6 +61,14 @@ type DeploymentConfig struct {
 	HFTokenSecret string
 	KubeRay       *KubeRayConfig
 	KAITO         *KaitoConfig
+	Dynamo        *DynamoConfig
+}
+
+// DynamoConfig holds the DynamoGraphDeployment-only settings.
+type DynamoConfig struct {
+	// APIVersion is the nvidia.com API version rendered: "v1beta1" (Dynamo >= 1.2, the
+	// default) or "v1alpha1" (Dynamo 0.x clusters, which serve nothing newer).
+	APIVersion string
 }
 
 // DisaggregatedConfig sizes the prefill and decode worker pools.

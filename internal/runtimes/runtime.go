@@ -56,3 +56,35 @@ func (m Manifests) All() []*unstructured.Unstructured {
 	}
 	return append(out, m.Companions...)
 }
+
+// Versioned is implemented by a runtime that renders more than one API version of its
+// custom resource: one Runtime value per version, behind the same interface.
+type Versioned interface {
+	// ForConfig returns the Runtime that renders the API version cfg selects.
+	ForConfig(cfg DeploymentConfig) Runtime
+	// Versions lists one Runtime per API version, the default first.
+	Versions() []Runtime
+}
+
+// ForConfig returns the version-specific Runtime for cfg (r itself for single-version runtimes).
+func ForConfig(r Runtime, cfg DeploymentConfig) Runtime {
+	if v, ok := r.(Versioned); ok {
+		return v.ForConfig(cfg)
+	}
+	return r
+}
+
+// Versions lists the Runtimes of every API version r renders (just r for most runtimes).
+func Versions(r Runtime) []Runtime {
+	if v, ok := r.(Versioned); ok {
+		return v.Versions()
+	}
+	return []Runtime{r}
+}
+
+// VersionAdvisor is implemented by runtimes that can tell the user which attribute to set
+// when the cluster serves their CRD, but not at the version they render.
+type VersionAdvisor interface {
+	// UnservedVersion explains the mismatch; served lists the versions the cluster serves.
+	UnservedVersion(served []string) string
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -31,7 +32,15 @@ type Status struct {
 	// Current is false while the status describes an older spec (observedGeneration behind
 	// metadata.generation); such a status is never reported as Running.
 	Current bool
+	// Transient marks a Failed phase the operator retries on its own (e.g. a Dynamo
+	// reconcile error): a wait fails on it only when it persists (see TransientFailureGrace).
+	Transient bool
 }
+
+// TransientFailureGrace is how long a Transient failure may persist before a wait gives up
+// on it. Operators retry failed reconciles with backoff within seconds; a cause that lasts
+// this long (e.g. missing RBAC) needs a human.
+var TransientFailureGrace = 2 * time.Minute
 
 // Condition is a metav1.Condition read from an unstructured status.
 type Condition struct {

@@ -43,6 +43,9 @@ func ValidateCommon(cfg DeploymentConfig, runtimeID string) Problems {
 		ps.Add("runtime", "config is for runtime %q but was given to %q", cfg.Runtime, runtimeID)
 	}
 	CheckRange(&ps, "replicas", cfg.Replicas, MinReplicas, MaxReplicas)
+	if cfg.Dynamo != nil && runtimeID != "dynamo" {
+		ps.Add("dynamo", "the dynamo block only applies to runtime \"dynamo\": remove it")
+	}
 	if cfg.HFTokenSecret != "" && len(validation.IsDNS1123Subdomain(cfg.HFTokenSecret)) > 0 {
 		ps.Add("hf_token_secret", "%q is not a valid Secret name: use lower-case letters, digits, '-' and '.'", cfg.HFTokenSecret)
 	}

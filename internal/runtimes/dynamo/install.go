@@ -7,19 +7,15 @@ const (
 	chartBaseURL      = "https://helm.ngc.nvidia.com/nvidia/ai-dynamo/charts/"
 )
 
-// Install returns the Dynamo install facts: the CRD chart and the platform chart, both
-// fetched as tarballs at the pinned Version (NGC has no classic chart repository for them).
-func (Runtime) Install() runtimes.InstallSpec {
+// Install returns the Dynamo install facts: only the dynamo-platform chart, fetched as a
+// tarball at the pinned Version (NGC has no classic chart repository for it). The
+// dynamo-crds chart is deprecated since 1.0: the operator image carries the CRDs and its
+// crd-apply init container applies them (deploy/helm/charts/platform/components/operator/
+// templates/deployment.yaml `upgradeCRD` @ 1.4.0; landscape notes §2).
+func (shared) Install() runtimes.InstallSpec {
 	return runtimes.InstallSpec{
 		Namespace: operatorNamespace,
 		Charts: []runtimes.Chart{
-			{
-				Release:   "dynamo-crds",
-				Chart:     "dynamo-crds-" + Version + ".tgz",
-				ChartURL:  chartBaseURL + "dynamo-crds-" + Version + ".tgz",
-				Version:   Version,
-				Namespace: "default",
-			},
 			{
 				Release:         "dynamo-platform",
 				Chart:           "dynamo-platform-" + Version + ".tgz",
@@ -38,6 +34,7 @@ func (Runtime) Install() runtimes.InstallSpec {
 		RemoveCRDsOnUninstall: []string{
 			"dynamocomponentdeployments.nvidia.com",
 			"dynamographdeploymentrequests.nvidia.com",
+			"dynamographdeploymentscalingadapters.nvidia.com",
 			"dynamomodels.nvidia.com",
 			"dynamographdeployments.nvidia.com",
 			"dynamodeployments.nvidia.com",

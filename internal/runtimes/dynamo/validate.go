@@ -7,8 +7,11 @@ import (
 )
 
 // Validate checks a defaulted config against what Dynamo and its engines support.
-func (r Runtime) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
+func (r shared) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	ps := runtimes.ValidateCommon(cfg, ID)
+	if v := apiVersion(cfg); v != APIVersionV1Beta1 && v != APIVersionV1Alpha1 {
+		ps.Add("dynamo.api_version", "unknown API version %q: use \"v1beta1\" (Dynamo >= 1.2, default) or \"v1alpha1\" (Dynamo 0.x clusters)", v)
+	}
 	if strings.TrimSpace(cfg.Model) == "" {
 		ps.Add("model", "must be set to a Hugging Face model id such as \"Qwen/Qwen3-0.6B\"")
 	}
@@ -29,6 +32,7 @@ func (r Runtime) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 		ps.Add("mode", "unknown mode %q: use \"aggregated\" or \"disaggregated\"", cfg.Mode)
 	}
 	validateEngineOptions(&ps, cfg)
+	validateName(&ps, cfg)
 	return ps
 }
 
@@ -97,5 +101,5 @@ func validateEngineOptions(ps *runtimes.Problems, cfg runtimes.DeploymentConfig)
 	if cfg.TrustRemoteCode && f.trustRemote == "" {
 		ps.Add("trust_remote_code", "engine %q has no trust-remote-code flag: set trust_remote_code = false", cfg.Engine)
 	}
-	runtimes.CheckEngineArgs(ps, cfg.EngineArgs, reservedArgs(cfg.Engine))
+	runtimes.CheckEngineArgs(ps, cfg.EngineArgs, reservedArgs(cfg))
 }

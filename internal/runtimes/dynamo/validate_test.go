@@ -1,6 +1,7 @@
 package dynamo_test
 
 import (
+	"strings"
 	"testing"
 
 	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
@@ -57,6 +58,15 @@ func TestValidateRejects(t *testing.T) {
 		{"engine arg value is a flag", func(c *rt.DeploymentConfig) { c.EngineArgs = map[string]string{"dtype": "--trust-remote-code"} }, `engine_args["dtype"]`, "looks like a flag"},
 		{"engine arg false", func(c *rt.DeploymentConfig) { c.EngineArgs = map[string]string{"enable-chunked-prefill": "false"} }, `engine_args["enable-chunked-prefill"]`, "no-enable-chunked-prefill"},
 		{"engine arg reserved", func(c *rt.DeploymentConfig) { c.EngineArgs = map[string]string{"max-model-len": "4096"} }, `engine_args["max-model-len"]`, "set context_length instead"},
+		{"unknown api version", func(c *rt.DeploymentConfig) { c.Dynamo = &rt.DynamoConfig{APIVersion: "v2"} }, "dynamo.api_version", `unknown API version "v2"`},
+		{"digit-leading name", func(c *rt.DeploymentConfig) { c.Name = "7b" }, "name", "must start with a letter"},
+		{"name too long for the worker label", func(c *rt.DeploymentConfig) { c.Name = "a" + strings.Repeat("b", 43) }, "name", "nvidia.com/selector"},
+		{"host in disaggregated mode", func(c *rt.DeploymentConfig) { disagg(c); c.EngineArgs = map[string]string{"host": "::"} }, `engine_args["host"]`, "set mode instead"},
+		{"kv events with the kv router", func(c *rt.DeploymentConfig) {
+			c.Engine = rt.EngineSGLang
+			c.RouterMode = rt.RouterKV
+			c.EngineArgs = map[string]string{"kv-events-config": "{}"}
+		}, `engine_args["kv-events-config"]`, "set router_mode instead"},
 		{"engine arg reserved for sglang", func(c *rt.DeploymentConfig) { c.Engine = rt.EngineSGLang; c.EngineArgs = map[string]string{"tp": "2"} }, `engine_args["tp"]`, "set gpus"},
 	})
 }

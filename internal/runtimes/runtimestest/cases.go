@@ -25,6 +25,25 @@ func Cases(runtimeID string) []Case {
 }
 
 func allCases() []Case {
+	return append(baseCases(), dynamoV1Alpha1Cases()...)
+}
+
+// dynamoV1Alpha1Cases are the Dynamo cases again, rendered for Dynamo 0.x clusters
+// (dynamo.api_version = "v1alpha1"); their goldens are testdata/dynamo-v1alpha1-*.yaml.
+func dynamoV1Alpha1Cases() []Case {
+	var out []Case
+	for _, c := range baseCases() {
+		if c.Config.Runtime != "dynamo" {
+			continue
+		}
+		c.Name = "dynamo-v1alpha1-" + c.Name[len("dynamo-"):]
+		c.Config.Dynamo = &rt.DynamoConfig{APIVersion: "v1alpha1"}
+		out = append(out, c)
+	}
+	return out
+}
+
+func baseCases() []Case {
 	return []Case{
 		// NVIDIA Dynamo
 		{"dynamo-aggregated-vllm", rt.DeploymentConfig{Runtime: "dynamo", Name: "qwen3", Namespace: "dynamo-system", Model: "Qwen/Qwen3-0.6B"}},
@@ -32,7 +51,7 @@ func allCases() []Case {
 			Runtime: "dynamo", Name: "llama-kv", Namespace: "models", Model: "meta-llama/Llama-3.2-3B-Instruct",
 			ServedModelName: "llama", RouterMode: rt.RouterKV, Replicas: rt.Int64(2), GPUs: rt.Int64(2), Memory: "40Gi",
 			ContextLength: rt.Int64(8192), EnforceEager: rt.Bool(false), EnablePrefixCaching: true, TrustRemoteCode: true,
-			EngineArgs:    map[string]string{"gpu-memory-utilization": "0.85", "disable-log-requests": "true", "no-enable-chunked-prefill": "true"},
+			EngineArgs:    map[string]string{"gpu-memory-utilization": "0.85", "max-num-seqs": "64", "no-enable-chunked-prefill": "true"},
 			HFTokenSecret: "hf-token-secret",
 		}},
 		{"dynamo-aggregated-sglang", rt.DeploymentConfig{Runtime: "dynamo", Name: "qwen-sglang", Namespace: "dynamo-system", Model: "Qwen/Qwen2.5-1.5B-Instruct", Engine: rt.EngineSGLang, ContextLength: rt.Int64(4096), TrustRemoteCode: true}},
@@ -41,6 +60,7 @@ func allCases() []Case {
 			Disaggregated: &rt.DisaggregatedConfig{PrefillReplicas: rt.Int64(2), DecodeGPUs: rt.Int64(2)}}},
 		{"dynamo-disaggregated-sglang", rt.DeploymentConfig{Runtime: "dynamo", Name: "qwen-pd-sglang", Namespace: "dynamo-system", Model: "Qwen/Qwen3-0.6B", Engine: rt.EngineSGLang, Mode: rt.ModeDisaggregated, RouterMode: rt.RouterKV}},
 		{"dynamo-disaggregated-trtllm", rt.DeploymentConfig{Runtime: "dynamo", Name: "qwen-pd-trt", Namespace: "dynamo-system", Model: "Qwen/Qwen3-0.6B", Engine: rt.EngineTRTLLM, Mode: rt.ModeDisaggregated}},
+		{"dynamo-aggregated-trtllm-kv", rt.DeploymentConfig{Runtime: "dynamo", Name: "qwen-trt-kv", Namespace: "dynamo-system", Model: "Qwen/Qwen3-0.6B", Engine: rt.EngineTRTLLM, RouterMode: rt.RouterKV}},
 
 		// KubeRay
 		{"kuberay-aggregated-vllm", rt.DeploymentConfig{Runtime: "kuberay", Name: "qwen-ray", Namespace: "kuberay-system", Model: "Qwen/Qwen3-0.6B"}},

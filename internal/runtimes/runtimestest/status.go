@@ -42,21 +42,33 @@ func conds(cs ...map[string]any) []any {
 func StatusCases(runtimeID string) []StatusCase {
 	switch runtimeID {
 	case "dynamo":
+		// Dynamo 1.4 v1beta1 statuses as the operator writes them (api/v1beta1/
+		// dynamographdeployment_types.go:97-134, controller/dgd_workload_program.go @ 1.4.0).
+		component := func(ready int64) map[string]any {
+			return map[string]any{"componentKind": "Deployment", "replicas": int64(1), "updatedReplicas": int64(1),
+				"readyReplicas": ready, "availableReplicas": ready}
+		}
 		return []StatusCase{
 			{Name: "no-status", Status: nil, Want: rt.PhasePending, WantReady: rt.Int64(0)},
 			{Name: "pending", Status: map[string]any{"state": "pending"}, Want: rt.PhasePending, WantReady: rt.Int64(0)},
-			{Name: "initializing", Status: map[string]any{"state": "initializing", "conditions": conds(
-				Condition("Ready", "False", "ComponentsNotReady", "VllmWorker: 0/1 replicas ready", 0))},
+			{Name: "pods-not-ready", Status: map[string]any{"state": "pending", "observedGeneration": int64(1), "conditions": conds(
+				Condition("Ready", "False", "some_resources_are_not_ready", "Resources not ready: VllmWorker: 0/1 replicas ready", 1)),
+				"components": map[string]any{"Frontend": component(1), "VllmWorker": component(0)}},
 				Want: rt.PhaseDeploying, WantMessage: "VllmWorker: 0/1 replicas ready", WantReady: rt.Int64(0)},
-			{Name: "successful", Status: map[string]any{"state": "successful", "conditions": conds(
-				Condition("Ready", "True", "AllComponentsReady", "all components are ready", 0))},
+			{Name: "successful", Status: map[string]any{"state": "successful", "observedGeneration": int64(1), "conditions": conds(
+				Condition("Ready", "True", "all_resources_are_ready", "All resources are ready", 1)),
+				"components": map[string]any{"Frontend": component(1), "VllmWorker": component(1)}},
 				Want: rt.PhaseRunning, WantReady: rt.Int64(1)},
-			{Name: "successful-stale-condition", Stale: true, Status: map[string]any{"state": "successful", "conditions": conds(
-				Condition("Ready", "True", "AllComponentsReady", "all components are ready", 1))},
-				Want: rt.PhaseDeploying, WantMessage: "has not yet observed generation 2"},
-			{Name: "failed", Status: map[string]any{"state": "failed", "conditions": conds(
-				Condition("Ready", "False", "DeploymentFailed", "VllmWorker: image pull failed", 0))},
-				Want: rt.PhaseFailed, WantMessage: "DeploymentFailed: VllmWorker: image pull failed", WantReady: rt.Int64(0)},
+			{Name: "successful-stale", Stale: true, Status: map[string]any{"state": "successful", "observedGeneration": int64(1), "conditions": conds(
+				Condition("Ready", "True", "all_resources_are_ready", "All resources are ready", 1)),
+				"components": map[string]any{"Frontend": component(1), "VllmWorker": component(1)}},
+				Want: rt.PhaseDeploying, WantMessage: "has not yet observed generation 2", WantReady: rt.Int64(0)},
+			{Name: "failed-retrying", Status: map[string]any{"state": "failed", "conditions": conds(
+				Condition("Ready", "False", "failed_to_reconcile_the_resources", `cluster role "dynamo-platform-dynamo-operator-planner" does not exist`, 1))},
+				Want: rt.PhaseFailed, WantMessage: `failed_to_reconcile_the_resources: cluster role "dynamo-platform-dynamo-operator-planner" does not exist`, WantReady: rt.Int64(0)},
+			{Name: "failed-terminal", Status: map[string]any{"state": "failed", "conditions": conds(
+				Condition("Ready", "False", "no_multinode_orchestrator_available", "no multinode orchestrator available", 1))},
+				Want: rt.PhaseFailed, WantMessage: "no_multinode_orchestrator_available", WantReady: rt.Int64(0)},
 		}
 	case "kuberay":
 		cluster := func(ready int64) map[string]any {

@@ -53,6 +53,7 @@ func CheckManifests(t *testing.T, r rt.Runtime) {
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			cfg := Defaulted(t, r, c)
+			r := rt.ForConfig(r, cfg) // the renderer of the case's API version
 			m, err := r.Manifests(cfg)
 			if err != nil {
 				t.Fatalf("Manifests: %v", err)
@@ -124,7 +125,7 @@ func CheckStatus(t *testing.T, r rt.Runtime) {
 func Primary(t testing.TB, r rt.Runtime) *unstructured.Unstructured {
 	t.Helper()
 	cfg := Defaulted(t, r, Cases(r.ID())[0])
-	m, err := r.Manifests(cfg)
+	m, err := rt.ForConfig(r, cfg).Manifests(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

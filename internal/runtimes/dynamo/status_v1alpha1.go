@@ -7,22 +7,28 @@ import (
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 )
 
-// Status maps status.state (initializing|pending|successful|failed) and the Ready condition.
+// statusV1Alpha1 maps a v1alpha1 object: status.state (pending|successful|failed at 0.7)
+// and the Ready condition.
 //
-// Generation tracking: the v1alpha1 CRD of the 0.6/0.7 era has no status.observedGeneration
-// (the newest CRD adds it). We use it when present, else the oldest observedGeneration among
-// the conditions, and when neither exists we treat the status as current: the operator gives
-// no signal to compare, and refusing Running forever would make every wait time out.
-func (Runtime) Status(obj *unstructured.Unstructured, pods []corev1.Pod, events []corev1.Event) runtimes.Status {
+// Generation tracking: the 0.6/0.7 operator writes no status.observedGeneration and no
+// condition observedGeneration. We use them when present (a 1.x operator serving
+// v1alpha1 by conversion), and when neither exists we treat the status as current: the
+// operator gives no signal to compare, and refusing Running forever would make every wait
+// time out (documented limitation of 0.x).
+//
+// D6: at 0.7 "failed" only means that one reconcile pass returned an error
+// (dynamographdeployment_controller.go:113-118 @ e20adb44) and the next pass may succeed,
+// so it is Failed but Transient: the wait fails only when it persists.
+func statusV1Alpha1(obj *unstructured.Unstructured, pods []corev1.Pod, events []corev1.Event) runtimes.Status {
 	conds := runtimes.Conditions(obj)
 	ready, hasReady := runtimes.FindCondition(conds, "Ready")
-	st := runtimes.Status{Desired: desiredReplicas(obj), Current: isCurrent(obj, conds)}
+	st := runtimes.Status{Desired: alphaDesiredReplicas(obj), Current: alphaIsCurrent(obj, conds)}
 
 	switch state := runtimes.StringAt(obj.Object, "status", "state"); state {
 	case "successful":
 		st.Phase = runtimes.PhaseRunning
 	case "failed":
-		st.Phase = runtimes.PhaseFailed
+		st.Phase, st.Transient = runtimes.PhaseFailed, true
 		st.Message = "deployment failed"
 	case "initializing", "deploying":
 		st.Phase = runtimes.PhaseDeploying
@@ -37,11 +43,11 @@ func (Runtime) Status(obj *unstructured.Unstructured, pods []corev1.Pod, events 
 	if st.Phase != runtimes.PhaseRunning && hasReady && ready.Describe() != "" {
 		st.Message = ready.Describe()
 	}
-	st.Ready, st.Available = readyReplicas(obj, st)
+	st.Ready, st.Available = alphaReadyReplicas(obj, st)
 	return runtimes.Finish(st, obj, pods, events)
 }
 
-func isCurrent(obj *unstructured.Unstructured, conds []runtimes.Condition) bool {
+func alphaIsCurrent(obj *unstructured.Unstructured, conds []runtimes.Condition) bool {
 	observed, ok := runtimes.StatusObservedGeneration(obj)
 	if !ok {
 		observed, ok = runtimes.ConditionsObservedGeneration(conds)
@@ -49,8 +55,8 @@ func isCurrent(obj *unstructured.Unstructured, conds []runtimes.Condition) bool 
 	return !ok || observed >= obj.GetGeneration()
 }
 
-// desiredReplicas sums the worker pools of the spec (the frontend is not a model replica).
-func desiredReplicas(obj *unstructured.Unstructured) int64 {
+// alphaDesiredReplicas sums the worker pools of the spec (the frontend is not a model replica).
+func alphaDesiredReplicas(obj *unstructured.Unstructured) int64 {
 	services, _, _ := unstructured.NestedMap(obj.Object, "spec", "services")
 	var n int64
 	for _, raw := range services {
@@ -66,9 +72,10 @@ func desiredReplicas(obj *unstructured.Unstructured) int64 {
 	return n
 }
 
-// readyReplicas sums status.services[worker].readyReplicas/availableReplicas (newer operators).
-// Older operators report no per-service counts; then a Running deployment counts as fully ready.
-func readyReplicas(obj *unstructured.Unstructured, st runtimes.Status) (ready, available int64) {
+// alphaReadyReplicas sums status.services[worker].readyReplicas/availableReplicas (1.x
+// operators). 0.x operators report no per-service counts; then a Running deployment counts
+// as fully ready.
+func alphaReadyReplicas(obj *unstructured.Unstructured, st runtimes.Status) (ready, available int64) {
 	statuses, found, _ := unstructured.NestedMap(obj.Object, "status", "services")
 	if !found {
 		if st.Phase == runtimes.PhaseRunning && st.Current {
