@@ -88,3 +88,9 @@ type VersionAdvisor interface {
 	// UnservedVersion explains the mismatch; served lists the versions the cluster serves.
 	UnservedVersion(served []string) string
 }
+
+// Replacer is implemented by runtimes whose operator rejects some in-place changes: the
+// top-level attributes whose change must replace the deployment instead of updating it.
+type Replacer interface {
+	ReplaceOnChange(cfg DeploymentConfig) []string
+}

@@ -31,6 +31,8 @@ type Options struct {
 	Dir string
 	// SkipCRDs leaves the runtime CRDs out.
 	SkipCRDs bool
+	// CRDs selects the runtime CRD releases installed (default DefaultCRDSet(): current).
+	CRDs CRDSet
 	// NoControllerManager skips kube-controller-manager (no garbage collection then).
 	NoControllerManager bool
 }
@@ -137,11 +139,11 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 		}
 	}
 	if !opts.SkipCRDs {
-		dir, err := CRDDir()
-		if err != nil {
-			return nil, err
+		set := opts.CRDs
+		if set == "" {
+			set = DefaultCRDSet()
 		}
-		if err := InstallCRDs(ctx, c.RESTConfig, dir); err != nil {
+		if err := InstallCRDSet(ctx, c.RESTConfig, set); err != nil {
 			return nil, err
 		}
 	}

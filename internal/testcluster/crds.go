@@ -96,3 +96,72 @@ func CRDByName(dir, name string) (*apiextensionsv1.CustomResourceDefinition, err
 	}
 	return nil, fmt.Errorf("CRD %s not in %s", name, dir)
 }
+
+// CRDSet selects the runtime releases whose CRDs a test cluster gets.
+type CRDSet string
+
+const (
+	// CurrentCRDs are the current releases (Dynamo 1.4.0, KAITO 0.12.0, KubeRay 1.6.2): the
+	// folders CurrentCRDFolders under CRDDir.
+	CurrentCRDs CRDSet = "current"
+	// PreviousCRDs are the previous pins (Dynamo 0.7-era v1alpha1, KAITO 0.8.0, KubeRay
+	// 1.5.1): the files directly in CRDDir.
+	PreviousCRDs CRDSet = "previous"
+)
+
+// CurrentCRDFolders are the per-release folders of the current CRD set.
+var CurrentCRDFolders = []string{"dynamo-1.4.0", "kaito-0.12.0", "kuberay-1.6.2"}
+
+// DefaultCRDSet is CurrentCRDs unless $KUBEFOUNDRY_CRD_SET=previous asks for the previous
+// releases (for a whole test binary, e.g. to run the v1alpha1 Dynamo suite).
+func DefaultCRDSet() CRDSet {
+	if CRDSet(os.Getenv("KUBEFOUNDRY_CRD_SET")) == PreviousCRDs {
+		return PreviousCRDs
+	}
+	return CurrentCRDs
+}
+
+// CRDDirs lists the directories holding a CRD set.
+func CRDDirs(set CRDSet) ([]string, error) {
+	root, err := CRDDir()
+	if err != nil {
+		return nil, err
+	}
+	if set == PreviousCRDs {
+		return []string{root}, nil
+	}
+	out := make([]string, 0, len(CurrentCRDFolders))
+	for _, f := range CurrentCRDFolders {
+		out = append(out, filepath.Join(root, f))
+	}
+	return out, nil
+}
+
+// InstallCRDSet installs every CRD of a set and waits until each is Established. One API
+// server holds one CRD per group/kind, so a cluster gets exactly one set.
+func InstallCRDSet(ctx context.Context, cfg *rest.Config, set CRDSet) error {
+	dirs, err := CRDDirs(set)
+	if err != nil {
+		return err
+	}
+	for _, d := range dirs {
+		if err := InstallCRDs(ctx, cfg, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FindCRD reads one CRD of a set by name, e.g. "workspaces.kaito.sh".
+func FindCRD(set CRDSet, name string) (*apiextensionsv1.CustomResourceDefinition, error) {
+	dirs, err := CRDDirs(set)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range dirs {
+		if crd, err := CRDByName(d, name); err == nil {
+			return crd, nil
+		}
+	}
+	return nil, fmt.Errorf("CRD %s not in the %s CRD set (%v)", name, set, dirs)
+}

@@ -15,11 +15,14 @@ import (
 	"k8s.io/client-go/util/retry"
 )
 
-// The runtimes' custom resources, as an operator watches them.
+// The runtimes' custom resources, as an operator watches them. DynamoGVR is the v1beta1
+// storage version of Dynamo 1.4 (the current CRD set); DynamoV1Alpha1GVR is what a cluster
+// with the previous CRDs serves.
 var (
-	DynamoGVR  = schema.GroupVersionResource{Group: "nvidia.com", Version: "v1alpha1", Resource: "dynamographdeployments"}
-	KubeRayGVR = schema.GroupVersionResource{Group: "ray.io", Version: "v1", Resource: "rayservices"}
-	KaitoGVR   = schema.GroupVersionResource{Group: "kaito.sh", Version: "v1beta1", Resource: "workspaces"}
+	DynamoGVR         = schema.GroupVersionResource{Group: "nvidia.com", Version: "v1beta1", Resource: "dynamographdeployments"}
+	DynamoV1Alpha1GVR = schema.GroupVersionResource{Group: "nvidia.com", Version: "v1alpha1", Resource: "dynamographdeployments"}
+	KubeRayGVR        = schema.GroupVersionResource{Group: "ray.io", Version: "v1", Resource: "rayservices"}
+	KaitoGVR          = schema.GroupVersionResource{Group: "kaito.sh", Version: "v1beta1", Resource: "workspaces"}
 )
 
 // GVRFor returns the custom resource of a runtime id.
@@ -40,6 +43,12 @@ type Outcome struct {
 	Message string
 	// Delay is how long the object stays Deploying before Phase is written.
 	Delay time.Duration
+	// Reason overrides the Dynamo Ready reason of a Failed phase (default
+	// failed_to_reconcile_the_resources, which the 1.4 operator retries).
+	Reason string
+	// TransientFailure, when set, is reported as a retried Dynamo failure for half the
+	// delay before Phase: the 1.4 operator writes state=failed for any failed pass (D6).
+	TransientFailure string
 }
 
 func condition(typ, status, reason, message string, gen int64) map[string]any {
@@ -56,14 +65,7 @@ func StatusFor(runtimeID, phase, message string, gen, replicas int64) map[string
 	}
 	switch runtimeID {
 	case "dynamo":
-		state, cond := "initializing", condition("Ready", "False", "ComponentsNotReady", nonEmpty(message, "workers starting"), gen)
-		switch phase {
-		case "Running":
-			state, cond = "successful", condition("Ready", "True", "AllComponentsReady", "all components are ready", gen)
-		case "Failed":
-			state, cond = "failed", condition("Ready", "False", "DeploymentFailed", message, gen)
-		}
-		return map[string]any{"state": state, "conditions": []any{cond}}
+		return dynamoStatus(phase, message, "", gen, nil)
 	case "kuberay":
 		appStatus, cond := "DEPLOYING", condition("Ready", "False", "Initializing", nonEmpty(message, "RayCluster is being created"), gen)
 		switch phase {
@@ -99,6 +101,46 @@ func StatusFor(runtimeID, phase, message string, gen, replicas int64) map[string
 	}
 }
 
+// dynamoStatus is a Dynamo 1.4 v1beta1 status (api/v1beta1/dynamographdeployment_types.go
+// :97-134 @ 1.4.0): observedGeneration only on successful passes, state, the Ready
+// condition with the operator's snake_case reasons, and per-component replica counts for
+// the components of obj's spec (when given). A v1alpha1 object gets the same map; the
+// API server prunes what the previous CRD does not know.
+func dynamoStatus(phase, message, reason string, gen int64, obj *unstructured.Unstructured) map[string]any {
+	st := map[string]any{}
+	ready := int64(0)
+	switch phase {
+	case "Running":
+		ready = 1
+		st["state"], st["observedGeneration"] = "successful", gen
+		st["conditions"] = []any{condition("Ready", "True", "all_resources_are_ready", "All resources are ready", gen)}
+	case "Failed":
+		st["state"] = "failed" // the operator's Fail() leaves observedGeneration alone
+		st["conditions"] = []any{condition("Ready", "False", nonEmpty(reason, "failed_to_reconcile_the_resources"), message, gen)}
+	default:
+		st["state"], st["observedGeneration"] = "pending", gen
+		st["conditions"] = []any{condition("Ready", "False", "some_resources_are_not_ready", nonEmpty(message, "Resources not ready: workers starting"), gen)}
+	}
+	if obj != nil {
+		components, _, _ := unstructured.NestedSlice(obj.Object, "spec", "components")
+		byName := map[string]any{}
+		for _, raw := range components {
+			c, _ := raw.(map[string]any)
+			name, _ := c["name"].(string)
+			replicas, ok := c["replicas"].(int64)
+			if !ok {
+				replicas = 1
+			}
+			byName[name] = map[string]any{"componentKind": "Deployment", "replicas": replicas, "updatedReplicas": replicas,
+				"readyReplicas": ready * replicas, "availableReplicas": ready * replicas}
+		}
+		if len(byName) > 0 {
+			st["components"] = byName
+		}
+	}
+	return st
+}
+
 func nonEmpty(s, def string) string {
 	if s != "" {
 		return s
@@ -108,12 +150,16 @@ func nonEmpty(s, def string) string {
 
 // SetStatus writes status through the status subresource, retrying on conflicts.
 func SetStatus(ctx context.Context, d dynamic.Interface, gvr schema.GroupVersionResource, ns, name string, status func(gen int64) map[string]any) error {
+	return setStatusFor(ctx, d, gvr, ns, name, func(obj *unstructured.Unstructured) map[string]any { return status(obj.GetGeneration()) })
+}
+
+func setStatusFor(ctx context.Context, d dynamic.Interface, gvr schema.GroupVersionResource, ns, name string, status func(obj *unstructured.Unstructured) map[string]any) error {
 	return retry.RetryOnConflict(wait.Backoff{Steps: 20, Duration: 20 * time.Millisecond, Factor: 1.5, Cap: time.Second}, func() error {
 		obj, err := d.Resource(gvr).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
 			return err
 		}
-		obj.Object["status"] = status(obj.GetGeneration())
+		obj.Object["status"] = status(obj)
 		_, err = d.Resource(gvr).Namespace(ns).UpdateStatus(ctx, obj, metav1.UpdateOptions{})
 		return err
 	})
@@ -136,9 +182,9 @@ func PlayOperators(ctx context.Context, d dynamic.Interface, decide func(runtime
 }
 
 func playOne(ctx context.Context, d dynamic.Interface, runtimeID string, decide func(string, *unstructured.Unstructured) Outcome) {
-	gvr := GVRFor(runtimeID)
 	handled := map[string]int64{} // by UID: the last generation reported on
 	for ctx.Err() == nil {
+		gvr := servedGVR(ctx, d, runtimeID) // again after every watch: a test may swap CRD versions
 		w, err := d.Resource(gvr).Namespace(metav1.NamespaceAll).Watch(ctx, metav1.ListOptions{})
 		if err != nil {
 			select {
@@ -162,28 +208,66 @@ func playOne(ctx context.Context, d dynamic.Interface, runtimeID string, decide 
 			if decide != nil {
 				out = decide(runtimeID, obj)
 			}
-			go report(ctx, d, runtimeID, obj.GetNamespace(), obj.GetName(), out)
+			go report(ctx, d, gvr, runtimeID, obj.GetNamespace(), obj.GetName(), out)
 		}
 		w.Stop()
 	}
 }
 
-func report(ctx context.Context, d dynamic.Interface, runtimeID, ns, name string, out Outcome) {
+// servedGVR is the runtime's resource at the version the cluster serves: with the previous
+// CRD set Dynamo serves only v1alpha1.
+func servedGVR(ctx context.Context, d dynamic.Interface, runtimeID string) schema.GroupVersionResource {
 	gvr := GVRFor(runtimeID)
-	write := func(phase, msg string) {
-		err := SetStatus(ctx, d, gvr, ns, name, func(gen int64) map[string]any { return StatusFor(runtimeID, phase, msg, gen, 1) })
+	if runtimeID != "dynamo" {
+		return gvr
+	}
+	for ctx.Err() == nil {
+		if _, err := d.Resource(gvr).List(ctx, metav1.ListOptions{Limit: 1}); err == nil {
+			return gvr
+		}
+		if _, err := d.Resource(DynamoV1Alpha1GVR).List(ctx, metav1.ListOptions{Limit: 1}); err == nil {
+			return DynamoV1Alpha1GVR
+		}
+		select { // neither served yet (CRD being installed): ask again
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+	return gvr
+}
+
+func report(ctx context.Context, d dynamic.Interface, gvr schema.GroupVersionResource, runtimeID, ns, name string, out Outcome) {
+	write := func(phase, msg, reason string) {
+		err := setStatusFor(ctx, d, gvr, ns, name, func(obj *unstructured.Unstructured) map[string]any {
+			if runtimeID == "dynamo" {
+				return dynamoStatus(phase, msg, reason, obj.GetGeneration(), obj)
+			}
+			return StatusFor(runtimeID, phase, msg, obj.GetGeneration(), 1)
+		})
 		if err != nil && ctx.Err() == nil {
 			fmt.Printf("operator: %s %s/%s: %v\n", runtimeID, ns, name, err)
 		}
 	}
-	write("Deploying", "")
+	sleep := func(d time.Duration) bool {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(d):
+			return true
+		}
+	}
+	write("Deploying", "", "")
 	if out.Phase == "Deploying" {
 		return
 	}
-	select {
-	case <-ctx.Done():
-		return
-	case <-time.After(out.Delay):
+	if out.TransientFailure != "" && runtimeID == "dynamo" {
+		if !sleep(out.Delay / 2) {
+			return
+		}
+		write("Failed", out.TransientFailure, "")
 	}
-	write(out.Phase, out.Message)
+	if !sleep(out.Delay) {
+		return
+	}
+	write(out.Phase, out.Message, out.Reason)
 }

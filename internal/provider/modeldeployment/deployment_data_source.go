@@ -7,8 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/providerdata"
@@ -92,16 +90,16 @@ func (d *deploymentDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	var (
 		runtime rt.Runtime
 		obj     *unstructured.Unstructured
+		err     error
 	)
 	for _, r := range candidates {
-		o, err := client.Dynamic.Resource(r.CRD().GVR()).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
-		if err == nil {
-			runtime, obj = r, o
-			break
-		}
-		if !apierrors.IsNotFound(err) {
+		runtime, obj, err = findObject(ctx, client, r, ns, name)
+		if err != nil {
 			resp.Diagnostics.AddError("Reading the model deployment failed", err.Error())
 			return
+		}
+		if obj != nil {
+			break
 		}
 	}
 	if obj == nil {

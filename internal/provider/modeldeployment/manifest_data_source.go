@@ -10,12 +10,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"sigs.k8s.io/yaml"
+
+	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 )
 
 // manifestInputs are the resource attributes the manifest data source takes as input.
 var manifestInputs = []string{"name", "namespace", "runtime", "model", "engine", "mode", "served_model_name",
 	"router_mode", "replicas", "gpus", "memory", "context_length", "enforce_eager", "enable_prefix_caching",
-	"trust_remote_code", "engine_args", "disaggregated", "kuberay", "kaito", "hf_token_secret"}
+	"trust_remote_code", "engine_args", "disaggregated", "kuberay", "kaito", "dynamo", "hf_token_secret"}
 
 // NewManifestDataSource returns kubefoundry_manifest: the manifests a deployment would
 // apply, rendered without a cluster (for GitOps pipelines that apply them elsewhere).
@@ -94,7 +96,7 @@ func (d *manifestDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	objs, err := runtime.Manifests(cfg)
+	objs, err := rt.ForConfig(runtime, cfg).Manifests(cfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Rendering the manifest failed", err.Error())
 		return

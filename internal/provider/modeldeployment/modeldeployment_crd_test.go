@@ -27,11 +27,7 @@ func TestAccModelDeploymentWaitsForCRD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir, err := testcluster.CRDDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	crd, err := testcluster.CRDByName(dir, "workspaces.kaito.sh")
+	crd, err := testcluster.FindCRD(testcluster.DefaultCRDSet(), "workspaces.kaito.sh")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,6 +50,7 @@ func (r *deploymentResource) prepare(ctx context.Context, plan model, diags *dia
 		}
 		return nil
 	}
+	runtime = rt.ForConfig(runtime, cfg) // the renderer of the configured API version
 	objs, err := runtime.Manifests(cfg)
 	if err != nil {
 		diags.AddError("Rendering the manifest failed", err.Error())
@@ -90,6 +91,10 @@ func (r *deploymentResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	case typeNotServed(err):
 		if err := waitForCRD(ctx, p.client, p.runtime); err != nil {
+			if errors.Is(err, errVersionNotServed) {
+				resp.Diagnostics.AddAttributeError(versionAttribute(p.runtime), "API version not served by the cluster", err.Error())
+				return
+			}
 			resp.Diagnostics.AddError("Runtime not installed", err.Error())
 			return
 		}
@@ -137,6 +142,12 @@ func (r *deploymentResource) Update(ctx context.Context, req resource.UpdateRequ
 func applyPrimary(ctx context.Context, p *prepared, plan *model, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics, failure string) bool {
 	obj, err := p.client.Apply(ctx, p.runtime.CRD().GVR(), p.objects.Primary, kube.ApplyOptions{Force: true})
 	if err != nil {
+		if typeNotServed(err) {
+			if msg, ok := unservedVersion(ctx, p.client, p.runtime); ok {
+				diags.AddAttributeError(versionAttribute(p.runtime), "API version not served by the cluster", msg)
+				return false
+			}
+		}
 		diags.AddError(failure, applyError(err, p.runtime))
 		return false
 	}
@@ -180,7 +191,7 @@ func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	runtime, err := runtimeFor(state.Runtime.ValueString())
+	runtime, err := stateRuntime(ctx, state, &resp.Diagnostics)
 	if err != nil {
 		resp.Diagnostics.AddError("Unknown runtime in state", err.Error())
 		return
@@ -268,7 +279,7 @@ func (r *deploymentResource) Delete(ctx context.Context, req resource.DeleteRequ
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	runtime, err := runtimeFor(state.Runtime.ValueString())
+	runtime, err := stateRuntime(ctx, state, &resp.Diagnostics)
 	if err != nil {
 		resp.Diagnostics.AddError("Unknown runtime in state", err.Error())
 		return
@@ -352,14 +363,20 @@ func (r *deploymentResource) ImportState(ctx context.Context, req resource.Impor
 	if client == nil {
 		return
 	}
-	// The runtime is whichever one has a custom resource of that name.
-	for _, runtime := range registry.All() {
-		_, err := client.Dynamic.Resource(runtime.CRD().GVR()).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
-		if err != nil {
+	// The runtime is whichever one has a custom resource of that name; a runtime with several
+	// API versions is tried newest first, so the version the cluster serves is detected.
+	for _, candidate := range registry.All() {
+		runtime, obj, err := findObject(ctx, client, candidate, ns, name)
+		if err != nil || obj == nil {
 			continue
 		}
 		for attr, v := range map[string]string{"namespace": ns, "name": name, "runtime": runtime.ID(), "id": ns + "/" + name} {
 			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
+		}
+		if cfg, err := runtime.Parse(obj); err == nil && cfg.Dynamo != nil {
+			var m model
+			m.setDynamo(cfg)
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("dynamo"), m.Dynamo)...)
 		}
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{Namespace: ns, Name: name})...)
 		return

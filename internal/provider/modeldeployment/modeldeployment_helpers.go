@@ -8,6 +8,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/yaml"
@@ -102,4 +104,39 @@ func projectList(live, want []any) []any {
 		}
 	}
 	return out
+}
+
+// stateRuntime is the runtime renderer the state's configuration selects (e.g. the Dynamo
+// API version), so Read and Delete talk to the version that was applied.
+func stateRuntime(ctx context.Context, state model, diags *diag.Diagnostics) (rt.Runtime, error) {
+	runtime, err := runtimeFor(state.Runtime.ValueString())
+	if err != nil {
+		return nil, err
+	}
+	cfg := state.toConfig(ctx, diags)
+	runtime.Defaults(&cfg)
+	return rt.ForConfig(runtime, cfg), nil
+}
+
+// findObject looks up name in every API version a runtime renders (default first) and
+// returns the version-specific runtime with the object; (nil, nil, nil) when absent.
+func findObject(ctx context.Context, client *kube.Client, r rt.Runtime, ns, name string) (rt.Runtime, *unstructured.Unstructured, error) {
+	for _, v := range rt.Versions(r) {
+		obj, err := client.Dynamic.Resource(v.CRD().GVR()).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
+		switch {
+		case err == nil:
+			return v, obj, nil
+		case !apierrors.IsNotFound(err):
+			return nil, nil, err
+		}
+	}
+	return nil, nil, nil
+}
+
+// versionAttribute is the attribute that selects a runtime's API version.
+func versionAttribute(r rt.Runtime) path.Path {
+	if _, ok := r.(rt.VersionAdvisor); ok {
+		return path.Root(r.ID()).AtName("api_version")
+	}
+	return path.Root("runtime")
 }

@@ -33,6 +33,7 @@ type model struct {
 	Disaggregated       types.Object   `tfsdk:"disaggregated"`
 	KubeRay             types.Object   `tfsdk:"kuberay"`
 	KAITO               types.Object   `tfsdk:"kaito"`
+	Dynamo              types.Object   `tfsdk:"dynamo"`
 	HFTokenSecret       types.String   `tfsdk:"hf_token_secret"`
 	HFTokenWO           types.String   `tfsdk:"hf_token_wo"`
 	HFTokenWOVersion    types.Int64    `tfsdk:"hf_token_wo_version"`
@@ -72,6 +73,10 @@ type kubeRayModel struct {
 	AcceleratorType      types.String  `tfsdk:"accelerator_type"`
 }
 
+type dynamoModel struct {
+	APIVersion types.String `tfsdk:"api_version"`
+}
+
 type kaitoModel struct {
 	ModelSource   types.String `tfsdk:"model_source"`
 	PremadeModel  types.String `tfsdk:"premade_model"`
@@ -95,7 +100,8 @@ var (
 		"min_replicas": types.Int64Type, "max_replicas": types.Int64Type, "enable_chunked_prefill": types.BoolType,
 		"kv_connector": types.StringType, "accelerator_type": types.StringType,
 	}
-	kaitoTypes = map[string]attr.Type{
+	dynamoTypes = map[string]attr.Type{"api_version": types.StringType}
+	kaitoTypes  = map[string]attr.Type{
 		"model_source": types.StringType, "premade_model": types.StringType, "gguf_file": types.StringType,
 		"run_mode": types.StringType, "image_ref": types.StringType, "compute_type": types.StringType,
 		"label_selector": types.MapType{ElemType: types.StringType}, "cpu": types.StringType,
@@ -185,6 +191,9 @@ func (m model) toConfig(ctx context.Context, diags *diag.Diagnostics) rt.Deploym
 			RunMode: strOf(k.RunMode), ImageRef: strOf(k.ImageRef), ComputeType: strOf(k.ComputeType),
 			LabelSelector: stringMap(ctx, k.LabelSelector, diags), CPU: strOf(k.CPU)}
 	}
+	if d := objectAs[dynamoModel](ctx, m.Dynamo, diags); d != nil {
+		cfg.Dynamo = &rt.DynamoConfig{APIVersion: strOf(d.APIVersion)}
+	}
 	return cfg
 }
 
@@ -270,6 +279,7 @@ func (m *model) setConfig(cfg rt.DeploymentConfig) {
 			"accelerator_type": optStr(k.AcceleratorType),
 		})
 	}
+	m.setDynamo(cfg)
 	m.KAITO = types.ObjectNull(kaitoTypes)
 	if k := cfg.KAITO; k != nil {
 		m.KAITO = types.ObjectValueMust(kaitoTypes, map[string]attr.Value{
@@ -277,6 +287,14 @@ func (m *model) setConfig(cfg rt.DeploymentConfig) {
 			"run_mode": optStr(k.RunMode), "image_ref": optStr(k.ImageRef), "compute_type": optStr(k.ComputeType),
 			"label_selector": mapValue(k.LabelSelector), "cpu": optStr(k.CPU),
 		})
+	}
+}
+
+// setDynamo writes the dynamo block (null for other runtimes).
+func (m *model) setDynamo(cfg rt.DeploymentConfig) {
+	m.Dynamo = types.ObjectNull(dynamoTypes)
+	if d := cfg.Dynamo; d != nil {
+		m.Dynamo = types.ObjectValueMust(dynamoTypes, map[string]attr.Value{"api_version": optStr(d.APIVersion)})
 	}
 }
 

@@ -19,7 +19,7 @@ import (
 // userAttributes are the attributes a user sets; an unknown one defers rendering to apply.
 var userAttributes = []string{"name", "namespace", "runtime", "model", "engine", "mode", "served_model_name",
 	"router_mode", "replicas", "gpus", "memory", "context_length", "enforce_eager", "enable_prefix_caching",
-	"trust_remote_code", "engine_args", "disaggregated", "kuberay", "kaito", "hf_token_secret", "hf_token_wo_version"}
+	"trust_remote_code", "engine_args", "disaggregated", "kuberay", "kaito", "dynamo", "hf_token_secret", "hf_token_wo_version"}
 
 // unknownAttributes lists the user attributes whose value is not known yet.
 func unknownAttributes(cfg tfsdk.Config) map[string]bool {
@@ -98,6 +98,7 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 		cfg.HFTokenSecret = hfSecretName(cfg.Name)
 	}
 	runtime.Defaults(&cfg)
+	runtime = rt.ForConfig(runtime, cfg)
 	manifest, err := renderPrimary(runtime, cfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Rendering the manifest failed", err.Error())
@@ -118,6 +119,7 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 	if !req.State.Raw.IsNull() {
+		r.requireReplace(ctx, runtime, cfg, req.State, resp)
 		// The spec changes: the status after apply is not the one in state.
 		for _, a := range []string{"phase", "status_message", "desired", "ready", "available"} {
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(a), unknownOf(a))...)

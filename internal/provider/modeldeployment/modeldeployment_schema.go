@@ -136,6 +136,16 @@ func resourceSchema(ctx context.Context) schema.Schema {
 					"cpu": optString("CPU request of the model container, e.g. `4`."),
 				},
 			},
+			"dynamo": schema.SingleNestedAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "NVIDIA Dynamo settings; only with `runtime = \"dynamo\"`.",
+				Attributes: map[string]schema.Attribute{
+					"api_version": optString("DynamoGraphDeployment API version: `v1beta1` (default; Dynamo 1.2 and later, pinned 1.4.0) or "+
+						"`v1alpha1` for Dynamo 0.x clusters (pinned 0.7.1 images and flags). Checked against the cluster at apply: "+
+						"when the cluster serves only the other version, apply fails naming this attribute.",
+						stringvalidator.OneOf("v1beta1", "v1alpha1")),
+				},
+			},
 			"hf_token_secret": optString("Name of an existing Secret in the namespace with key `HF_TOKEN`, for gated models. Public models need none. "+
 				"Conflicts with `hf_token_wo`.", stringvalidator.ConflictsWith(path.MatchRoot("hf_token_wo"))),
 			"hf_token_wo": schema.StringAttribute{

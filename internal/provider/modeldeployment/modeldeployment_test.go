@@ -21,6 +21,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/acctest"
+	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
 )
 
@@ -28,6 +29,8 @@ import (
 var outcomes sync.Map
 
 func TestMain(m *testing.M) {
+	// Persisting Dynamo failures end a wait after this grace (production: 2 minutes).
+	rt.TransientFailureGrace = 5 * time.Second
 	ctx, cancel := context.WithCancel(context.Background())
 	acctest.MainWith(m, func(c *testcluster.Cluster) func() {
 		go testcluster.PlayOperators(ctx, c.Dynamic, func(_ string, obj *unstructured.Unstructured) testcluster.Outcome {
@@ -112,7 +115,10 @@ model = "Qwen/Qwen3-0.6B"`, ns)
 				if obj.GetGeneration() != 2 {
 					return fmt.Errorf("generation %d, want 2", obj.GetGeneration())
 				}
-				env, _, _ := unstructured.NestedSlice(obj.Object, "spec", "services", "Frontend", "envs")
+				if obj.GetAPIVersion() != "nvidia.com/v1beta1" {
+					return fmt.Errorf("apiVersion %s, want the default nvidia.com/v1beta1", obj.GetAPIVersion())
+				}
+				env, _, _ := unstructured.NestedSlice(component(t, obj, "Frontend"), "podTemplate", "spec", "containers")
 				if !strings.Contains(fmt.Sprint(env), "DYN_ROUTER_MODE") {
 					return fmt.Errorf("router mode not in Frontend env: %v", env)
 				}
@@ -149,7 +155,7 @@ engine = "sglang"`, ns))
 		resource.TestStep{
 			PreConfig: func() {
 				obj := getObject(t, "dynamo", ns, "drift")
-				_ = unstructured.SetNestedField(obj.Object, int64(4), "spec", "services", "SglangWorker", "replicas")
+				component(t, obj, "SglangWorker")["replicas"] = int64(4)
 				if _, err := c.Dynamic.Resource(testcluster.DynamoGVR).Namespace(ns).Update(ctx, obj, metav1.UpdateOptions{FieldManager: "kubectl-edit"}); err != nil {
 					t.Fatal(err)
 				}
@@ -159,7 +165,7 @@ engine = "sglang"`, ns))
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 			}},
 			Check: func(*terraform.State) error {
-				r, _, _ := unstructured.NestedInt64(getObject(t, "dynamo", ns, "drift").Object, "spec", "services", "SglangWorker", "replicas")
+				r, _, _ := unstructured.NestedInt64(component(t, getObject(t, "dynamo", ns, "drift"), "SglangWorker"), "replicas")
 				if r != 1 {
 					return fmt.Errorf("replicas %d after apply, want 1 restored", r)
 				}
@@ -182,6 +188,21 @@ engine = "sglang"`, ns))
 	))
 }
 
+// component returns the spec.components entry of a v1beta1 DynamoGraphDeployment (the map
+// inside obj, so edits write through).
+func component(t *testing.T, obj *unstructured.Unstructured, name string) map[string]any {
+	t.Helper()
+	raw, _, _ := unstructured.NestedFieldNoCopy(obj.Object, "spec", "components")
+	list, _ := raw.([]any)
+	for _, item := range list {
+		if c, ok := item.(map[string]any); ok && c["name"] == name {
+			return c
+		}
+	}
+	t.Fatalf("%s has no component %s", obj.GetName(), name)
+	return nil
+}
+
 func waitGone(t *testing.T, runtimeID, ns, name string) {
 	t.Helper()
 	for range 300 {
@@ -196,13 +217,14 @@ func waitGone(t *testing.T, runtimeID, ns, name string) {
 
 func TestAccModelDeploymentFailsFastWithCause(t *testing.T) {
 	ns := testcluster.Get(t).Namespace(t)
-	outcomes.Store("broken", testcluster.Outcome{Phase: "Failed", Message: "VllmWorker: model weights not found", Delay: 200 * time.Millisecond})
+	outcomes.Store("broken", testcluster.Outcome{Phase: "Failed", Message: "VllmWorker: model weights not found", Delay: 200 * time.Millisecond,
+		Reason: "no_multinode_orchestrator_available"}) // a reason the 1.4 operator never retries
 	resource.Test(t, steps(t, resource.TestStep{
 		Config: config(t, fmt.Sprintf(`name = "broken"
 namespace = %q
 runtime = "dynamo"
 model = "Qwen/Qwen3-0.6B"`, ns)),
-		ExpectError: regexp.MustCompile(`(?s)Model deployment is not ready.*DeploymentFailed:\s+VllmWorker:\s+model\s+weights\s+not\s+found`),
+		ExpectError: regexp.MustCompile(`(?s)Model deployment is not ready.*no_multinode_orchestrator_available:\s+VllmWorker:\s+model\s+weights\s+not\s+found`),
 	}))
 }
 

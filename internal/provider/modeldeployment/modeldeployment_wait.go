@@ -43,11 +43,18 @@ func waitForCRD(ctx context.Context, c *kube.Client, runtime rt.Runtime) error {
 		}
 		for _, cond := range got.Status.Conditions {
 			if cond.Type == apiextensionsv1.Established && cond.Status == apiextensionsv1.ConditionTrue {
+				// Installed, but perhaps for another release: waiting will not change that.
+				if msg := versionMismatch(runtime, &got); msg != "" {
+					return false, fmt.Errorf("%w: %s", errVersionNotServed, msg)
+				}
 				return true, nil
 			}
 		}
 		return false, nil
 	})
+	if errors.Is(err, errVersionNotServed) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("the %s CRD %s is not installed (%v). Install the runtime first, e.g. with a "+
 			"kubefoundry_runtime_install resource and depends_on, or raise the create timeout", runtime.DisplayName(), crd.Name(), err)
@@ -91,6 +98,23 @@ func belongsTo(p corev1.Pod, name string) bool {
 		strings.HasPrefix(l["ray.io/cluster"], name) || l["nvidia.com/dynamo-graph-deployment-name"] == name
 }
 
+// failureClock tells a failure the operator retries (rt.Status.Transient, e.g. a Dynamo
+// reconcile error, D6) from one that persists: a transient failure ends the wait only after
+// rt.TransientFailureGrace without recovery. Not safe for concurrent use.
+type failureClock struct{ since time.Time }
+
+// fatal reports whether st ends the wait now, recording when a transient failure began.
+func (f *failureClock) fatal(st rt.Status, now time.Time) bool {
+	if st.Phase != rt.PhaseFailed || !st.Transient {
+		f.since = time.Time{}
+		return isTerminal(st)
+	}
+	if f.since.IsZero() {
+		f.since = now
+	}
+	return now.Sub(f.since) >= rt.TransientFailureGrace
+}
+
 func isTerminal(st rt.Status) bool {
 	if st.Phase == rt.PhaseFailed {
 		return true
@@ -112,21 +136,23 @@ func waitReady(ctx context.Context, c *kube.Client, runtime rt.Runtime, ns, name
 		events []corev1.Event
 		last   rt.Status
 		lastOb *unstructured.Unstructured
+		clock  failureClock
 	)
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	evaluate := func() (rt.Status, bool) {
+	// evaluate maps the latest object; fatal means the wait must end with st.Message.
+	evaluate := func() (st rt.Status, done, fatal bool) {
 		mu.Lock()
 		defer mu.Unlock()
 		if lastOb == nil {
-			return last, false
+			return last, false, false
 		}
-		st := runtime.Status(lastOb, pods, events)
+		st = runtime.Status(lastOb, pods, events)
 		if st.Phase != last.Phase || st.Message != last.Message {
 			tflog.Info(ctx, fmt.Sprintf("%s/%s: %s %d/%d ready %s", ns, name, st.Phase, st.Ready, st.Desired, st.Message))
 		}
 		last = st
-		return st, st.Phase == rt.PhaseRunning && st.Current
+		return st, st.Phase == rt.PhaseRunning && st.Current, clock.fatal(st, time.Now())
 	}
 	started := time.Now()
 	go func() {
@@ -152,7 +178,7 @@ func waitReady(ctx context.Context, c *kube.Client, runtime rt.Runtime, ns, name
 			mu.Lock()
 			pods, events = p, e
 			mu.Unlock()
-			if st, _ := evaluate(); isTerminal(st) {
+			if st, _, fatal := evaluate(); fatal {
 				cancel(fmt.Errorf("%s", st.Message))
 			}
 		}
@@ -164,8 +190,8 @@ func waitReady(ctx context.Context, c *kube.Client, runtime rt.Runtime, ns, name
 		mu.Lock()
 		lastOb = obj
 		mu.Unlock()
-		st, done := evaluate()
-		if st.Phase == rt.PhaseFailed {
+		st, done, fatal := evaluate()
+		if fatal && st.Phase == rt.PhaseFailed {
 			return false, errors.New(st.Message)
 		}
 		return done, nil

@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 
+	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/registry"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/runtimestest"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
@@ -25,8 +26,10 @@ func resourceFor(d dynamic.Interface, obj *unstructured.Unstructured) dynamic.Re
 	gvk := obj.GroupVersionKind()
 	var gvr schema.GroupVersionResource
 	for _, r := range registry.All() {
-		if r.CRD().GVK() == gvk {
-			gvr = r.CRD().GVR()
+		for _, v := range rt.Versions(r) {
+			if v.CRD().GVK() == gvk {
+				gvr = v.CRD().GVR()
+			}
 		}
 	}
 	if gvk.Group == "" && gvk.Kind == "Service" {
@@ -52,16 +55,18 @@ func ptr[T any](v T) *T { return &v }
 
 // TestManifestsPassStrictDryRun applies every generated manifest of every runtime case to the
 // real API server with the real CRDs, dryRun=All and fieldValidation=Strict: a field the CRD
-// does not know (or would prune) fails the test.
+// does not know (or would prune) fails the test. Each object goes to a cluster with the CRDs
+// of the release its API version targets (clusterFor): v1beta1 Dynamo objects to the current
+// CRDs (dynamo-1.4.0), v1alpha1 ones to the previous CRD (0.7-era, v1alpha1 only).
 func TestManifestsPassStrictDryRun(t *testing.T) {
-	c := testcluster.Get(t)
-	ns := c.Namespace(t)
 	ctx := context.Background()
 	for _, r := range registry.All() {
 		for _, tc := range runtimestest.Cases(r.ID()) {
 			t.Run(tc.Name, func(t *testing.T) {
 				cfg := runtimestest.Defaulted(t, r, tc)
-				cfg.Namespace = ns
+				r := rt.ForConfig(r, cfg)
+				c := clusterFor(t, r)
+				cfg.Namespace = c.Namespace(t)
 				m, err := r.Manifests(cfg)
 				if err != nil {
 					t.Fatal(err)
@@ -77,7 +82,8 @@ func TestManifestsPassStrictDryRun(t *testing.T) {
 }
 
 // TestStrictValidationCatchesPrunedFields is the negative control: the upstream bug (a
-// "router-mode" key in a Dynamo service) must be rejected, proving the dry run is strict.
+// "router-mode" key in a Dynamo service or component) must be rejected, proving the dry run
+// is strict.
 func TestStrictValidationCatchesPrunedFields(t *testing.T) {
 	c := testcluster.Get(t)
 	ns := c.Namespace(t)
@@ -89,7 +95,9 @@ func TestStrictValidationCatchesPrunedFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	obj := m.Primary.DeepCopy()
-	if err := unstructured.SetNestedField(obj.Object, "kv", "spec", "services", "Frontend", "router-mode"); err != nil {
+	components, _, _ := unstructured.NestedSlice(obj.Object, "spec", "components")
+	components[0].(map[string]any)["router-mode"] = "kv"
+	if err := unstructured.SetNestedSlice(obj.Object, components, "spec", "components"); err != nil {
 		t.Fatal(err)
 	}
 	_, err = applyStrict(context.Background(), c.Dynamic, obj, true)
@@ -101,14 +109,14 @@ func TestStrictValidationCatchesPrunedFields(t *testing.T) {
 // TestParseAfterServerRoundTrip creates every primary object for real and parses what the
 // server returns (defaults applied, managed fields added): it must equal the config.
 func TestParseAfterServerRoundTrip(t *testing.T) {
-	c := testcluster.Get(t)
-	ns := c.Namespace(t)
 	ctx := context.Background()
 	for _, r := range registry.All() {
 		for _, tc := range runtimestest.Cases(r.ID()) {
 			t.Run(tc.Name, func(t *testing.T) {
 				cfg := runtimestest.Defaulted(t, r, tc)
-				cfg.Namespace = ns
+				r := rt.ForConfig(r, cfg)
+				c := clusterFor(t, r)
+				cfg.Namespace = c.Namespace(t)
 				m, err := r.Manifests(cfg)
 				if err != nil {
 					t.Fatal(err)

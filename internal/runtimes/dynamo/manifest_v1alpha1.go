@@ -78,7 +78,9 @@ func (r V1Alpha1) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, 
 // platform-wide, so it must be unique across Kubernetes namespaces (D9): we derive it the way
 // Dynamo >= 1.x does, "<k8s namespace>-<name>" (deploy/operator/api/v1alpha1/
 // dynamocomponentdeployment_types.go ComputeDynamoNamespace @ 1.4.0).
-func alphaDynamoNamespace(cfg runtimes.DeploymentConfig) string { return cfg.Namespace + "-" + cfg.Name }
+func alphaDynamoNamespace(cfg runtimes.DeploymentConfig) string {
+	return cfg.Namespace + "-" + cfg.Name
+}
 
 // alphaFrontend has no command: the operator runs its default frontend entrypoint. The
 // router mode goes through DYN_ROUTER_MODE because the services schema has no router field.

@@ -186,3 +186,13 @@ func (shared) Endpoint(cfg runtimes.DeploymentConfig) string {
 func (r shared) CheckInstallation(ctx context.Context, c kubernetes.Interface, d dynamic.Interface) (runtimes.InstallationStatus, error) {
 	return runtimes.CheckInstallation(ctx, c, d, r.DisplayName(), r.Install())
 }
+
+var _ runtimes.Replacer = Runtime{}
+
+// ReplaceOnChange: the 1.4 validating webhook rejects a changed spec.backendFramework ("is
+// immutable and cannot be changed after creation") and any added or removed component
+// ("component topology is immutable"), i.e. engine changes (the worker names carry the
+// engine) and aggregated <-> disaggregated (deploy/operator/internal/webhook/validation/
+// dynamographdeployment.go validateDynamoGraphDeploymentSpecUpdate @ 1.4.0). The 0.x
+// renderer (V1Alpha1) has no webhook at 0.7 and updates in place.
+func (Runtime) ReplaceOnChange(runtimes.DeploymentConfig) []string { return []string{"engine", "mode"} }

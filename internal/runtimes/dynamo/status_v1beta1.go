@@ -49,7 +49,8 @@ func statusV1Beta1(obj *unstructured.Unstructured, pods []corev1.Pod, events []c
 		st.Phase = runtimes.PhaseRunning
 		if phase := runtimes.StringAt(obj.Object, "status", "rollingUpdate", "phase"); phase == "Pending" || phase == "InProgress" {
 			st.Phase, st.Message = runtimes.PhaseDeploying, "rolling update "+strings.ToLower(phase)
-		} else if lagging := laggingWorkers(workers); lagging != "" {
+		} else if lagging := laggingWorkers(workers); lagging != "" && st.Current {
+			// (a stale status is reported by Finish as "not yet observed generation N")
 			st.Phase, st.Message = runtimes.PhaseDeploying, lagging
 		}
 	case "failed":
