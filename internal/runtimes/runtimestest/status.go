@@ -85,6 +85,16 @@ func StatusCases(runtimeID string) []StatusCase {
 				"activeServiceStatus": map[string]any{"rayClusterStatus": cluster(0),
 					"applicationStatuses": map[string]any{"llm_app": map[string]any{"status": "DEPLOY_FAILED", "message": "model Qwen/Qwen3-0.6B not found"}}}},
 				Want: rt.PhaseFailed, WantMessage: "llm_app is DEPLOY_FAILED: model Qwen/Qwen3-0.6B not found", WantReady: rt.Int64(0)},
+			// D6: an in-place serveConfigV2 change keeps Ready=True while the app redeploys.
+			{Name: "serve-update-deploying", Status: map[string]any{"observedGeneration": int64(1),
+				"conditions": conds(Condition("Ready", "True", "NonZeroServeEndpoints", "Number of serve endpoints is greater than 0", 1)),
+				"activeServiceStatus": map[string]any{"rayClusterStatus": cluster(1),
+					"applicationStatuses": map[string]any{"llm_app": map[string]any{"status": "DEPLOYING"}}}},
+				Want: rt.PhaseDeploying, WantMessage: "Serve application llm_app is DEPLOYING"},
+			// KubeRay 1.6.2 rejects an invalid RayService with this condition (and an event).
+			{Name: "validation-failed", Status: map[string]any{"conditions": conds(
+				Condition("Ready", "False", "ValidationFailed", "The RayService metadata is invalid: RayService name should be no more than 47 characters", 0))},
+				Want: rt.PhaseFailed, WantMessage: "ValidationFailed: The RayService metadata is invalid"},
 			{Name: "unhealthy", Status: map[string]any{"observedGeneration": int64(1),
 				"conditions":          conds(Condition("Ready", "True", "NonZeroServeEndpoints", "ok", 1)),
 				"activeServiceStatus": map[string]any{"applicationStatuses": map[string]any{"llm_app": map[string]any{"status": "UNHEALTHY", "message": "replica crashed"}}}},
