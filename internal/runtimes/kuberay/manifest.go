@@ -133,8 +133,8 @@ func workerGroup(cfg runtimes.DeploymentConfig, name string, replicas, gpus int6
 		params["resources"] = RayResourcesParam(nodeResource)
 	}
 	return workerGroupSpec{
-		GroupName:      name,
-		Replicas:       replicas,
+		GroupName: name,
+		Replicas:  replicas,
 		// A fixed pool: KubeRay's in-tree autoscaler is off, so the bounds equal replicas
 		// (KubeRay >= 1.6 requires minReplicas <= replicas <= maxReplicas). Serve's own
 		// autoscaling (kuberay.min/max_replicas) stays within this pool.
