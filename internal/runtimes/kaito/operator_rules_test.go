@@ -40,7 +40,9 @@ func TestD4WorkspaceChangesNeedReplacement(t *testing.T) {
 		want   string
 	}{
 		{"replicas", func(c *rt.DeploymentConfig) { c.Replicas = rt.Int64(2) }, "resource.count (replicas) is immutable"},
-		{"label selector", func(c *rt.DeploymentConfig) { c.KAITO = &rt.KaitoConfig{LabelSelector: map[string]string{"pool": "cpu"}} }, "resource.labelSelector"},
+		{"label selector", func(c *rt.DeploymentConfig) {
+			c.KAITO = &rt.KaitoConfig{LabelSelector: map[string]string{"pool": "cpu"}}
+		}, "resource.labelSelector"},
 		{"compute type", func(c *rt.DeploymentConfig) { c.KAITO = &rt.KaitoConfig{ComputeType: rt.ComputeGPU} }, "resource.labelSelector"},
 		{"memory (template)", func(c *rt.DeploymentConfig) { c.Memory = "8Gi" }, "never rolls out inference.template changes"},
 		{"model (template)", func(c *rt.DeploymentConfig) { c.Model = "kaito/phi4-14b" }, "never rolls out inference.template changes"},
