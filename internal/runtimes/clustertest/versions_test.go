@@ -2,11 +2,19 @@ package clustertest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	apiextensions "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/version"
+
+	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/kaito"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/kuberay"
@@ -29,7 +37,8 @@ var supportedCRDs = []struct {
 // TestKaitoKubeRayManifestsPassStrictDryRunPerVersion dry-runs every rendered KAITO and KubeRay
 // object (companion Services included) with fieldValidation=Strict against the CRD of each
 // release the runtime claims to support, each in its own API server (one CRD version per
-// cluster). It also fails when a claimed version has no CRD to check against.
+// cluster), and writes the status cases that release produces through its status
+// subresource. It also fails when a claimed version has no CRD to check against.
 func TestKaitoKubeRayManifestsPassStrictDryRunPerVersion(t *testing.T) {
 	root, err := testcluster.CRDDir()
 	if err != nil {
@@ -81,6 +90,7 @@ func TestKaitoKubeRayManifestsPassStrictDryRunPerVersion(t *testing.T) {
 				}
 				runtimesHere = append(runtimesHere, s.runtime+" "+s.version)
 				r, _ := registry.Get(s.runtime)
+				checkStatusCases(t, c, r, s.version)
 				for _, tc := range runtimestest.Cases(s.runtime) {
 					t.Run(s.version+"/"+tc.Name, func(t *testing.T) {
 						cfg := runtimestest.Defaulted(t, r, tc)
@@ -98,6 +108,42 @@ func TestKaitoKubeRayManifestsPassStrictDryRunPerVersion(t *testing.T) {
 				}
 			}
 			t.Logf("checked against %v", runtimesHere)
+		})
+	}
+}
+
+// crdHasStatusFields reports whether the served CRD accepts status (a strict dry run of the
+// status write).
+func crdHasStatusFields(t *testing.T, c *testcluster.Cluster, obj *unstructured.Unstructured, status map[string]any) bool {
+	t.Helper()
+	obj = obj.DeepCopy()
+	obj.Object["status"] = runtime.DeepCopyJSON(status)
+	_, err := resourceFor(c.Dynamic, obj).UpdateStatus(context.Background(), obj, metav1.UpdateOptions{FieldValidation: "Strict", DryRun: []string{metav1.DryRunAll}})
+	return err == nil || !strings.Contains(err.Error(), "unknown field")
+}
+
+// checkStatusCases writes the runtime's status cases that this release's CRD can hold through
+// the status subresource (strict) and maps the object read back.
+func checkStatusCases(t *testing.T, c *testcluster.Cluster, r rt.Runtime, release string) {
+	ns := c.Namespace(t)
+	for i, sc := range runtimestest.StatusCases(r.ID()) {
+		if sc.Since != "" && version.MustParseGeneric(release).LessThan(version.MustParseGeneric(sc.Since)) {
+			continue // the release does not write this status
+		}
+		t.Run(release+"/status/"+sc.Name, func(t *testing.T) {
+			cfg, live := deploy(t, c, r, ns, fmt.Sprintf("status-%d", i))
+			if sc.Status != nil {
+				live = writeStatus(t, c, live, sc.Status)
+			}
+			if sc.Stale {
+				cfg.Replicas = rt.Int64(*cfg.Replicas + 1)
+				live = apply(t, c, r, cfg)
+			}
+			got, err := resourceFor(c.Dynamic, live).Get(context.Background(), live.GetName(), metav1.GetOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			runtimestest.AssertStatus(t, sc, r.Status(got, nil, nil))
 		})
 	}
 }

@@ -108,3 +108,13 @@ func TestD10PodsByExactWorkspaceLabel(t *testing.T) {
 		}
 	}
 }
+
+// KAITO 0.12 drops its own node labels from a Workspace selector (api/v1beta1/labels.go
+// SanitizedMatchLabels, v0.12.0): say so at plan instead of matching unexpected nodes.
+func TestReservedSelectorLabelRejectedAtPlan(t *testing.T) {
+	checkInvalid(t, premade("llama"), []invalid{
+		{"reserved key", func(c *rt.DeploymentConfig) {
+			c.KAITO = &rt.KaitoConfig{LabelSelector: map[string]string{"kaito.sh/workspace": "other"}}
+		}, `kaito.label_selector["kaito.sh/workspace"]`, "KAITO 0.12 silently drops it"},
+	})
+}

@@ -16,6 +16,9 @@ type StatusCase struct {
 	WantMessage string
 	// WantReady is the expected ready replica count (nil = no check).
 	WantReady *int64
+	// Since is the operator release whose CRD first has every field of Status ("" = all
+	// supported releases), e.g. KAITO's status.state from 0.12.0.
+	Since string
 }
 
 // Condition builds a metav1.Condition as unstructured data (all fields the CRDs require).
@@ -106,13 +109,13 @@ func StatusCases(runtimeID string) []StatusCase {
 		// pkg/nodeprovision/byo-provisioner) unless the case name says 0.8.
 		return []StatusCase{
 			{Name: "no-status", Status: nil, Want: rt.PhasePending, WantReady: rt.Int64(0)},
-			{Name: "waiting-for-nodes", Status: map[string]any{"state": "Pending", "conditions": conds(
+			{Name: "waiting-for-nodes", Since: "0.12.0", Status: map[string]any{"state": "Pending", "conditions": conds(
 				Condition("NodesReady", "False", "NodeNotReady", "Not enough Nodes are ready", 1),
 				Condition("ResourceReady", "False", "workspaceResourceStatusNotReady", "node status condition not ready", 1),
 				Condition("InferenceReady", "False", "WorkspaceInferenceStatusPending", "Inference workload is not ready", 1),
 				Condition("WorkspaceSucceeded", "False", "workspacePending", "workspace is waiting for inference workload readiness", 1))},
 				Want: rt.PhaseDeploying, WantMessage: "NodesReady: NodeNotReady: Not enough Nodes are ready", WantReady: rt.Int64(0)},
-			{Name: "inference-pending", Status: map[string]any{"state": "Pending", "conditions": conds(
+			{Name: "inference-pending", Since: "0.12.0", Status: map[string]any{"state": "Pending", "conditions": conds(
 				Condition("NodesReady", "True", "NodesReady", "Enough Nodes are ready", 1),
 				Condition("ResourceReady", "True", "workspaceResourceStatusSuccess", "workspace resource is ready", 1),
 				Condition("InferenceReady", "False", "WorkspaceInferenceStatusPending", "Inference workload is not ready", 1),
@@ -120,7 +123,7 @@ func StatusCases(runtimeID string) []StatusCase {
 				Want: rt.PhaseDeploying, WantMessage: "InferenceReady: WorkspaceInferenceStatusPending: Inference workload is not ready"},
 			// A pod problem KAITO classifies is still progress as far as KAITO is concerned;
 			// the wait ends on the pod state (ImagePullBackOff) itself.
-			{Name: "image-pull-error", Status: map[string]any{"state": "Pending", "conditions": conds(
+			{Name: "image-pull-error", Since: "0.12.0", Status: map[string]any{"state": "Pending", "conditions": conds(
 				Condition("ResourceReady", "True", "workspaceResourceStatusSuccess", "workspace resource is ready", 1),
 				Condition("InferenceReady", "False", "ImagePullError", `container "model" image pull failed (ImagePullBackOff): Back-off pulling image`, 1),
 				Condition("WorkspaceSucceeded", "False", "workspacePending", "workspace is waiting for inference workload readiness", 1))},
@@ -131,7 +134,7 @@ func StatusCases(runtimeID string) []StatusCase {
 				Condition("InferenceReady", "False", "WorkspaceInferenceStatusFailed", "context deadline exceeded", 1),
 				Condition("WorkspaceSucceeded", "False", "workspaceFailed", "context deadline exceeded", 1))},
 				Want: rt.PhaseDeploying, WantMessage: "InferenceReady: WorkspaceInferenceStatusFailed: context deadline exceeded"},
-			{Name: "ready", Status: map[string]any{"state": "Ready", "workerNodes": []any{"node-a", "node-b"}, "conditions": conds(
+			{Name: "ready", Since: "0.12.0", Status: map[string]any{"state": "Ready", "workerNodes": []any{"node-a", "node-b"}, "conditions": conds(
 				Condition("ResourceReady", "True", "workspaceResourceStatusSuccess", "workspace resource is ready", 1),
 				Condition("InferenceReady", "True", "WorkspaceInferenceStatusSuccess", "Inference has been deployed successfully", 1),
 				Condition("WorkspaceSucceeded", "True", "workspaceSucceeded", "workspace succeeds", 1))},
@@ -141,16 +144,16 @@ func StatusCases(runtimeID string) []StatusCase {
 				Condition("InferenceReady", "True", "WorkspaceInferenceStatusSuccess", "Inference has been deployed successfully", 1),
 				Condition("WorkspaceSucceeded", "True", "workspaceSucceeded", "workspace succeeds", 1))},
 				Want: rt.PhaseRunning, WantReady: rt.Int64(1)},
-			{Name: "not-ready-after-ready", Status: map[string]any{"state": "NotReady", "conditions": conds(
+			{Name: "not-ready-after-ready", Since: "0.12.0", Status: map[string]any{"state": "NotReady", "conditions": conds(
 				Condition("ResourceReady", "True", "workspaceResourceStatusSuccess", "workspace resource is ready", 1),
 				Condition("InferenceReady", "False", "ContainerCrashLoopBackOff", `container "model" is in CrashLoopBackOff`, 1),
 				Condition("WorkspaceSucceeded", "False", "workspacePending", "workspace is waiting for inference workload readiness", 1))},
 				Want: rt.PhaseDeploying, WantMessage: "ContainerCrashLoopBackOff"},
-			{Name: "ready-stale", Stale: true, Status: map[string]any{"state": "Ready", "conditions": conds(
+			{Name: "ready-stale", Since: "0.12.0", Stale: true, Status: map[string]any{"state": "Ready", "conditions": conds(
 				Condition("InferenceReady", "True", "WorkspaceInferenceStatusSuccess", "ok", 1),
 				Condition("WorkspaceSucceeded", "True", "workspaceSucceeded", "workspace succeeds", 1))},
 				Want: rt.PhaseDeploying, WantMessage: "has not yet observed generation 2"},
-			{Name: "benchmark-failed", Status: map[string]any{"state": "NotReady", "conditions": conds(
+			{Name: "benchmark-failed", Since: "0.12.0", Status: map[string]any{"state": "NotReady", "conditions": conds(
 				Condition("InferenceReady", "True", "WorkspaceInferenceStatusSuccess", "Inference has been deployed successfully", 1),
 				Condition("WorkspaceSucceeded", "False", "BenchmarkFailed", "benchmark result could not be parsed", 1))},
 				Want: rt.PhaseFailed, WantMessage: "WorkspaceSucceeded: BenchmarkFailed: benchmark result could not be parsed"},
