@@ -24,7 +24,7 @@ import (
 var crdGVR = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
 
 // collectCRDs gathers the CRDs to apply before the charts: every CRD in a chart's crds/
-// (subcharts included), except for charts that skip their CRDs, where only the runtime's
+// (subcharts included) or in a static template (see templateCRDs), except for charts that skip their CRDs, where only the runtime's
 // pinned CRDs are taken; pinned CRDs not bundled in any chart are fetched from their URL
 // unless the charts come from an override source (air-gapped), which only warns.
 func collectCRDs(ctx context.Context, spec runtimes.InstallSpec, plan []runtimes.Chart, charts []*chart.Chart, overridden bool) ([]*unstructured.Unstructured, []string, error) {
@@ -36,21 +36,24 @@ func collectCRDs(ctx context.Context, spec runtimes.InstallSpec, plan []runtimes
 	var warnings []string
 	seen := map[string]bool{}
 	for i, ch := range charts {
+		var bundled []*unstructured.Unstructured
 		for _, f := range ch.CRDObjects() {
 			objs, err := decodeYAML(f.File.Data)
 			if err != nil {
 				return nil, nil, fmt.Errorf("chart %s: %s: %w", ch.Name(), f.Filename, err)
 			}
-			for _, o := range objs {
-				if o.GetKind() != "CustomResourceDefinition" || seen[o.GetName()] {
-					continue
-				}
-				if plan[i].SkipCRDs && !slices.Contains(pinned, o.GetName()) {
-					continue
-				}
-				seen[o.GetName()] = true
-				out = append(out, o)
+			bundled = append(bundled, objs...)
+		}
+		bundled = append(bundled, templateCRDs(ch)...)
+		for _, o := range bundled {
+			if o.GetKind() != "CustomResourceDefinition" || seen[o.GetName()] {
+				continue
 			}
+			if plan[i].SkipCRDs && !slices.Contains(pinned, o.GetName()) {
+				continue
+			}
+			seen[o.GetName()] = true
+			out = append(out, o)
 		}
 	}
 	for _, s := range spec.PreCRDs {

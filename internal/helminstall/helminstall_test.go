@@ -1,6 +1,7 @@
 package helminstall
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
 	"reflect"
@@ -66,7 +67,9 @@ func TestMergeValues(t *testing.T) {
 	want := map[string]any{
 		"featureGates":          map[string]any{"disableNodeAutoProvisioning": true, "vLLM": false},
 		"localCSIDriver":        nil,
-		"gpu-feature-discovery": map[string]any{"gfd": map[string]any{"enabled": false}},
+		"gpu-feature-discovery": map[string]any{"gfd": map[string]any{"enabled": false}, "nfd": map[string]any{"enabled": false}},
+		"nodeProvisioner":       "byo",
+		"nvidiaDevicePlugin":    map[string]any{"enabled": false},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("MergeValues = %v\nwant %v", got, want)
@@ -113,5 +116,41 @@ func TestLocalPath(t *testing.T) {
 	f.source.Path = filepath.Join(dir, "x.tgz")
 	if _, err := f.localPath("dynamo-crds", "1.0.0"); err == nil {
 		t.Error("a missing .tgz was accepted")
+	}
+}
+
+// KAITO >= 0.12 ships workspaces.kaito.sh as a template (charts/kaito/workspace/templates,
+// kaito-project/kaito v0.12.0). It must be applied with the other CRDs and left out of the
+// release, so an uninstall never deletes the users' Workspaces with the CRD.
+func TestTemplateCRDsAppliedAndStrippedFromRelease(t *testing.T) {
+	rt, _ := Lookup("kaito")
+	crdDoc := "---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: workspaces.kaito.sh\nspec:\n  group: kaito.sh\n  names: {plural: workspaces}\n"
+	ch := &chart.Chart{Metadata: &chart.Metadata{Name: "workspace", Version: "0.12.0", APIVersion: "v2"},
+		Templates: []*chart.File{
+			{Name: "templates/kaito.sh_workspaces.yaml", Data: []byte(crdDoc)},
+			{Name: "templates/kaito.sh_multiroleinferences.yaml", Data: []byte("{{- if .Values.x -}}\n" + crdDoc + "{{- end }}\n")},
+			{Name: "templates/deployment.yaml", Data: []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n")},
+		}}
+	req := Request{Runtime: rt}
+	objs, _, err := collectCRDs(context.Background(), rt.Spec, req.Charts(), []*chart.Chart{ch}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, o := range objs {
+		names = append(names, o.GetName())
+	}
+	if len(names) != 1 || names[0] != "workspaces.kaito.sh" {
+		t.Errorf("applied CRDs %v, want the static template's workspaces.kaito.sh only", names)
+	}
+
+	rendered := bytes.NewBufferString("---\n# Source: workspace/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: kaito\n" +
+		"---\n# Source: workspace/templates/kaito.sh_workspaces.yaml\n" + strings.TrimPrefix(crdDoc, "---\n"))
+	out, err := crdStripper{}.Run(rendered)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "CustomResourceDefinition") || !strings.Contains(out.String(), "kind: Deployment") {
+		t.Errorf("post-rendered release:\n%s\nwant the Deployment without the CRD", out)
 	}
 }

@@ -160,6 +160,7 @@ func (in *Installer) install(ctx context.Context, cfg *action.Configuration, req
 	act.Version = c.Version
 	act.Replace = replace
 	act.SkipCRDs = true // applied by applyCRDs, which also upgrades them
+	act.PostRenderer = crdStripper{}
 	act.Wait = req.Wait
 	act.Atomic = req.Atomic
 	act.Timeout = timeout(ctx)
@@ -176,6 +177,7 @@ func (in *Installer) upgrade(ctx context.Context, cfg *action.Configuration, req
 	act.Namespace = c.Namespace
 	act.Version = c.Version
 	act.SkipCRDs = true
+	act.PostRenderer = crdStripper{}
 	act.Wait = req.Wait
 	act.Atomic = req.Atomic
 	act.Timeout = timeout(ctx)

@@ -93,7 +93,7 @@ type KubeRayConfig struct {
 	MinReplicas          *int64
 	MaxReplicas          *int64
 	EnableChunkedPrefill *bool
-	KVConnector          string // NixlConnector | SimpleConnector
+	KVConnector          string // NixlConnector (SimpleConnector is rejected: gone from vLLM >= 0.11)
 	AcceleratorType      string // Ray accelerator type, e.g. "A10G"; empty = any
 }
 

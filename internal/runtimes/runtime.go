@@ -89,8 +89,23 @@ type VersionAdvisor interface {
 	UnservedVersion(served []string) string
 }
 
-// Replacer is implemented by runtimes whose operator rejects some in-place changes: the
-// top-level attributes whose change must replace the deployment instead of updating it.
-type Replacer interface {
+// AttributeReplacer is implemented by runtimes whose operator rejects some in-place changes:
+// the top-level attributes whose change must replace the deployment instead of updating it.
+type AttributeReplacer interface {
 	ReplaceOnChange(cfg DeploymentConfig) []string
+}
+
+// PodOwner is implemented by runtimes that know the exact labels their operator puts on a
+// deployment's pods, so a wait never reads a sibling deployment's pods.
+type PodOwner interface {
+	// OwnsPod reports whether pod belongs to the deployment whose live primary object is obj.
+	OwnsPod(obj *unstructured.Unstructured, pod corev1.Pod) bool
+}
+
+// Replacer is implemented by runtimes whose operator rejects or never rolls out some
+// in-place changes; such a change is planned as a replacement (delete, then create).
+type Replacer interface {
+	// ReplaceReasons compares the applied primary object with the planned one and says, per
+	// changed field, why the operator cannot take the change in place. Empty: update in place.
+	ReplaceReasons(prior, planned *unstructured.Unstructured) []string
 }

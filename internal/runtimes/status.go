@@ -179,6 +179,11 @@ var eventReasons = map[string]bool{
 	"FailedMount":            true,
 	"FailedAttachVolume":     true,
 	"FailedCreatePodSandBox": true,
+	// KubeRay's own validation (see neverProgressReasons).
+	"InvalidRayServiceMetadata": true,
+	"InvalidRayServiceSpec":     true,
+	"InvalidRayClusterMetadata": true,
+	"InvalidRayClusterSpec":     true,
 }
 
 // PodReasons explains why pods are not ready: stuck containers first, then unschedulable pods

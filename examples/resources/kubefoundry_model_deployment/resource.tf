@@ -45,14 +45,15 @@ resource "kubefoundry_model_deployment" "llama" {
 
 # KubeRay: Ray Serve LLM with vLLM.
 resource "kubefoundry_model_deployment" "ray" {
-  name    = "mistral"
-  runtime = "kuberay"
-  model   = "mistralai/Mistral-7B-Instruct-v0.3"
-  gpus    = 1
+  name     = "mistral"
+  runtime  = "kuberay"
+  model    = "mistralai/Mistral-7B-Instruct-v0.3"
+  gpus     = 1
+  replicas = 4 # a fixed pool of 4 single-GPU Ray workers
 
   kuberay = {
     max_num_seqs = 64
-    min_replicas = 1
+    min_replicas = 1 # Ray Serve scales between 1 and 4 model replicas inside that pool
     max_replicas = 4
   }
 }

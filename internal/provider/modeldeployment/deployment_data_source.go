@@ -114,7 +114,7 @@ func (d *deploymentDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	runtime.Defaults(&cfg)
 	st := runtime.Status(obj, nil, nil)
 	if st.Phase != rt.PhaseRunning {
-		if pods, events, err := podsAndEvents(ctx, client, ns, name); err == nil {
+		if pods, events, err := podsAndEvents(ctx, client, runtime, obj); err == nil {
 			st = runtime.Status(obj, pods, events)
 		}
 	}

@@ -12,23 +12,25 @@ import (
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
 )
 
-// TestAccModelDeploymentRuntimeModes creates, updates in place and destroys one
-// deployment per runtime and mode; each apply waits for the (played) operator's Running.
+// TestAccModelDeploymentRuntimeModes creates, updates and destroys one deployment per runtime
+// and mode; each apply waits for the (played) operator's Running. KAITO changes are
+// replacements (its webhook makes resource.count immutable, kaito.ReplaceReasons).
 func TestAccModelDeploymentRuntimeModes(t *testing.T) {
 	for _, tc := range []struct {
 		name, body, update string
+		action             plancheck.ResourceActionType
 	}{
 		{"dynamo-vllm-disaggregated", `runtime = "dynamo"
 model = "Qwen/Qwen3-0.6B"
-mode = "disaggregated"`, `disaggregated = { decode_replicas = 2 }`},
+mode = "disaggregated"`, `disaggregated = { decode_replicas = 2 }`, plancheck.ResourceActionUpdate},
 		{"dynamo-trtllm", `runtime = "dynamo"
 model = "Qwen/Qwen2.5-1.5B-Instruct"
-engine = "trtllm"`, `replicas = 2`},
+engine = "trtllm"`, `replicas = 2`, plancheck.ResourceActionUpdate},
 		{"kuberay-aggregated", `runtime = "kuberay"
-model = "Qwen/Qwen3-0.6B"`, `kuberay = { max_num_seqs = 16 }`},
+model = "Qwen/Qwen3-0.6B"`, `kuberay = { max_num_seqs = 16 }`, plancheck.ResourceActionUpdate},
 		{"kaito-gguf-direct", `runtime = "kaito"
 model = "Qwen/Qwen2.5-1.5B-Instruct-GGUF"
-kaito = { gguf_file = "qwen2.5-1.5b-instruct-q4_k_m.gguf" }`, `replicas = 2`},
+kaito = { gguf_file = "qwen2.5-1.5b-instruct-q4_k_m.gguf" }`, `replicas = 2`, plancheck.ResourceActionReplace},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ns := testcluster.Get(t).Namespace(t)
@@ -41,7 +43,7 @@ kaito = { gguf_file = "qwen2.5-1.5b-instruct-q4_k_m.gguf" }`, `replicas = 2`},
 				resource.TestStep{
 					Config: config(t, base+"\n"+tc.update),
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction(addr, tc.action),
 					}},
 					ConfigStateChecks: []statecheck.StateCheck{exact("phase", knownvalue.StringExact("Running"))},
 				},

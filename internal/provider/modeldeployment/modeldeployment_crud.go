@@ -262,7 +262,7 @@ func (r *deploymentResource) refreshFromObject(ctx context.Context, client *kube
 	st := runtime.Status(obj, nil, nil)
 	if st.Phase != rt.PhaseRunning {
 		// Only a deployment that is not serving costs the extra reads for its cause.
-		if pods, events, err := podsAndEvents(ctx, client, obj.GetNamespace(), obj.GetName()); err == nil {
+		if pods, events, err := podsAndEvents(ctx, client, runtime, obj); err == nil {
 			st = runtime.Status(obj, pods, events)
 		}
 	}

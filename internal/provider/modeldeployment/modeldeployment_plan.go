@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -11,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
 
 	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
@@ -120,6 +122,7 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 	if !req.State.Raw.IsNull() {
 		r.requireReplace(ctx, runtime, cfg, req.State, resp)
+		planReplacement(ctx, runtime, req, resp, manifest)
 		// The spec changes: the status after apply is not the one in state.
 		for _, a := range []string{"phase", "status_message", "desired", "ready", "available"} {
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(a), unknownOf(a))...)
@@ -191,4 +194,52 @@ func differs(a, b tftypes.Value) bool {
 		}
 	}
 	return false
+}
+
+// planReplacement plans a replacement when the runtime's operator cannot take the change in
+// place (KAITO: immutable fields and template changes it never rolls out, see
+// kaito.ReplaceReasons). The changed attributes are marked, and a warning says why.
+func planReplacement(ctx context.Context, runtime rt.Runtime, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, planned string) {
+	replacer, ok := runtime.(rt.Replacer)
+	if !ok {
+		return
+	}
+	var prior types.String
+	if d := req.State.GetAttribute(ctx, path.Root("manifest"), &prior); d.HasError() || prior.IsNull() || prior.IsUnknown() || prior.ValueString() == "" {
+		return
+	}
+	var before, after unstructured.Unstructured
+	if yaml.Unmarshal([]byte(prior.ValueString()), &before.Object) != nil || yaml.Unmarshal([]byte(planned), &after.Object) != nil {
+		return
+	}
+	reasons := replacer.ReplaceReasons(&before, &after)
+	if len(reasons) == 0 {
+		return
+	}
+	paths := changedAttributes(req.State.Raw, resp.Plan.Raw)
+	if len(paths) == 0 {
+		paths = []path.Path{path.Root("manifest")}
+	}
+	resp.RequiresReplace = append(resp.RequiresReplace, paths...)
+	resp.Diagnostics.AddWarning(fmt.Sprintf("%s cannot change this deployment in place: it will be replaced", runtime.DisplayName()),
+		"The deployment is deleted and created again (a short outage) because:\n- "+strings.Join(reasons, "\n- "))
+}
+
+// changedAttributes lists the user attributes whose planned value differs from state.
+func changedAttributes(state, plan tftypes.Value) []path.Path {
+	var out []path.Path
+	for _, a := range userAttributes {
+		p := tftypes.NewAttributePath().WithAttributeName(a)
+		before, _, err1 := tftypes.WalkAttributePath(state, p)
+		after, _, err2 := tftypes.WalkAttributePath(plan, p)
+		bv, ok1 := before.(tftypes.Value)
+		av, ok2 := after.(tftypes.Value)
+		if err1 != nil || err2 != nil || !ok1 || !ok2 {
+			continue
+		}
+		if differs(av, bv) {
+			out = append(out, path.Root(a))
+		}
+	}
+	return out
 }

@@ -50,7 +50,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			},
 			"name": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "Name of the custom resource: a DNS label (lower-case letters, digits, `-`; at most 63). Changing it replaces the deployment.",
+				MarkdownDescription: "Name of the custom resource: a DNS label (lower-case letters, digits, `-`; at most 63). The operators need less: KubeRay at most 47 characters starting with a letter, KAITO at most 52 starting with a letter (their Services and StatefulSet pod labels must fit). Changing it replaces the deployment.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"namespace": schema.StringAttribute{
@@ -79,7 +79,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			"served_model_name": optString("Model name clients send in OpenAI API requests. Defaults to `model`."),
 			"router_mode": optString("Dynamo frontend routing: `none`, `kv` (KV-cache aware) or `round-robin`. Default `none` "+
 				"(`round-robin` in disaggregated mode).", stringvalidator.OneOf("none", "kv", "round-robin")),
-			"replicas":              optInt("Worker replicas, 1 to 10. Default 1."),
+			"replicas":              optInt("Worker replicas, 1 to 10. Default 1. For KAITO a change replaces the Workspace (KAITO makes `resource.count` immutable)."),
 			"gpus":                  optInt("GPUs per worker. Default 1 (0 for KAITO CPU models)."),
 			"memory":                optString("Memory per worker as a Kubernetes quantity, e.g. `64Gi`. Default: unset (the runtime's default)."),
 			"context_length":        optInt("Maximum context length in tokens (`--max-model-len`). Default: the model's own."),
@@ -114,10 +114,10 @@ func resourceSchema(ctx context.Context) schema.Schema {
 					"pipeline_parallel":      optInt("Pipeline parallel size. Default 1."),
 					"gpu_memory_utilization": schema.Float64Attribute{Optional: true, Computed: true, MarkdownDescription: "Fraction of GPU memory vLLM may use, 0.1 to 1. Default 0.9."},
 					"max_num_seqs":           optInt("Maximum concurrent sequences. Default 40."),
-					"min_replicas":           optInt("Ray Serve autoscaling minimum. Default 1."),
-					"max_replicas":           optInt("Ray Serve autoscaling maximum. Default 2."),
+					"min_replicas":           optInt("Ray Serve autoscaling minimum (model replicas). Default 1."),
+					"max_replicas":           optInt("Ray Serve autoscaling maximum (model replicas). The Ray worker groups are a fixed pool, so it may not exceed the replicas that fit in it: worker GPUs / (`tensor_parallel` x `pipeline_parallel`), per group in disaggregated mode. Default: exactly that."),
 					"enable_chunked_prefill": optBool("Chunked prefill. Default `true`."),
-					"kv_connector":           optString("KV transfer connector in disaggregated mode: `NixlConnector` (default) or `SimpleConnector`."),
+					"kv_connector":           optString("KV transfer connector in disaggregated mode: `NixlConnector` (the default and only value; both halves use `kv_role = kv_both`). `SimpleConnector` was removed from vLLM (>= 0.11) and is rejected."),
 					"accelerator_type":       optString("Ray accelerator type, e.g. `A10G`. Default: any."),
 				},
 			},

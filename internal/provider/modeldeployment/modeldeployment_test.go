@@ -239,7 +239,7 @@ model = "kaito/llama3.2-1b"
 timeouts {
   create = "4s"
 }`, ns)),
-		ExpectError: regexp.MustCompile(`(?s)timed\s+out\s+waiting.*last\s+phase\s+Deploying:.*waiting\s+for\s+inference\s+workload\s+readiness`),
+		ExpectError: regexp.MustCompile(`(?s)timed\s+out\s+waiting.*last\s+phase\s+Deploying:.*InferenceReady:\s+WorkspaceInferenceStatusPending`),
 	}))
 }
 

@@ -60,9 +60,9 @@ func unservedVersion(ctx context.Context, c *kube.Client, runtime rt.Runtime) (s
 }
 
 // requireReplace marks the attributes the runtime's operator will not change in place
-// (rt.Replacer) as requiring replacement when the plan changes them.
+// (rt.AttributeReplacer) as requiring replacement when the plan changes them.
 func (r *deploymentResource) requireReplace(_ context.Context, runtime rt.Runtime, cfg rt.DeploymentConfig, state tfsdk.State, resp *resource.ModifyPlanResponse) {
-	rep, ok := runtime.(rt.Replacer)
+	rep, ok := runtime.(rt.AttributeReplacer)
 	if !ok {
 		return
 	}

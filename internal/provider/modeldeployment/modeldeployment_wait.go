@@ -23,6 +23,10 @@ import (
 // not change the custom resource, so its watch alone would not see them.
 const podCheckInterval = 3 * time.Second
 
+// eventClockSlack lets an operator's rejection count when it was stamped just before the wait
+// began (right after the apply, by the operator's clock, at one-second resolution).
+const eventClockSlack = 2 * time.Second
+
 // terminalReasons end a wait early: they need a human, waiting longer changes nothing.
 var terminalReasons = []string{"ImagePullBackOff", "ErrImagePull", "InvalidImageName", "CrashLoopBackOff",
 	"CreateContainerConfigError", "Insufficient nvidia.com/gpu"}
@@ -64,7 +68,8 @@ func waitForCRD(ctx context.Context, c *kube.Client, runtime rt.Runtime) error {
 
 // podsAndEvents reads the deployment's pods and the warning events about them or the
 // custom resource: two list calls in the namespace.
-func podsAndEvents(ctx context.Context, c *kube.Client, ns, name string) ([]corev1.Pod, []corev1.Event, error) {
+func podsAndEvents(ctx context.Context, c *kube.Client, runtime rt.Runtime, obj *unstructured.Unstructured) ([]corev1.Pod, []corev1.Event, error) {
+	ns, name := obj.GetNamespace(), obj.GetName()
 	podList, err := c.Typed.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
 	if err != nil {
 		return nil, nil, err
@@ -72,7 +77,7 @@ func podsAndEvents(ctx context.Context, c *kube.Client, ns, name string) ([]core
 	var pods []corev1.Pod
 	involved := map[string]bool{name: true}
 	for _, p := range podList.Items {
-		if belongsTo(p, name) {
+		if belongsTo(runtime, obj, p) {
 			pods = append(pods, p)
 			involved[p.Name] = true
 		}
@@ -90,12 +95,16 @@ func podsAndEvents(ctx context.Context, c *kube.Client, ns, name string) ([]core
 	return pods, events, nil
 }
 
-// belongsTo finds a deployment's pods the way KubeFoundry does: by instance label, KAITO
-// workspace label, app label, or a Ray cluster named after the deployment.
-func belongsTo(p corev1.Pod, name string) bool {
-	l := p.Labels
-	return l[rt.LabelInstance] == name || l["kaito.sh/workspace"] == name || l["app"] == name ||
-		strings.HasPrefix(l["ray.io/cluster"], name) || l["nvidia.com/dynamo-graph-deployment-name"] == name
+// belongsTo matches a pod to the deployment by the exact labels its operator sets: the
+// runtime's own rule when it has one (KubeRay: the RayCluster names in the status; KAITO:
+// kaito.sh/workspace), otherwise an exact owner label. Never by name prefix: KubeRay names
+// clusters "<name>-<suffix>", so a prefix also matches "<name>-pd"'s pods (review D10).
+func belongsTo(runtime rt.Runtime, obj *unstructured.Unstructured, p corev1.Pod) bool {
+	if owner, ok := runtime.(rt.PodOwner); ok {
+		return owner.OwnsPod(obj, p)
+	}
+	name, l := obj.GetName(), p.Labels
+	return l[rt.LabelInstance] == name || l["nvidia.com/dynamo-graph-deployment-name"] == name
 }
 
 // failureClock tells a failure the operator retries (rt.Status.Transient, e.g. a Dynamo
@@ -103,28 +112,38 @@ func belongsTo(p corev1.Pod, name string) bool {
 // rt.TransientFailureGrace without recovery. Not safe for concurrent use.
 type failureClock struct{ since time.Time }
 
-// fatal reports whether st ends the wait now, recording when a transient failure began.
-func (f *failureClock) fatal(st rt.Status, now time.Time) bool {
-	if st.Phase != rt.PhaseFailed || !st.Transient {
-		f.since = time.Time{}
-		return isTerminal(st)
+// fatal reports whether st (or a current event) ends the wait now, and why, recording when a
+// transient failure began.
+func (f *failureClock) fatal(st rt.Status, events []corev1.Event, now time.Time) (string, bool) {
+	if st.Phase == rt.PhaseFailed && st.Transient {
+		if f.since.IsZero() {
+			f.since = now
+		}
+		if now.Sub(f.since) < rt.TransientFailureGrace {
+			return "", false
+		}
+		return st.Message, true
 	}
-	if f.since.IsZero() {
-		f.since = now
-	}
-	return now.Sub(f.since) >= rt.TransientFailureGrace
+	f.since = time.Time{}
+	return isTerminal(st, events)
 }
 
-func isTerminal(st rt.Status) bool {
+// isTerminal reports a status or an event after which waiting changes nothing, and why.
+// events must be current (rt.CurrentEvents): an operator's rejection of an earlier spec or of
+// a deleted namesake must not end this wait.
+func isTerminal(st rt.Status, events []corev1.Event) (string, bool) {
 	if st.Phase == rt.PhaseFailed {
-		return true
+		return st.Message, true
+	}
+	if words := rt.NeverProgress(events); words != "" {
+		return "the operator will not deploy this spec: " + words, true
 	}
 	for _, r := range terminalReasons {
 		if strings.Contains(st.Message, r) {
-			return true
+			return st.Message, true
 		}
 	}
-	return false
+	return "", false
 }
 
 // waitReady watches the custom resource until the runtime reports Running for the current
@@ -140,19 +159,20 @@ func waitReady(ctx context.Context, c *kube.Client, runtime rt.Runtime, ns, name
 	)
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	// evaluate maps the latest object; fatal means the wait must end with st.Message.
-	evaluate := func() (st rt.Status, done, fatal bool) {
+	// evaluate maps the latest object; fatal means the wait must end, for the reason why.
+	evaluate := func() (st rt.Status, done bool, why string, fatal bool) {
 		mu.Lock()
 		defer mu.Unlock()
 		if lastOb == nil {
-			return last, false, false
+			return last, false, "", false
 		}
 		st = runtime.Status(lastOb, pods, events)
 		if st.Phase != last.Phase || st.Message != last.Message {
 			tflog.Info(ctx, fmt.Sprintf("%s/%s: %s %d/%d ready %s", ns, name, st.Phase, st.Ready, st.Desired, st.Message))
 		}
 		last = st
-		return st, st.Phase == rt.PhaseRunning && st.Current, clock.fatal(st, time.Now())
+		why, fatal = clock.fatal(st, events, time.Now())
+		return st, st.Phase == rt.PhaseRunning && st.Current, why, fatal
 	}
 	started := time.Now()
 	go func() {
@@ -171,15 +191,22 @@ func waitReady(ctx context.Context, c *kube.Client, runtime rt.Runtime, ns, name
 				tflog.Info(ctx, fmt.Sprintf("%s/%s: still waiting after %s: %s %d/%d ready %s",
 					ns, name, time.Since(started).Round(time.Second), st.Phase, st.Ready, st.Desired, st.Message))
 			}
-			p, e, err := podsAndEvents(ctx, c, ns, name)
+			mu.Lock()
+			obj := lastOb
+			mu.Unlock()
+			if obj == nil {
+				continue // nothing to match pods against yet
+			}
+			p, e, err := podsAndEvents(ctx, c, runtime, obj)
 			if err != nil {
 				continue
 			}
+			e = rt.CurrentEvents(e, obj.GetKind(), obj.GetUID(), started.Add(-eventClockSlack))
 			mu.Lock()
 			pods, events = p, e
 			mu.Unlock()
-			if st, _, fatal := evaluate(); fatal {
-				cancel(fmt.Errorf("%s", st.Message))
+			if _, _, why, fatal := evaluate(); fatal {
+				cancel(errors.New(why))
 			}
 		}
 	}()
@@ -190,9 +217,9 @@ func waitReady(ctx context.Context, c *kube.Client, runtime rt.Runtime, ns, name
 		mu.Lock()
 		lastOb = obj
 		mu.Unlock()
-		st, done, fatal := evaluate()
+		st, done, why, fatal := evaluate()
 		if fatal && st.Phase == rt.PhaseFailed {
-			return false, errors.New(st.Message)
+			return false, errors.New(why)
 		}
 		return done, nil
 	})

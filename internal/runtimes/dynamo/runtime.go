@@ -187,7 +187,7 @@ func (r shared) CheckInstallation(ctx context.Context, c kubernetes.Interface, d
 	return runtimes.CheckInstallation(ctx, c, d, r.DisplayName(), r.Install())
 }
 
-var _ runtimes.Replacer = Runtime{}
+var _ runtimes.AttributeReplacer = Runtime{}
 
 // ReplaceOnChange: the 1.4 validating webhook rejects a changed spec.backendFramework ("is
 // immutable and cannot be changed after creation") and any added or removed component

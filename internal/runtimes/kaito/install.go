@@ -7,14 +7,28 @@ const (
 	// karpenterRef pins the Karpenter CRDs (upstream KubeFoundry applied them from "main");
 	// v1.0.4 is a release KAITO itself has depended on and serves the karpenter.sh/v1 API.
 	karpenterRef = "v1.0.4"
-	kaitoCRDBase = "https://raw.githubusercontent.com/kaito-project/kaito/v" + Version + "/charts/kaito/workspace/crds/"
+	// Since 0.12 the Workspace and InferenceSet CRDs are chart templates
+	// (charts/kaito/workspace/templates/, kaito-project/kaito v0.12.0); the installer takes
+	// them from the chart and keeps them out of the Helm release. The URLs are the fallback
+	// when a chart source does not carry them.
+	kaitoCRDBase = "https://raw.githubusercontent.com/kaito-project/kaito/v" + Version + "/charts/kaito/workspace/templates/"
 	karpenterCRD = "https://raw.githubusercontent.com/kubernetes-sigs/karpenter/" + karpenterRef + "/pkg/apis/crds/"
 )
 
-// Install returns the KAITO workspace chart at the pinned Version. The chart's bundled CRDs
-// are skipped (they clash with the GPU operator's NFD) and applied from pinned URLs first;
-// KAITO registers Karpenter informers even with node auto-provisioning disabled, so the
-// Karpenter CRDs are needed too.
+// Install returns the KAITO workspace chart at the pinned Version, set up to run on the
+// cluster's existing GPU nodes ("bring your own"), next to the NVIDIA GPU operator.
+//
+// Values, per chart version (charts/kaito/workspace/values.yaml and templates/deployment.yaml):
+//   - 0.12: nodeProvisioner "byo" (--node-provisioner=byo); the controller derives the
+//     disableNodeAutoProvisioning gate from it and ignores the gate's own value
+//     (cmd/workspace/main.go, v0.12.0). Without it the default azure-gpu-provisioner waits for
+//     NodeClaims that never come.
+//   - 0.8: featureGates.disableNodeAutoProvisioning, kept so an explicit version = "0.8.0"
+//     still installs a working operator (unknown keys are ignored by either chart).
+//
+// The chart's GFD/NFD subchart (gated on that feature gate) and its NVIDIA device plugin
+// DaemonSet would duplicate what the GPU operator runs, so both are turned off. KAITO
+// registers Karpenter informers even in BYO mode, so the Karpenter CRDs are applied too.
 func (Runtime) Install() runtimes.InstallSpec {
 	return runtimes.InstallSpec{
 		Namespace: operatorNamespace,
@@ -34,16 +48,18 @@ func (Runtime) Install() runtimes.InstallSpec {
 			CreateNamespace: true,
 			SkipCRDs:        true,
 			Values: map[string]any{
-				"featureGates":   map[string]any{"disableNodeAutoProvisioning": true},
-				"localCSIDriver": map[string]any{"useLocalCSIDriver": false},
-				// The GFD subchart is gated on featureGates.disableNodeAutoProvisioning, so
-				// "gpu-feature-discovery.enabled" has no effect; disable its GFD daemon directly
-				// (the GPU operator already runs one).
-				"gpu-feature-discovery": map[string]any{"gfd": map[string]any{"enabled": false}},
+				"nodeProvisioner":    "byo",
+				"featureGates":       map[string]any{"disableNodeAutoProvisioning": true},
+				"nvidiaDevicePlugin": map[string]any{"enabled": false},
+				"localCSIDriver":     map[string]any{"useLocalCSIDriver": false},
+				"gpu-feature-discovery": map[string]any{
+					"gfd": map[string]any{"enabled": false},
+					"nfd": map[string]any{"enabled": false},
+				},
 			},
 		}},
 		CRDNames:              []string{crd.Name()},
-		RemoveCRDsOnUninstall: []string{"workspaces.kaito.sh", "ragengines.kaito.sh"},
+		RemoveCRDsOnUninstall: []string{"workspaces.kaito.sh", "inferencesets.kaito.sh", "ragengines.kaito.sh"},
 		OperatorNamespace:     operatorNamespace,
 		OperatorSelectors:     []string{"app.kubernetes.io/name=kaito-workspace"},
 	}

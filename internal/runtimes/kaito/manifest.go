@@ -93,15 +93,11 @@ func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, e
 	if k.ModelSource == runtimes.KaitoSourceHuggingFace {
 		obj.SetAnnotations(map[string]string{AnnotationModel: cfg.Model, AnnotationGGUFFile: k.GGUFFile})
 	}
-	m := runtimes.Manifests{Primary: obj}
-	if k.ModelSource == runtimes.KaitoSourceVLLM {
-		svc, err := vllmService(cfg)
-		if err != nil {
-			return runtimes.Manifests{}, err
-		}
-		m.Companions = append(m.Companions, svc)
+	svc, err := servingService(cfg)
+	if err != nil {
+		return runtimes.Manifests{}, err
 	}
-	return m, nil
+	return runtimes.Manifests{Primary: obj, Companions: []*unstructured.Unstructured{svc}}, nil
 }
 
 // workspaceLabels adds the KAITO labels KubeFoundry's UI reads to the common ones.
@@ -223,23 +219,33 @@ func hfTokenEnv(cfg runtimes.DeploymentConfig) []corev1.EnvVar {
 	}}}}
 }
 
-// vllmService exposes vLLM's port 8000: KAITO's own Service only targets 5000.
-func vllmService(cfg runtimes.DeploymentConfig) (*unstructured.Unstructured, error) {
+// servingService load-balances over every replica: it selects kaito.sh/workspace, which KAITO
+// puts on every template pod (manifests.go GenerateManifestWithPodTemplate, v0.12.0). vLLM
+// listens on 8000 ("<name>-vllm"); llama.cpp on 5000, exposed on 80 like KAITO's own Service
+// ("<name>-llamacpp"). Unlike KAITO's Service it leaves not-ready pods out.
+func servingService(cfg runtimes.DeploymentConfig) (*unstructured.Unstructured, error) {
+	name, kind, port, target := LlamaCppServiceName(cfg.Name), "llamacpp", int32(ServicePort), int32(LlamaCppPort)
+	if cfg.KAITO.ModelSource == runtimes.KaitoSourceVLLM {
+		name, kind, port, target = VLLMServiceName(cfg.Name), "vllm", VLLMPort, VLLMPort
+	}
 	labels := map[string]string{
 		runtimes.LabelName:        "kubefoundry",
 		runtimes.LabelInstance:    cfg.Name,
 		runtimes.LabelManagedBy:   runtimes.ManagedBy,
-		runtimes.LabelServiceType: "vllm",
+		runtimes.LabelServiceType: kind,
 	}
 	body := map[string]any{"spec": corev1.ServiceSpec{
 		Type:     corev1.ServiceTypeClusterIP,
 		Selector: map[string]string{workspaceKey: cfg.Name},
 		Ports: []corev1.ServicePort{{
-			Name: "http", Protocol: corev1.ProtocolTCP, Port: VLLMPort, TargetPort: intstr.FromInt32(VLLMPort),
+			Name: "http", Protocol: corev1.ProtocolTCP, Port: port, TargetPort: intstr.FromInt32(target),
 		}},
 	}}
-	return runtimes.NewObject("v1", "Service", VLLMServiceName(cfg.Name), cfg.Namespace, labels, body)
+	return runtimes.NewObject("v1", "Service", name, cfg.Namespace, labels, body)
 }
+
+// LlamaCppServiceName is the companion Service of a llama.cpp workspace.
+func LlamaCppServiceName(workspace string) string { return workspace + "-llamacpp" }
 
 // VLLMServiceName is the companion Service of a vLLM workspace.
 func VLLMServiceName(workspace string) string { return workspace + "-vllm" }

@@ -16,9 +16,19 @@ import (
 // ID is the runtime identifier (also the kubefoundry.io/provider label value).
 const ID = "kaito"
 
+// SupportedVersions are the KAITO releases the rendered Workspace is checked against (strict
+// server-side dry run with each release's CRDs); the first is the default.
+var SupportedVersions = []string{"0.12.0", "0.8.0"}
+
+// MaxNameLength is the longest Workspace name whose objects KAITO can create: the StatefulSet
+// "<name>" stamps its pods with controller-revision-hash "<name>-<hash up to 10 chars>", a
+// 63-character label value; the Services "<name>-headless" (KAITO, manifests.go
+// GenerateHeadlessServiceManifest, v0.12.0) and "<name>-llamacpp" (ours) must fit 63 too.
+const MaxNameLength = 52
+
 // Pinned versions and images.
 const (
-	Version = "0.8.0"
+	Version = "0.12.0"
 	// VLLMImage is the KAITO base image that ships vLLM.
 	VLLMImage = "mcr.microsoft.com/aks/kaito/kaito-base:0.1.1"
 	// RunnerImage runs a GGUF file straight from Hugging Face. Upstream publishes it only as
@@ -135,13 +145,15 @@ func defaultLabelSelector(computeType string) map[string]string {
 	return map[string]string{"kubernetes.io/os": "linux"}
 }
 
-// Endpoint is KAITO's own Service (port 80 → 5000) for llama.cpp, or the companion
-// "<name>-vllm" Service for vLLM (KAITO's Service targets 5000, vLLM listens on 8000).
+// Endpoint is one of our companion Services, which select every replica: "<name>-vllm"
+// (port 8000) for vLLM, "<name>-llamacpp" (port 80 → 5000) for llama.cpp. KAITO's own
+// Service "<name>" selects only pod "<name>-0" (manifests.go GenerateServiceManifest,
+// kaito-project/kaito v0.8.0 and v0.12.0), so with replicas > 1 it would serve from one pod.
 func (Runtime) Endpoint(cfg runtimes.DeploymentConfig) string {
 	if cfg.KAITO != nil && cfg.KAITO.ModelSource == runtimes.KaitoSourceVLLM {
-		return fmt.Sprintf("%s-vllm.%s.svc.cluster.local:%d", cfg.Name, cfg.Namespace, VLLMPort)
+		return fmt.Sprintf("%s.%s.svc.cluster.local:%d", VLLMServiceName(cfg.Name), cfg.Namespace, VLLMPort)
 	}
-	return fmt.Sprintf("%s.%s.svc.cluster.local:%d", cfg.Name, cfg.Namespace, ServicePort)
+	return fmt.Sprintf("%s.%s.svc.cluster.local:%d", LlamaCppServiceName(cfg.Name), cfg.Namespace, ServicePort)
 }
 
 // CheckInstallation looks for the Workspace CRD and a running KAITO workspace controller.

@@ -11,6 +11,7 @@ import (
 // Validate checks a defaulted config against what each KAITO model source supports.
 func (r Runtime) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	ps := runtimes.ValidateCommon(cfg, ID)
+	runtimes.CheckName(&ps, cfg.Name, MaxNameLength, "KAITO creates the Services \"<name>\" and \"<name>-headless\" (Service names are DNS-1035 labels) and a StatefulSet \"<name>\" whose pods are labelled \"<name>-<revision hash>\" (at most 63 characters), next to our \"<name>-llamacpp\" or \"<name>-vllm\" Service; a longer or digit-leading name never deploys")
 	if cfg.Mode != runtimes.ModeAggregated {
 		ps.Add("mode", "KAITO does not support disaggregated prefill/decode serving: set mode = \"aggregated\" or use runtime \"dynamo\" or \"kuberay\"")
 	}
@@ -46,6 +47,15 @@ func (r Runtime) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	return ps
 }
 
+// reservedSelectorLabels are ignored in a Workspace label selector by KAITO 0.12
+// (api/v1beta1/labels.go reservedSelectorLabelKeys, kaito-project/kaito v0.12.0).
+var reservedSelectorLabels = map[string]bool{
+	"kaito.sh/workspace": true, "kaito.sh/ragengine": true,
+	"kaito.sh/workspacenamespace": true, "kaito.sh/ragenginenamespace": true,
+	"karpenter.kaito.sh/workspace-name": true, "karpenter.kaito.sh/workspace-namespace": true,
+	"karpenter.kaito.sh/inferenceset": true, "karpenter.kaito.sh/inferenceset-namespace": true,
+}
+
 func validateCompute(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
 	k := cfg.KAITO
 	runtimes.CheckOneOf(ps, "kaito.compute_type", k.ComputeType, runtimes.ComputeCPU, runtimes.ComputeGPU)
@@ -60,6 +70,9 @@ func validateCompute(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
 		ps.Add("kaito.label_selector", "must select the nodes to run on (the Workspace CRD requires a label selector)")
 	}
 	for _, key := range runtimes.SortedKeys(k.LabelSelector) {
+		if reservedSelectorLabels[key] {
+			ps.AddKey("kaito.label_selector", key, "%q is a label KAITO sets on its own nodes; KAITO 0.12 silently drops it from the selector (and rejects a selector of only such keys): select nodes by your own labels", key)
+		}
 		if errs := validation.IsQualifiedName(key); len(errs) > 0 {
 			ps.AddKey("kaito.label_selector", key, "%q is not a valid label key: %s", key, strings.Join(errs, "; "))
 		}

@@ -130,15 +130,16 @@ func workerGroup(cfg runtimes.DeploymentConfig, name string, replicas, gpus int6
 	res := map[string]string{"cpu": k.WorkerCPU, "memory": k.WorkerMemory, gpuResource: fmt.Sprint(gpus)}
 	params := map[string]string{}
 	if nodeResource != "" {
-		// ray start --resources takes a JSON object; KubeRay passes the value through a shell,
-		// hence the extra outer quotes.
-		params["resources"] = fmt.Sprintf(`"{\"%s\": 1}"`, nodeResource)
+		params["resources"] = RayResourcesParam(nodeResource)
 	}
 	return workerGroupSpec{
-		GroupName:      name,
-		Replicas:       replicas,
-		MinReplicas:    *k.MinReplicas,
-		MaxReplicas:    *k.MaxReplicas,
+		GroupName: name,
+		Replicas:  replicas,
+		// A fixed pool: KubeRay's in-tree autoscaler is off, so the bounds equal replicas
+		// (KubeRay >= 1.6 requires minReplicas <= replicas <= maxReplicas). Serve's own
+		// autoscaling (kuberay.min/max_replicas) stays within this pool.
+		MinReplicas:    replicas,
+		MaxReplicas:    replicas,
 		RayStartParams: params,
 		Template: podTemplate{Spec: podSpec{
 			Containers: []container{{
@@ -150,6 +151,16 @@ func workerGroup(cfg runtimes.DeploymentConfig, name string, replicas, gpus int6
 			Tolerations: []corev1.Toleration{{Key: gpuResource, Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoSchedule}},
 		}},
 	}
+}
+
+// RayResourcesParam renders rayStartParams.resources the way KubeRay itself writes it:
+// single-quoted JSON. KubeRay parses the value before building "ray start" (getResourcesMap
+// trims the quotes and json.Unmarshals the rest, then adds --num-gpus from the nvidia.com/gpu
+// limit); the older double-quoted, backslash-escaped form fails that parse, so KubeRay skipped
+// the GPU injection (ray-project/kuberay ray-operator/controllers/ray/common/pod.go
+// addWellKnownAcceleratorResources / getResourcesMap, v1.5.1 and v1.6.2).
+func RayResourcesParam(resource string) string {
+	return fmt.Sprintf(`'{"%s": 1}'`, resource)
 }
 
 func hfTokenEnvFrom(cfg runtimes.DeploymentConfig) []corev1.EnvFromSource {

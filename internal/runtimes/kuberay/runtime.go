@@ -14,12 +14,24 @@ import (
 // ID is the runtime identifier (also the kubefoundry.io/provider label value).
 const ID = "kuberay"
 
-// Pinned versions: the KubeRay operator chart and the Ray LLM image.
+// Pinned versions: the KubeRay operator chart and the Ray LLM image. The image is the one
+// KubeRay v1.6.2's own Ray Serve LLM sample runs (ray-project/kuberay
+// ray-operator/config/samples/ray-service.llm-serve.yaml @ v1.6.2).
 const (
-	OperatorVersion = "1.5.1"
+	OperatorVersion = "1.6.2"
 	DefaultImage    = "rayproject/ray-llm:2.52.0-py311-cu128"
 	ServePort       = 8000
 )
+
+// SupportedVersions are the KubeRay operator versions the rendered RayService is checked
+// against (strict server-side dry run with each version's CRDs); the first is the default.
+var SupportedVersions = []string{"1.6.2", "1.5.1"}
+
+// MaxNameLength is KubeRay's RayService name limit: the RayCluster is "<name>-<5 chars>"
+// and its "<cluster>-serve-svc" must stay a 63-character DNS label
+// (MaxRayServiceNameLength = MaxRayClusterNameLength - 6 = 47, ray-project/kuberay
+// ray-operator/controllers/ray/utils/constant.go, v1.5.1 and v1.6.2).
+const MaxNameLength = 47
 
 // Defaults from KubeFoundry's KubeRay schema.
 const (
@@ -30,10 +42,17 @@ const (
 	defaultGPUMemoryUtil   = 0.9
 	defaultMaxNumSeqs      = 40
 	defaultMaxModelLen     = 16384
-	defaultMaxReplicas     = 2
 	KVConnectorNixl        = "NixlConnector"
-	KVConnectorSimple      = "SimpleConnector"
 	defaultKVConnectorName = KVConnectorNixl
+	// kvRoleBoth is the role Ray Serve LLM's prefill/decode guide and vLLM's NixlConnector
+	// examples give both halves: NIXL transfers are pulled by the decode side, so each
+	// instance is producer and consumer (ray-project/ray doc/source/serve/llm prefill-decode
+	// guide, Ray 2.52; vllm-project/vllm tests/v1/kv_connector/nixl_integration).
+	kvRoleBoth = "kv_both"
+	// removedKVConnector was a vLLM V0 connector. vLLM >= 0.11 (inside ray-llm 2.52) only
+	// has V1 connectors and raises "Unsupported connector type" for it
+	// (vllm-project/vllm vllm/distributed/kv_transfer/kv_connector/factory.py).
+	removedKVConnector = "SimpleConnector"
 )
 
 var crd = runtimes.CRD{Group: "ray.io", Version: "v1", Kind: "RayService", Plural: "rayservices"}
@@ -74,7 +93,6 @@ func (Runtime) Defaults(cfg *runtimes.DeploymentConfig) {
 	}
 	runtimes.SetDefault(&cfg.EnforceEager, true)
 	runtimes.SetDefault(&cfg.ContextLength, defaultMaxModelLen)
-	var largest int64
 	if cfg.Mode == runtimes.ModeDisaggregated {
 		if cfg.Disaggregated == nil {
 			cfg.Disaggregated = &runtimes.DisaggregatedConfig{}
@@ -84,11 +102,9 @@ func (Runtime) Defaults(cfg *runtimes.DeploymentConfig) {
 		runtimes.SetDefault(&d.DecodeReplicas, 1)
 		runtimes.SetDefault(&d.PrefillGPUs, 1)
 		runtimes.SetDefault(&d.DecodeGPUs, 1)
-		largest = max(*d.PrefillReplicas, *d.DecodeReplicas)
 	} else {
 		runtimes.SetDefault(&cfg.Replicas, 1)
 		runtimes.SetDefault(&cfg.GPUs, 1)
-		largest = *cfg.Replicas
 	}
 	if cfg.KubeRay == nil {
 		cfg.KubeRay = &runtimes.KubeRayConfig{}
@@ -106,9 +122,23 @@ func (Runtime) Defaults(cfg *runtimes.DeploymentConfig) {
 	runtimes.SetDefault(&k.MaxNumSeqs, defaultMaxNumSeqs)
 	runtimes.SetDefault(&k.EnableChunkedPrefill, true)
 	runtimes.SetDefault(&k.MinReplicas, 1)
-	// The default ceiling never sits below the requested replicas, so a plain
-	// "replicas = 4" is valid without also raising max_replicas.
-	runtimes.SetDefault(&k.MaxReplicas, max(defaultMaxReplicas, largest))
+	// Serve may scale up to as many replicas as the fixed worker pool holds, never beyond
+	// (operator review D12: a larger ceiling only leaves replicas pending).
+	runtimes.SetDefault(&k.MaxReplicas, max(*k.MinReplicas, serveCapacity(*cfg)))
+}
+
+// serveCapacity is how many Serve replicas the smallest GPU worker pool holds (at least 1;
+// Validate reports a parallelism that does not fit at all).
+func serveCapacity(cfg runtimes.DeploymentConfig) int64 {
+	k := cfg.KubeRay
+	perReplica := max(runtimes.Deref(k.TensorParallel)*runtimes.Deref(k.PipelineParallel), 1)
+	var fits int64
+	for i, pool := range workerPools(cfg) {
+		if n := pool.gpus / perReplica; i == 0 || n < fits {
+			fits = n
+		}
+	}
+	return max(fits, 1)
 }
 
 func setString(p *string, v string) {

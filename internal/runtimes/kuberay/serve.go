@@ -107,8 +107,8 @@ func buildServeConfig(cfg runtimes.DeploymentConfig) serveConfig {
 	if cfg.Mode == runtimes.ModeDisaggregated {
 		app.Name = disaggregatedApp
 		app.ImportPath = "ray.serve.llm:build_pd_openai_app"
-		prefill := buildLLMConfig(cfg, "kv_producer", prefillResource)
-		decode := buildLLMConfig(cfg, "kv_consumer", decodeResource)
+		prefill := buildLLMConfig(cfg, kvRoleBoth, prefillResource)
+		decode := buildLLMConfig(cfg, kvRoleBoth, decodeResource)
 		app.Args = appArgs{PrefillConfig: &prefill, DecodeConfig: &decode}
 	} else {
 		app.Name = aggregatedApp

@@ -12,6 +12,12 @@ import (
 // Serve application states that mean the deployment is broken rather than progressing.
 var failedAppStates = map[string]bool{"DEPLOY_FAILED": true, "UNHEALTHY": true}
 
+// Ready condition reasons after which KubeRay never progresses on its own: its validation
+// rejected the object (1.6: reason ValidationFailed, next to the InvalidRayService* event) or
+// the ray.io/initializing-timeout annotation expired (apis/ray/v1/rayservice_types.go,
+// controllers/ray/rayservice_controller.go, ray-project/kuberay v1.6.2).
+var terminalReadyReasons = map[string]bool{"ValidationFailed": true, "InitializingTimeout": true}
+
 // Status maps the RayService conditions (Ready, UpgradeInProgress; KubeRay >= 1.3) and the Serve
 // application statuses. status.serviceStatus is deprecated and only used when no conditions exist.
 func (Runtime) Status(obj *unstructured.Unstructured, pods []corev1.Pod, events []corev1.Event) runtimes.Status {
@@ -31,10 +37,18 @@ func (Runtime) Status(obj *unstructured.Unstructured, pods []corev1.Pod, events 
 	switch failed := failedApplications(obj); {
 	case failed != "":
 		st.Phase, st.Message = runtimes.PhaseFailed, failed
+	case hasReady && ready.IsFalse() && terminalReadyReasons[ready.Reason]:
+		st.Phase, st.Message = runtimes.PhaseFailed, ready.Describe()
 	case hasUpgrade && upgrading.IsTrue():
 		st.Phase, st.Message = runtimes.PhaseDeploying, "upgrade in progress: "+upgrading.Describe()
 	case hasReady && ready.IsTrue():
+		// Ready only means "serve endpoints > 0": after an in-place serveConfigV2 change the
+		// old replicas keep serving while the new config deploys (applicationStatuses go
+		// DEPLOYING), so Running also needs every application RUNNING.
 		st.Phase = runtimes.PhaseRunning
+		if waiting := applicationsNotRunning(obj); st.Current && waiting != "" {
+			st.Phase, st.Message = runtimes.PhaseDeploying, waiting
+		}
 	case hasReady:
 		st.Phase, st.Message = runtimes.PhaseDeploying, ready.Describe()
 	case runtimes.StringAt(obj.Object, "status", "serviceStatus") == "Running":
@@ -66,6 +80,32 @@ func failedApplications(obj *unstructured.Unstructured) string {
 			}
 			out += msg
 		}
+	}
+	return out
+}
+
+// applicationsNotRunning describes the active cluster's Serve applications that are not
+// RUNNING, or says that none is reported yet ("" when all are RUNNING).
+func applicationsNotRunning(obj *unstructured.Unstructured) string {
+	apps, _, _ := unstructured.NestedMap(obj.Object, "status", "activeServiceStatus", "applicationStatuses")
+	if len(apps) == 0 {
+		return "waiting for KubeRay to report the Serve application status"
+	}
+	var out string
+	for _, name := range runtimes.SortedKeys(apps) {
+		app, _ := apps[name].(map[string]any)
+		state := runtimes.StringAt(app, "status")
+		if state == "RUNNING" {
+			continue
+		}
+		msg := fmt.Sprintf("Serve application %s is %s", name, state)
+		if m := runtimes.StringAt(app, "message"); m != "" {
+			msg += ": " + m
+		}
+		if out != "" {
+			out += "; "
+		}
+		out += msg
 	}
 	return out
 }

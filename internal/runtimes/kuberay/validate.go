@@ -14,6 +14,7 @@ var kwargName = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
 // Validate checks a defaulted config against what Ray Serve LLM on KubeRay supports.
 func (r Runtime) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	ps := runtimes.ValidateCommon(cfg, ID)
+	runtimes.CheckName(&ps, cfg.Name, MaxNameLength, "KubeRay names the RayCluster \"<name>-<5 random characters>\" and its Serve Service \"<cluster>-serve-svc\", which must be a 63-character DNS-1035 label; longer or digit-leading names are rejected by the operator (event InvalidRayServiceMetadata) and never deploy")
 	if strings.TrimSpace(cfg.Model) == "" {
 		ps.Add("model", "must be set to a Hugging Face model id such as \"Qwen/Qwen3-0.6B\"")
 	}
@@ -40,15 +41,58 @@ func (r Runtime) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 		checkSet(&ps, "replicas", cfg.Replicas)
 		checkSet(&ps, "gpus", cfg.GPUs)
 		runtimes.CheckAtLeast(&ps, "gpus", cfg.GPUs, 1)
-		checkWithinAutoscaling(&ps, "replicas", cfg.Replicas, k)
 	case runtimes.ModeDisaggregated:
 		validateDisaggregated(&ps, cfg)
 	default:
 		ps.Add("mode", "unknown mode %q: use \"aggregated\" or \"disaggregated\"", cfg.Mode)
 	}
 	validateKubeRay(&ps, k)
+	validateServeFits(&ps, cfg)
 	validateEngineArgs(&ps, cfg.EngineArgs)
 	return ps
+}
+
+// validateServeFits keeps Ray Serve's autoscaling bounds inside the worker pool: the worker
+// groups are fixed at their replicas (in-tree autoscaling is off), so a Serve replica beyond
+// the pool's GPUs stays pending forever, and min_replicas beyond it never lets the
+// application reach RUNNING. Each replica takes tensor_parallel x pipeline_parallel GPUs.
+func validateServeFits(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
+	k := cfg.KubeRay
+	perReplica := runtimes.Deref(k.TensorParallel) * runtimes.Deref(k.PipelineParallel)
+	if perReplica < 1 || k.MinReplicas == nil || k.MaxReplicas == nil {
+		return
+	}
+	for _, pool := range workerPools(cfg) {
+		fits := pool.gpus / perReplica
+		if fits < 1 {
+			ps.Add("kuberay.tensor_parallel", "one Serve replica needs %d GPUs (tensor_parallel x pipeline_parallel) but the %s has %d: raise %s or lower the parallelism", perReplica, pool.what, pool.gpus, pool.sizeAttrs)
+			return
+		}
+		if *k.MaxReplicas > fits {
+			ps.Add("kuberay.max_replicas", "%d Serve replicas x %d GPUs each exceed the %s (%d GPUs, fixed size): at most %d fit; lower kuberay.max_replicas or raise %s", *k.MaxReplicas, perReplica, pool.what, pool.gpus, fits, pool.sizeAttrs)
+			return
+		}
+	}
+}
+
+type workerPool struct {
+	what, sizeAttrs string
+	gpus            int64
+}
+
+// workerPools are the GPU worker groups a Serve replica can land on, with their total GPUs.
+func workerPools(cfg runtimes.DeploymentConfig) []workerPool {
+	if cfg.Mode == runtimes.ModeDisaggregated {
+		d := cfg.Disaggregated
+		if d == nil {
+			return nil
+		}
+		return []workerPool{
+			{"prefill worker group", "disaggregated.prefill_replicas or disaggregated.prefill_gpus", runtimes.Deref(d.PrefillReplicas) * runtimes.Deref(d.PrefillGPUs)},
+			{"decode worker group", "disaggregated.decode_replicas or disaggregated.decode_gpus", runtimes.Deref(d.DecodeReplicas) * runtimes.Deref(d.DecodeGPUs)},
+		}
+	}
+	return []workerPool{{"GPU worker group", "replicas or gpus", runtimes.Deref(cfg.Replicas) * runtimes.Deref(cfg.GPUs)}}
 }
 
 func validateDisaggregated(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
@@ -71,8 +115,6 @@ func validateDisaggregated(ps *runtimes.Problems, cfg runtimes.DeploymentConfig)
 	runtimes.CheckRange(ps, "disaggregated.decode_replicas", d.DecodeReplicas, runtimes.MinReplicas, runtimes.MaxReplicas)
 	runtimes.CheckAtLeast(ps, "disaggregated.prefill_gpus", d.PrefillGPUs, 1)
 	runtimes.CheckAtLeast(ps, "disaggregated.decode_gpus", d.DecodeGPUs, 1)
-	checkWithinAutoscaling(ps, "disaggregated.prefill_replicas", d.PrefillReplicas, cfg.KubeRay)
-	checkWithinAutoscaling(ps, "disaggregated.decode_replicas", d.DecodeReplicas, cfg.KubeRay)
 }
 
 func validateKubeRay(ps *runtimes.Problems, k *runtimes.KubeRayConfig) {
@@ -96,7 +138,11 @@ func validateKubeRay(ps *runtimes.Problems, k *runtimes.KubeRayConfig) {
 	if u := k.GPUMemoryUtilization; u != nil && (*u < 0.1 || *u > 1.0) {
 		ps.Add("kuberay.gpu_memory_utilization", "must be a fraction between 0.1 and 1.0, got %g", *u)
 	}
-	runtimes.CheckOneOf(ps, "kuberay.kv_connector", k.KVConnector, KVConnectorNixl, KVConnectorSimple)
+	if k.KVConnector == removedKVConnector {
+		ps.Add("kuberay.kv_connector", "%q was a vLLM V0 connector and no longer exists in the vLLM (>= 0.11) inside %s: the Serve application would fail with \"Unsupported connector type\". Remove the attribute or set %q", removedKVConnector, DefaultImage, KVConnectorNixl)
+	} else {
+		runtimes.CheckOneOf(ps, "kuberay.kv_connector", k.KVConnector, KVConnectorNixl)
+	}
 }
 
 func validateEngineArgs(ps *runtimes.Problems, args map[string]string) {
@@ -115,16 +161,5 @@ func validateEngineArgs(ps *runtimes.Problems, args map[string]string) {
 func checkSet(ps *runtimes.Problems, path string, v *int64) {
 	if v == nil {
 		ps.Add(path, "must be set")
-	}
-}
-
-// checkWithinAutoscaling keeps a worker group's replicas inside its min/max bounds, which
-// KubeRay would otherwise silently clamp.
-func checkWithinAutoscaling(ps *runtimes.Problems, path string, v *int64, k *runtimes.KubeRayConfig) {
-	if v == nil || k.MinReplicas == nil || k.MaxReplicas == nil {
-		return
-	}
-	if *v < *k.MinReplicas || *v > *k.MaxReplicas {
-		ps.Add(path, "%d is outside kuberay.min_replicas..kuberay.max_replicas (%d..%d): adjust one of them", *v, *k.MinReplicas, *k.MaxReplicas)
 	}
 }

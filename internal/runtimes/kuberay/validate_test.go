@@ -22,7 +22,6 @@ func TestValidateRejects(t *testing.T) {
 		{"trtllm engine", func(c *rt.DeploymentConfig) { c.Engine = rt.EngineTRTLLM }, "engine", `does not support engine "trtllm"`},
 		{"router mode", func(c *rt.DeploymentConfig) { c.RouterMode = rt.RouterKV }, "router_mode", "Ray Serve routes requests itself"},
 		{"replicas out of range", func(c *rt.DeploymentConfig) { c.Replicas = rt.Int64(20) }, "replicas", "between 1 and 10, got 20"},
-		{"replicas above max_replicas", func(c *rt.DeploymentConfig) { c.Replicas = rt.Int64(3); ray(c).MaxReplicas = rt.Int64(2) }, "replicas", "outside kuberay.min_replicas..kuberay.max_replicas (1..2)"},
 		{"min above max", func(c *rt.DeploymentConfig) { ray(c).MinReplicas = rt.Int64(3); ray(c).MaxReplicas = rt.Int64(2) }, "kuberay.max_replicas", "at least kuberay.min_replicas (3)"},
 		{"memory attribute", func(c *rt.DeploymentConfig) { c.Memory = "16Gi" }, "memory", "set kuberay.worker_memory instead"},
 		{"kaito block", func(c *rt.DeploymentConfig) { c.KAITO = &rt.KaitoConfig{} }, "kaito", `only applies to runtime "kaito"`},

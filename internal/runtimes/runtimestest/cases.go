@@ -70,10 +70,10 @@ func baseCases() []Case {
 			EngineArgs:    map[string]string{"max_num_batched_tokens": "8192", "quantization": "fp8", "enable_lora": "true"},
 			HFTokenSecret: "hf-token-secret",
 			KubeRay: &rt.KubeRayConfig{AcceleratorType: "A10G", TensorParallel: rt.Int64(2), GPUMemoryUtilization: rt.Float64(0.8), MaxNumSeqs: rt.Int64(64),
-				HeadCPU: "2", HeadMemory: "8Gi", WorkerCPU: "16", WorkerMemory: "96Gi", MaxReplicas: rt.Int64(4)},
+				HeadCPU: "2", HeadMemory: "8Gi", WorkerCPU: "16", WorkerMemory: "96Gi", MaxReplicas: rt.Int64(3)},
 		}},
 		{"kuberay-disaggregated-vllm", rt.DeploymentConfig{Runtime: "kuberay", Name: "qwen-ray-pd", Namespace: "kuberay-system", Model: "Qwen/Qwen3-0.6B", Mode: rt.ModeDisaggregated, HFTokenSecret: "hf-token-secret",
-			Disaggregated: &rt.DisaggregatedConfig{DecodeReplicas: rt.Int64(2)}, KubeRay: &rt.KubeRayConfig{KVConnector: "SimpleConnector"}}},
+			Disaggregated: &rt.DisaggregatedConfig{DecodeReplicas: rt.Int64(2)}, KubeRay: &rt.KubeRayConfig{KVConnector: "NixlConnector"}}},
 
 		// KAITO
 		{"kaito-premade-llama", rt.DeploymentConfig{Runtime: "kaito", Name: "llama-1b", Namespace: "kaito-workspace", KAITO: &rt.KaitoConfig{ModelSource: rt.KaitoSourcePremade, PremadeModel: "llama3.2:1b"}, Memory: "4Gi"}},

@@ -16,6 +16,9 @@ type StatusCase struct {
 	WantMessage string
 	// WantReady is the expected ready replica count (nil = no check).
 	WantReady *int64
+	// Since is the operator release whose CRD first has every field of Status ("" = all
+	// supported releases), e.g. KAITO's status.state from 0.12.0.
+	Since string
 }
 
 // Condition builds a metav1.Condition as unstructured data (all fields the CRDs require).
@@ -97,35 +100,75 @@ func StatusCases(runtimeID string) []StatusCase {
 				"activeServiceStatus": map[string]any{"rayClusterStatus": cluster(0),
 					"applicationStatuses": map[string]any{"llm_app": map[string]any{"status": "DEPLOY_FAILED", "message": "model Qwen/Qwen3-0.6B not found"}}}},
 				Want: rt.PhaseFailed, WantMessage: "llm_app is DEPLOY_FAILED: model Qwen/Qwen3-0.6B not found", WantReady: rt.Int64(0)},
+			// D6: an in-place serveConfigV2 change keeps Ready=True while the app redeploys.
+			{Name: "serve-update-deploying", Status: map[string]any{"observedGeneration": int64(1),
+				"conditions": conds(Condition("Ready", "True", "NonZeroServeEndpoints", "Number of serve endpoints is greater than 0", 1)),
+				"activeServiceStatus": map[string]any{"rayClusterStatus": cluster(1),
+					"applicationStatuses": map[string]any{"llm_app": map[string]any{"status": "DEPLOYING"}}}},
+				Want: rt.PhaseDeploying, WantMessage: "Serve application llm_app is DEPLOYING"},
+			// KubeRay 1.6.2 rejects an invalid RayService with this condition (and an event).
+			{Name: "validation-failed", Status: map[string]any{"conditions": conds(
+				Condition("Ready", "False", "ValidationFailed", "The RayService metadata is invalid: RayService name should be no more than 47 characters", 0))},
+				Want: rt.PhaseFailed, WantMessage: "ValidationFailed: The RayService metadata is invalid"},
 			{Name: "unhealthy", Status: map[string]any{"observedGeneration": int64(1),
 				"conditions":          conds(Condition("Ready", "True", "NonZeroServeEndpoints", "ok", 1)),
 				"activeServiceStatus": map[string]any{"applicationStatuses": map[string]any{"llm_app": map[string]any{"status": "UNHEALTHY", "message": "replica crashed"}}}},
 				Want: rt.PhaseFailed, WantMessage: "UNHEALTHY: replica crashed"},
 		}
 	case "kaito":
+		// Reasons and messages as KAITO writes them: 0.12.0 (pkg/workspace/controllers/
+		// workspace_controller.go applyInferenceWorkspaceStatus, classifyInferencePodFailure;
+		// pkg/nodeprovision/byo-provisioner) unless the case name says 0.8.
 		return []StatusCase{
 			{Name: "no-status", Status: nil, Want: rt.PhasePending, WantReady: rt.Int64(0)},
-			{Name: "provisioning", Status: map[string]any{"conditions": conds(
-				Condition("ResourceReady", "False", "workspaceResourceStatusPending", "waiting for 1 matching node", 1),
+			{Name: "waiting-for-nodes", Since: "0.12.0", Status: map[string]any{"state": "Pending", "conditions": conds(
+				Condition("NodesReady", "False", "NodeNotReady", "Not enough Nodes are ready", 1),
+				Condition("ResourceReady", "False", "workspaceResourceStatusNotReady", "node status condition not ready", 1),
 				Condition("InferenceReady", "False", "WorkspaceInferenceStatusPending", "Inference workload is not ready", 1),
 				Condition("WorkspaceSucceeded", "False", "workspacePending", "workspace is waiting for inference workload readiness", 1))},
-				Want: rt.PhaseDeploying, WantMessage: "workspace is waiting"},
-			{Name: "ready", Status: map[string]any{"workerNodes": []any{"node-a"}, "conditions": conds(
+				Want: rt.PhaseDeploying, WantMessage: "NodesReady: NodeNotReady: Not enough Nodes are ready", WantReady: rt.Int64(0)},
+			{Name: "inference-pending", Since: "0.12.0", Status: map[string]any{"state": "Pending", "conditions": conds(
+				Condition("NodesReady", "True", "NodesReady", "Enough Nodes are ready", 1),
+				Condition("ResourceReady", "True", "workspaceResourceStatusSuccess", "workspace resource is ready", 1),
+				Condition("InferenceReady", "False", "WorkspaceInferenceStatusPending", "Inference workload is not ready", 1),
+				Condition("WorkspaceSucceeded", "False", "workspacePending", "workspace is waiting for inference workload readiness", 1))},
+				Want: rt.PhaseDeploying, WantMessage: "InferenceReady: WorkspaceInferenceStatusPending: Inference workload is not ready"},
+			// A pod problem KAITO classifies is still progress as far as KAITO is concerned;
+			// the wait ends on the pod state (ImagePullBackOff) itself.
+			{Name: "image-pull-error", Since: "0.12.0", Status: map[string]any{"state": "Pending", "conditions": conds(
+				Condition("ResourceReady", "True", "workspaceResourceStatusSuccess", "workspace resource is ready", 1),
+				Condition("InferenceReady", "False", "ImagePullError", `container "model" image pull failed (ImagePullBackOff): Back-off pulling image`, 1),
+				Condition("WorkspaceSucceeded", "False", "workspacePending", "workspace is waiting for inference workload readiness", 1))},
+				Want: rt.PhaseDeploying, WantMessage: "ImagePullError: container \"model\" image pull failed (ImagePullBackOff)"},
+			// D6: KAITO 0.8 gives up on a StatefulSet after 10 minutes, writes these, retries.
+			{Name: "slow-start-0.8", Status: map[string]any{"conditions": conds(
+				Condition("ResourceReady", "True", "workspaceResourceStatusSuccess", "workspace resource is ready", 1),
+				Condition("InferenceReady", "False", "WorkspaceInferenceStatusFailed", "context deadline exceeded", 1),
+				Condition("WorkspaceSucceeded", "False", "workspaceFailed", "context deadline exceeded", 1))},
+				Want: rt.PhaseDeploying, WantMessage: "InferenceReady: WorkspaceInferenceStatusFailed: context deadline exceeded"},
+			{Name: "ready", Since: "0.12.0", Status: map[string]any{"state": "Ready", "workerNodes": []any{"node-a", "node-b"}, "conditions": conds(
+				Condition("ResourceReady", "True", "workspaceResourceStatusSuccess", "workspace resource is ready", 1),
+				Condition("InferenceReady", "True", "WorkspaceInferenceStatusSuccess", "Inference has been deployed successfully", 1),
+				Condition("WorkspaceSucceeded", "True", "workspaceSucceeded", "workspace succeeds", 1))},
+				Want: rt.PhaseRunning, WantReady: rt.Int64(1)},
+			{Name: "ready-0.8", Status: map[string]any{"workerNodes": []any{"node-a"}, "conditions": conds(
 				Condition("ResourceReady", "True", "workspaceResourceStatusSuccess", "ok", 1),
 				Condition("InferenceReady", "True", "WorkspaceInferenceStatusSuccess", "Inference has been deployed successfully", 1),
 				Condition("WorkspaceSucceeded", "True", "workspaceSucceeded", "workspace succeeds", 1))},
 				Want: rt.PhaseRunning, WantReady: rt.Int64(1)},
-			{Name: "ready-stale", Stale: true, Status: map[string]any{"conditions": conds(
+			{Name: "not-ready-after-ready", Since: "0.12.0", Status: map[string]any{"state": "NotReady", "conditions": conds(
+				Condition("ResourceReady", "True", "workspaceResourceStatusSuccess", "workspace resource is ready", 1),
+				Condition("InferenceReady", "False", "ContainerCrashLoopBackOff", `container "model" is in CrashLoopBackOff`, 1),
+				Condition("WorkspaceSucceeded", "False", "workspacePending", "workspace is waiting for inference workload readiness", 1))},
+				Want: rt.PhaseDeploying, WantMessage: "ContainerCrashLoopBackOff"},
+			{Name: "ready-stale", Since: "0.12.0", Stale: true, Status: map[string]any{"state": "Ready", "conditions": conds(
 				Condition("InferenceReady", "True", "WorkspaceInferenceStatusSuccess", "ok", 1),
 				Condition("WorkspaceSucceeded", "True", "workspaceSucceeded", "workspace succeeds", 1))},
 				Want: rt.PhaseDeploying, WantMessage: "has not yet observed generation 2"},
-			{Name: "inference-failed", Status: map[string]any{"conditions": conds(
-				Condition("InferenceReady", "False", "WorkspaceInferenceStatusFailed", "statefulset llama-1b: readiness timeout", 1),
-				Condition("WorkspaceSucceeded", "False", "workspaceFailed", "inference failed", 1))},
-				Want: rt.PhaseFailed, WantMessage: "workspaceFailed: inference failed"},
-			{Name: "resource-failed", Status: map[string]any{"conditions": conds(
-				Condition("ResourceReady", "False", "workspaceResourceStatusFailed", "no node matches the label selector", 1))},
-				Want: rt.PhaseFailed, WantMessage: "ResourceReady: workspaceResourceStatusFailed: no node matches the label selector"},
+			{Name: "benchmark-failed", Since: "0.12.0", Status: map[string]any{"state": "NotReady", "conditions": conds(
+				Condition("InferenceReady", "True", "WorkspaceInferenceStatusSuccess", "Inference has been deployed successfully", 1),
+				Condition("WorkspaceSucceeded", "False", "BenchmarkFailed", "benchmark result could not be parsed", 1))},
+				Want: rt.PhaseFailed, WantMessage: "WorkspaceSucceeded: BenchmarkFailed: benchmark result could not be parsed"},
 			{Name: "deleting", Status: map[string]any{"conditions": conds(
 				Condition("WorkspaceDeleting", "True", "workspaceDeleted", "workspace is being deleted", 1))},
 				Want: rt.PhaseTerminating},
