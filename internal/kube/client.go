@@ -36,7 +36,9 @@ type Client struct {
 
 // NewClient builds clients from a rest.Config with the default retry budget. Nothing is
 // sent to the server here.
-func NewClient(cfg *rest.Config) (*Client, error) { return NewClientWithRetries(cfg, DefaultMaxRetries) }
+func NewClient(cfg *rest.Config) (*Client, error) {
+	return NewClientWithRetries(cfg, DefaultMaxRetries)
+}
 
 // NewClientWithRetries builds the clients of one provider process. They share one rate
 // limiter (cfg.QPS/cfg.Burst), so parallel resources together stay within the budget, and

@@ -31,8 +31,8 @@ type Data struct {
 	// OwnershipID is the provider's `ownership_id`: part of the marker by which an apply
 	// recognises objects an interrupted apply of the same configuration created.
 	OwnershipID string
-	HuggingFace      HuggingFace
-	Version          string
+	HuggingFace HuggingFace
+	Version     string
 
 	nsOnce          sync.Once
 	nsFromConfigMap string
