@@ -40,6 +40,9 @@ type Rule struct {
 	Watch *bool
 	// Probability fires the rule for this share of matching requests; 0 means always.
 	Probability float64
+	// Every fires the rule for every Every-th matching request only (after Skip), a
+	// deterministic alternative to Probability: 2 fails every other request.
+	Every int
 	// Skip lets the first Skip matching requests through.
 	Skip int
 	// Count stops the rule after it fired Count times; 0 means no limit.
@@ -188,6 +191,9 @@ func (p *Proxy) pick(r *http.Request) *Rule {
 		}
 		rule.matched++
 		if rule.matched <= rule.Skip {
+			continue
+		}
+		if rule.Every > 1 && (rule.matched-rule.Skip)%rule.Every != 0 {
 			continue
 		}
 		if rule.Probability > 0 && p.rand.Float64() >= rule.Probability {

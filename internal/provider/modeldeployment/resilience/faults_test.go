@@ -102,8 +102,8 @@ func fired(p *faultproxy.Proxy, rule string, before *int) resource.TestCheckFunc
 var reads = regexp.MustCompile(`^/apis/nvidia\.com/`)
 
 // faultKinds are the faults of issue 13, each as a rule on the deployment's own API paths.
-// Probabilistic rules use the proxy's seeded source; with 6 retries per request a request
-// fails for good only after 7 faults in a row (p=0.4: 0.2%).
+// Every other matching request fails (deterministic, so each step surely meets the fault);
+// 429 uses the proxy's seeded random source at p=0.5 instead.
 var faultKinds = []struct {
 	name string
 	rule func() *faultproxy.Rule
@@ -112,13 +112,13 @@ var faultKinds = []struct {
 		return &faultproxy.Rule{Name: "throttled-429", Path: reads, Watch: faultproxy.IsWatch(false), Probability: 0.5, Status: http.StatusTooManyRequests, RetryAfter: time.Second}
 	}},
 	{"internal-500", func() *faultproxy.Rule {
-		return &faultproxy.Rule{Name: "internal-500", Path: reads, Watch: faultproxy.IsWatch(false), Probability: 0.4, Status: http.StatusInternalServerError}
+		return &faultproxy.Rule{Name: "internal-500", Path: reads, Watch: faultproxy.IsWatch(false), Every: 2, Status: http.StatusInternalServerError}
 	}},
 	{"unavailable-503", func() *faultproxy.Rule {
-		return &faultproxy.Rule{Name: "unavailable-503", Path: reads, Watch: faultproxy.IsWatch(false), Probability: 0.4, Status: http.StatusServiceUnavailable}
+		return &faultproxy.Rule{Name: "unavailable-503", Path: reads, Watch: faultproxy.IsWatch(false), Every: 2, Status: http.StatusServiceUnavailable}
 	}},
 	{"connection-reset", func() *faultproxy.Rule {
-		return &faultproxy.Rule{Name: "connection-reset", Path: reads, Probability: 0.4, Reset: true}
+		return &faultproxy.Rule{Name: "connection-reset", Path: reads, Every: 2, Reset: true}
 	}},
 	{"latency", func() *faultproxy.Rule {
 		return &faultproxy.Rule{Name: "latency", Latency: 300 * time.Millisecond}
