@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Benchmark: terraform apply (create, no readiness wait) and terraform plan (refresh, no
-# changes) of N model deployments against the local control plane, with API requests per
-# deployment counted from the kube-apiserver audit log. Baseline in the same run: the same
-# commands on N `terraform_data` resources (terraform's own floor, no Kubernetes at all).
-#   bash bench/deployments.sh [N]     (default 50)
+# Benchmark: terraform apply (create, no readiness wait), terraform plan (refresh, no
+# changes) and terraform destroy of N model deployments against the local control plane
+# at -parallelism=P, with API requests per deployment, conflicts (HTTP 409) and objects
+# left behind counted from the kube-apiserver audit log and the cluster. Baseline in the
+# same run: the same commands on N `terraform_data` resources (terraform's own floor).
+#   bash bench/deployments.sh [N] [P]     (default 50 20)
 set -euo pipefail
 N="${1:-50}"
+P="${2:-20}"
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 work="$root/.tmp/bench"
@@ -22,13 +24,23 @@ for _ in $(seq 1 240); do [ -s "$work/ready" ] && break; sleep 0.5; done
 kubeconfig=$(cat "$work/ready")
 audit="$work/cluster/logs/audit.log"
 
-cat > "$work/terraformrc" <<RC
+rc() {
+  cat > "$work/terraformrc-$1" <<RC
 provider_installation {
-  dev_overrides { "kubefoundry/kubefoundry" = "$work/bin" }
+  dev_overrides { "kubefoundry/kubefoundry" = "$2" }
   direct {}
 }
 RC
-export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1
+}
+rc new "$work/bin"
+export TF_CLI_CONFIG_FILE="$work/terraformrc-new" TF_IN_AUTOMATION=1
+# BASE=<commit>: also measure the provider built from that commit, in this same run.
+if [ -n "${BASE:-}" ]; then
+  mkdir -p "$work/base-src" "$work/base-bin"
+  git archive "$BASE" | tar -x -C "$work/base-src"
+  (cd "$work/base-src" && go build -o "$work/base-bin/terraform-provider-kubefoundry" .)
+  rc base "$work/base-bin"
+fi
 
 mkdir -p "$work/kf" "$work/base"
 {
@@ -61,18 +73,37 @@ timed() { local s; s=$(date +%s.%N); "$@" >/dev/null; calc "$(date +%s.%N) - $s"
 "$tf" -chdir="$work/base" init -input=false >/dev/null
 base_apply=$(timed "$tf" -chdir="$work/base" apply -auto-approve -input=false)
 base_plan=$(timed "$tf" -chdir="$work/base" plan -input=false -detailed-exitcode)
+base_destroy=$(timed "$tf" -chdir="$work/base" destroy -auto-approve -input=false)
 
-r0=$(requests)
-kf_apply=$(timed "$tf" -chdir="$work/kf" apply -auto-approve -input=false -parallelism=10)
-r1=$(requests)
-kf_plan=$(timed "$tf" -chdir="$work/kf" plan -input=false -detailed-exitcode)
-r2=$(requests)
+conflicts() { grep '"userAgent":"terraform-provider-kubefoundry' "$audit" | grep -c '"code":409' || true; }
+host=$(awk '/server:/ {print $2; exit}' "$kubeconfig")
+token=$(awk '/token:/ {print $2; exit}' "$kubeconfig")
+left() {
+  curl -sk -H "Authorization: Bearer $token" "$host/apis/nvidia.com/v1alpha1/namespaces/default/dynamographdeployments" |
+    { grep -o '"name":"bench-[0-9]*"' || true; } | wc -l
+}
 
-printf '\n%d deployments (Dynamo), terraform %s\n' "$N" "$("$tf" version | sed -n 1p)"
-printf '%-34s %8s %10s %14s\n' "step" "seconds" "vs base" "API req/depl."
-printf '%-34s %8.2f %10s %14s\n' "baseline apply (terraform_data)" "$base_apply" "1.00x" "-"
-printf '%-34s %8.2f %9.2fx %14.2f\n' "create (apply, no wait)" "$kf_apply" "$(calc "$kf_apply / $base_apply")" "$(calc "($r1 - $r0) / $N")"
-printf '%-34s %8.2f %10s %14s\n' "baseline plan (terraform_data)" "$base_plan" "1.00x" "-"
-printf '%-34s %8.2f %9.2fx %14.2f\n' "refresh (plan, no changes)" "$kf_plan" "$(calc "$kf_plan / $base_plan")" "$(calc "($r2 - $r1) / $N")"
-printf 'watches opened during create: %s; discovery/OpenAPI requests: %s\n' "$(watches)" \
+# run_kf LABEL: create, refresh and destroy the N deployments with that provider build.
+run_kf() {
+  local label=$1 r0 r1 r2 r3 c0 apply plan destroy
+  export TF_CLI_CONFIG_FILE="$work/terraformrc-$label"
+  rm -rf "$work/kf/terraform.tfstate"*
+  c0=$(conflicts); r0=$(requests)
+  apply=$(timed "$tf" -chdir="$work/kf" apply -auto-approve -input=false -parallelism="$P"); r1=$(requests)
+  plan=$(timed "$tf" -chdir="$work/kf" plan -input=false -detailed-exitcode -parallelism="$P"); r2=$(requests)
+  destroy=$(timed "$tf" -chdir="$work/kf" destroy -auto-approve -input=false -parallelism="$P"); r3=$(requests)
+  printf '%-34s %8.2f %9.2fx %14.2f\n' "create ($label, no wait)" "$apply" "$(calc "$apply / $base_apply")" "$(calc "($r1 - $r0) / $N")"
+  printf '%-34s %8.2f %9.2fx %14.2f\n' "refresh ($label, plan)" "$plan" "$(calc "$plan / $base_plan")" "$(calc "($r2 - $r1) / $N")"
+  printf '%-34s %8.2f %9.2fx %14.2f\n' "destroy ($label, until gone)" "$destroy" "$(calc "$destroy / $base_destroy")" "$(calc "($r3 - $r2) / $N")"
+  printf '  %s: conflicts (HTTP 409) %s, deployments left after destroy %s\n' "$label" "$(( $(conflicts) - c0 ))" "$(left)"
+}
+
+printf '\n%d deployments (Dynamo), -parallelism=%d, terraform %s\n' "$N" "$P" "$("$tf" version | sed -n 1p)"
+printf '%-34s %8s %10s %14s\n' "step" "seconds" "vs floor" "API req/depl."
+printf '%-34s %8.2f %10s %14s\n' "floor apply (terraform_data)" "$base_apply" "1.00x" "-"
+printf '%-34s %8.2f %10s %14s\n' "floor plan (terraform_data)" "$base_plan" "1.00x" "-"
+printf '%-34s %8.2f %10s %14s\n' "floor destroy (terraform_data)" "$base_destroy" "1.00x" "-"
+[ -n "${BASE:-}" ] && run_kf base
+run_kf new
+printf 'watches opened: %s; discovery/OpenAPI requests: %s\n' "$(watches)" \
   "$(grep '"userAgent":"terraform-provider-kubefoundry' "$audit" | grep -c '"requestURI":"/\(api\|apis\|openapi/[^"]*\)"' || true)"

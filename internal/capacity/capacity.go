@@ -47,20 +47,44 @@ type Summary struct {
 	MaxNodeGPUs            int64
 	// GPUMemoryGB is the largest per-GPU memory among GPU nodes; 0 when unknown.
 	GPUMemoryGB int64
+	// AutoscalerLabel: some node carries AKS's `cluster-autoscaler.kubernetes.io/enabled=true`.
+	AutoscalerLabel bool
 }
+
+const labelAKSAutoscaler = "cluster-autoscaler.kubernetes.io/enabled"
 
 // Compute derives the capacity from nodes and the pods bound to them. Pods that are not
 // Running or Pending, and init containers, do not hold GPUs.
 func Compute(nodes []corev1.Node, pods []corev1.Pod) Summary {
-	byName := map[string]*Node{}
-	var out Summary
+	var t Tally
+	t.AddNodes(nodes)
+	t.AddPods(pods)
+	return t.Summary()
+}
+
+// Tally accumulates the capacity page by page, keeping only the GPU nodes' figures, so a
+// cluster-wide read holds one page of objects at a time.
+type Tally struct {
+	byName map[string]*Node
+	// autoscalerLabel: some node carries AKS's cluster-autoscaler label.
+	autoscalerLabel bool
+}
+
+// AddNodes counts a page of nodes.
+func (t *Tally) AddNodes(nodes []corev1.Node) {
+	if t.byName == nil {
+		t.byName = map[string]*Node{}
+	}
 	for i := range nodes {
 		n := &nodes[i]
+		if n.Labels[labelAKSAutoscaler] == "true" {
+			t.autoscalerLabel = true
+		}
 		alloc := quantity(n.Status.Allocatable, GPUResource)
 		if alloc <= 0 {
 			continue
 		}
-		byName[n.Name] = &Node{
+		t.byName[n.Name] = &Node{
 			Name:        n.Name,
 			Pool:        PoolName(n.Labels),
 			Product:     n.Labels[LabelGPUProduct],
@@ -68,15 +92,24 @@ func Compute(nodes []corev1.Node, pods []corev1.Pod) Summary {
 			Allocatable: alloc,
 		}
 	}
+}
+
+// AddPods counts a page of pods against the nodes seen so far (add nodes first).
+func (t *Tally) AddPods(pods []corev1.Pod) {
 	for i := range pods {
 		p := &pods[i]
-		node, ok := byName[p.Spec.NodeName]
+		node, ok := t.byName[p.Spec.NodeName]
 		if !ok || (p.Status.Phase != corev1.PodRunning && p.Status.Phase != corev1.PodPending) {
 			continue
 		}
 		node.Requested += PodGPURequest(p)
 	}
-	for _, n := range byName {
+}
+
+// Summary returns the totals.
+func (t *Tally) Summary() Summary {
+	out := Summary{AutoscalerLabel: t.autoscalerLabel, Nodes: make([]Node, 0, len(t.byName))}
+	for _, n := range t.byName {
 		n.Available = max(0, n.Allocatable-n.Requested)
 		out.Nodes = append(out.Nodes, *n)
 		out.Total += n.Allocatable

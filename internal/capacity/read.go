@@ -4,14 +4,15 @@ import (
 	"context"
 	"fmt"
 
-	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 )
 
-// pageSize bounds each list call so large clusters are read in pages.
-const pageSize = 500
+// PageSize bounds each list call. Larger pages mean fewer round trips (each costs the API
+// server a fresh read and the client a response); smaller ones less memory. At 2,000 a page
+// of pods is a few MB in protobuf, and 50,000 pods take 25 calls.
+const PageSize = 2000
 
 // Autoscaler kinds.
 const (
@@ -22,42 +23,43 @@ const (
 )
 
 // Read lists nodes (optionally filtered by a label selector) and the pods that may hold
-// GPUs, page by page, and computes the summary.
-func Read(ctx context.Context, c kubernetes.Interface, nodeSelector string) (Summary, []corev1.Node, error) {
-	var nodes []corev1.Node
-	opts := metav1.ListOptions{LabelSelector: nodeSelector, Limit: pageSize}
+// GPUs, page by page, and tallies each page as it arrives, so memory stays at one page.
+// Give it a protobuf client (kube.Client.Typed): decoding JSON costs several times more.
+func Read(ctx context.Context, c kubernetes.Interface, nodeSelector string) (Summary, error) {
+	var t Tally
+	opts := metav1.ListOptions{LabelSelector: nodeSelector, Limit: PageSize}
 	for {
 		list, err := c.CoreV1().Nodes().List(ctx, opts)
 		if err != nil {
-			return Summary{}, nil, fmt.Errorf("listing nodes: %w", err)
+			return Summary{}, fmt.Errorf("listing nodes: %w", err)
 		}
-		nodes = append(nodes, list.Items...)
+		t.AddNodes(list.Items)
 		if opts.Continue = list.Continue; opts.Continue == "" {
 			break
 		}
 	}
-	var pods []corev1.Pod
-	// Only Running and Pending pods hold GPUs; let the server drop finished ones.
-	opts = metav1.ListOptions{FieldSelector: "status.phase!=Succeeded,status.phase!=Failed", Limit: pageSize}
+	// The server drops what cannot hold a GPU: unscheduled pods and finished ones.
+	opts = metav1.ListOptions{FieldSelector: podSelector, Limit: PageSize}
 	for {
 		list, err := c.CoreV1().Pods(metav1.NamespaceAll).List(ctx, opts)
 		if err != nil {
-			return Summary{}, nil, fmt.Errorf("listing pods: %w", err)
+			return Summary{}, fmt.Errorf("listing pods: %w", err)
 		}
-		pods = append(pods, list.Items...)
+		t.AddPods(list.Items)
 		if opts.Continue = list.Continue; opts.Continue == "" {
 			break
 		}
 	}
-	return Compute(nodes, pods), nodes, nil
+	return t.Summary(), nil
 }
 
+// podSelector keeps scheduled pods that are Running or Pending.
+const podSelector = "spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed"
+
 // DetectAutoscaler tells which node autoscaler, if any, manages the cluster.
-func DetectAutoscaler(ctx context.Context, c kubernetes.Interface, nodes []corev1.Node) string {
-	for _, n := range nodes {
-		if n.Labels["cluster-autoscaler.kubernetes.io/enabled"] == "true" {
-			return AutoscalerAKSManaged
-		}
+func DetectAutoscaler(ctx context.Context, c kubernetes.Interface, sum Summary) string {
+	if sum.AutoscalerLabel {
+		return AutoscalerAKSManaged
 	}
 	_, err := c.CoreV1().ConfigMaps("kube-system").Get(ctx, "cluster-autoscaler-status", metav1.GetOptions{})
 	switch {

@@ -38,6 +38,28 @@ type Config struct {
 	ClientKey            string
 	Insecure             bool
 	Exec                 *ExecConfig
+	// QPS and Burst size the client-side rate limiter shared by all resources of one
+	// provider process; 0 takes DefaultQPS and DefaultBurst.
+	QPS   float32
+	Burst int
+	// MaxRetries bounds the retries of one request after a transient failure; nil takes
+	// DefaultMaxRetries, 0 turns retries off.
+	MaxRetries *int
+}
+
+// Client-side rate limit defaults. client-go's own (5 QPS, burst 10) would serialise a
+// plan of 50 resources run 10 or 20 at a time; these stay well inside the API server's
+// default priority-and-fairness share for one client.
+const (
+	DefaultQPS   = 50
+	DefaultBurst = 100
+)
+
+func (c Config) retries() int {
+	if c.MaxRetries == nil {
+		return DefaultMaxRetries
+	}
+	return *c.MaxRetries
 }
 
 // ErrNotConfigured says that the provider was given no way to reach a cluster.
@@ -132,8 +154,13 @@ func (c Config) RESTConfig() (*rest.Config, error) {
 		return nil, fmt.Errorf("building the Kubernetes client configuration: %w", err)
 	}
 	cfg.UserAgent = "terraform-provider-kubefoundry"
-	// Terraform runs many resources in parallel; client-go's default 5 QPS would throttle them.
-	cfg.QPS, cfg.Burst = 50, 100
+	cfg.QPS, cfg.Burst = DefaultQPS, DefaultBurst
+	if c.QPS > 0 {
+		cfg.QPS = c.QPS
+	}
+	if c.Burst > 0 {
+		cfg.Burst = c.Burst
+	}
 	return cfg, nil
 }
 

@@ -56,6 +56,7 @@ func (p *kubefoundryProvider) Configure(ctx context.Context, req provider.Config
 		HuggingFace: cfg.huggingFace(os.Getenv("HF_TOKEN")),
 	}
 	data.DefaultNamespace = cfg.DefaultNamespace.ValueString()
+	data.OwnershipID = cfg.OwnershipID.ValueString()
 	// Connection settings unknown at plan (a cluster created in the same apply) leave the
 	// client unset: plan-time work needs no cluster, and apply sees known values.
 	if !cfg.connectionUnknown() {

@@ -21,6 +21,10 @@ type providerModel struct {
 	ClientCertificate    types.String      `tfsdk:"client_certificate"`
 	ClientKey            types.String      `tfsdk:"client_key"`
 	Insecure             types.Bool        `tfsdk:"insecure"`
+	APIQPS               types.Float64     `tfsdk:"api_qps"`
+	APIBurst             types.Int64       `tfsdk:"api_burst"`
+	APIMaxRetries        types.Int64       `tfsdk:"api_max_retries"`
+	OwnershipID          types.String      `tfsdk:"ownership_id"`
 	DefaultNamespace     types.String      `tfsdk:"default_namespace"`
 	Exec                 *execModel        `tfsdk:"exec"`
 	HuggingFace          *huggingFaceModel `tfsdk:"huggingface"`
@@ -64,6 +68,12 @@ func (m providerModel) kubeConfig(ctx context.Context) (kube.Config, diag.Diagno
 		ClientCertificate:    m.ClientCertificate.ValueString(),
 		ClientKey:            m.ClientKey.ValueString(),
 		Insecure:             m.Insecure.ValueBool(),
+		QPS:                  float32(m.APIQPS.ValueFloat64()),
+		Burst:                int(m.APIBurst.ValueInt64()),
+	}
+	if !m.APIMaxRetries.IsNull() && !m.APIMaxRetries.IsUnknown() {
+		n := int(m.APIMaxRetries.ValueInt64())
+		c.MaxRetries = &n
 	}
 	if p := m.ConfigPath.ValueString(); p != "" {
 		c.ConfigPaths = []string{p}

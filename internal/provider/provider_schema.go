@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -59,6 +61,36 @@ func providerSchema() schema.Schema {
 			"insecure": schema.BoolAttribute{
 				Optional:            true,
 				MarkdownDescription: "Skip verification of the API server's certificate. For test clusters only.",
+			},
+			"api_qps": schema.Float64Attribute{
+				Optional: true,
+				MarkdownDescription: "Requests per second this provider process sends to the API server, shared by all resources " +
+					"and data sources of a run (a client-side token bucket). Defaults to `50`. Lower it on a busy or throttled " +
+					"cluster; raise it with `api_burst` for large `-parallelism`.",
+				Validators: []validator.Float64{float64validator.AtLeast(0.1)},
+			},
+			"api_burst": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "Requests that may be sent at once above `api_qps` before the rate limit applies. Defaults to `100`.",
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"api_max_retries": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "How often one request is sent again after a transient failure: HTTP 429 (honouring " +
+					"`Retry-After`), 500/502/503/504, a reset or dropped connection, or a refused connection while the API server " +
+					"restarts. Only requests that are safe to repeat are retried after they may have reached the server (reads, " +
+					"server-side apply, delete). Backoff is exponential with jitter (0.25 s doubling to 8 s; about 15 s in all by " +
+					"default). Defaults to `6`; `0` turns retries off.",
+				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"ownership_id": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Distinguishes Terraform states that create model deployments in the same cluster, e.g. the " +
+					"workspace or pipeline name. Each deployment is annotated `kubefoundry.io/terraform-resource` with a digest of " +
+					"this value, the kind, the namespace and the name. When an apply is interrupted after the object was created " +
+					"but before Terraform saved the state, the next apply finds the annotation, recomputes the same digest from " +
+					"the configuration and adopts the object instead of failing; an object without a matching annotation is still " +
+					"refused with an import hint. Defaults to empty. Changing it does not touch existing deployments.",
 			},
 			"default_namespace": schema.StringAttribute{
 				Optional: true,

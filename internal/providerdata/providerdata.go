@@ -28,8 +28,11 @@ type Data struct {
 	Kube *kube.Lazy
 	// DefaultNamespace is the provider's `default_namespace`, or "" when not set.
 	DefaultNamespace string
-	HuggingFace      HuggingFace
-	Version          string
+	// OwnershipID is the provider's `ownership_id`: part of the marker by which an apply
+	// recognises objects an interrupted apply of the same configuration created.
+	OwnershipID string
+	HuggingFace HuggingFace
+	Version     string
 
 	nsOnce          sync.Once
 	nsFromConfigMap string

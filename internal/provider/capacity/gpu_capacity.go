@@ -114,7 +114,7 @@ func (d *gpuCapacityDataSource) Read(ctx context.Context, req datasource.ReadReq
 	resp.Diagnostics.Append(m.NodeSelector.ElementsAs(ctx, &selector, false)...)
 	sel := selectorString(selector)
 
-	sum, nodes, err := capacity.Read(ctx, client.Typed, sel)
+	sum, err := capacity.Read(ctx, client.Typed, sel)
 	if err != nil {
 		resp.Diagnostics.AddError("Reading GPU capacity failed", err.Error())
 		return
@@ -142,7 +142,7 @@ func (d *gpuCapacityDataSource) Read(ctx context.Context, req datasource.ReadReq
 	m.MaxNodeGPUs = types.Int64Value(sum.MaxNodeGPUs)
 	m.GPUNodeCount = types.Int64Value(int64(len(sum.Nodes)))
 	m.GPUMemoryGB = types.Int64Value(sum.GPUMemoryGB)
-	m.Autoscaler = types.StringValue(capacity.DetectAutoscaler(ctx, client.Typed, nodes))
+	m.Autoscaler = types.StringValue(capacity.DetectAutoscaler(ctx, client.Typed, sum))
 	m.Nodes = list
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

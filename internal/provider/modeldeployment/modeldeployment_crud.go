@@ -56,11 +56,20 @@ func (r *deploymentResource) prepare(ctx context.Context, plan model, diags *dia
 		diags.AddError("Rendering the manifest failed", err.Error())
 		return nil
 	}
+	markOwned(objs.Primary, r.ownerMarker(runtime, cfg))
 	client := r.data.KubeClient(ctx, diags)
 	if client == nil {
 		return nil
 	}
 	return &prepared{runtime: runtime, cfg: cfg, objects: objs, client: client}
+}
+
+func (r *deploymentResource) ownerMarker(runtime rt.Runtime, cfg rt.DeploymentConfig) string {
+	owner := ""
+	if r.data != nil {
+		owner = r.data.OwnershipID
+	}
+	return ownerMarker(owner, runtime.CRD().Kind, cfg.Namespace, cfg.Name)
 }
 
 func (r *deploymentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -82,12 +91,19 @@ func (r *deploymentResource) Create(ctx context.Context, req resource.CreateRequ
 
 	// Refuse to take over an object we did not create; a 404 without a name means the
 	// custom resource type itself is not served yet.
-	_, err := p.client.Dynamic.Resource(gvr).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
+	existing, err := p.client.Dynamic.Resource(gvr).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
 	switch {
+	case err == nil && adoptable(existing, r.ownerMarker(p.runtime, p.cfg)):
+		tflog.Warn(ctx, fmt.Sprintf("%s %s/%s exists and carries this resource's %s marker (an earlier apply was interrupted "+
+			"before its state was saved); adopting it", p.runtime.CRD().Kind, ns, name, ownerAnnotation))
 	case err == nil:
+		hint := ""
+		if m := existing.GetAnnotations()[ownerAnnotation]; m != "" {
+			hint = fmt.Sprintf(" It carries a %s marker of another configuration (a different provider `ownership_id`, or another state).", ownerAnnotation)
+		}
 		resp.Diagnostics.AddError("Model deployment already exists",
-			fmt.Sprintf("%s %s/%s already exists. Import it instead of creating it: terraform import <address> %s/%s",
-				p.runtime.CRD().Kind, ns, name, ns, name))
+			fmt.Sprintf("%s %s/%s already exists.%s Import it instead of creating it: terraform import <address> %s/%s",
+				p.runtime.CRD().Kind, ns, name, hint, ns, name))
 		return
 	case typeNotServed(err):
 		if err := waitForCRD(ctx, p.client, p.runtime); err != nil {

@@ -97,7 +97,7 @@ func clusterCapacity(ctx context.Context, client *kube.Client) (capacity.Summary
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	sum, _, err := capacity.Read(ctx, client.Typed, "")
+	sum, err := capacity.Read(ctx, client.Typed, "")
 	if err != nil {
 		return sum, err
 	}

@@ -26,6 +26,9 @@ var userAttributes = []string{"name", "namespace", "runtime", "model", "engine",
 // unknownAttributes lists the user attributes whose value is not known yet.
 func unknownAttributes(cfg tfsdk.Config) map[string]bool {
 	out := map[string]bool{}
+	if cfg.Raw.IsFullyKnown() {
+		return out // the common case; walking each attribute's path costs more than the rest of a plan
+	}
 	for _, a := range userAttributes {
 		v, _, err := tftypes.WalkAttributePath(cfg.Raw, tftypes.NewAttributePath().WithAttributeName(a))
 		if val, ok := v.(tftypes.Value); err == nil && ok && !val.IsFullyKnown() {
