@@ -9,6 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
 )
@@ -79,7 +80,23 @@ spec:
           args: ["--model", "Qwen/Qwen3-0.6B"]
 `
 
-func dgdSuccessful(o *unstructured.Unstructured) bool { return nested(o, "status", "state") == "successful" }
+// dgdSettled: the operator reported success or failure (the test then checks which).
+func dgdSettled(o *unstructured.Unstructured) bool {
+	s := nested(o, "status", "state")
+	return s == "successful" || s == "failed"
+}
+
+func waitSuccessful(t *testing.T, c *testcluster.Cluster, gvr schema.GroupVersionResource, ns, name string) *unstructured.Unstructured {
+	t.Helper()
+	got, err := c.WaitFor(context.Background(), gvr, ns, name, 180*time.Second, dgdSettled)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := nested(got, "status", "state"); s != "successful" {
+		t.Fatalf("graph %s/%s is %s: %v", ns, name, s, got.Object["status"])
+	}
+	return got
+}
 
 // workerPods returns the running pods of a DGD that request GPUs, and all its running pods.
 func dgdPods(t *testing.T, c *testcluster.Cluster, ns, dgd string, want int) (gpu []corev1.Pod, all []corev1.Pod) {
@@ -99,13 +116,10 @@ func dgdPods(t *testing.T, c *testcluster.Cluster, ns, dgd string, want int) (gp
 func TestDynamoV1beta1AggregatedVLLMReachesSuccessful(t *testing.T) {
 	c := testcluster.Get(t)
 	c.LogOnFailure(t)
-	ns := c.Namespace(t)
+	ns := shortNamespace(t, c, "dgd-beta")
 	nodes := gpuNodes(t, c, ns, 2, 1, nil)
 	create(t, c, dgdV1beta1, ns, dgdV1beta1Agg)
-	got, err := c.WaitFor(context.Background(), dgdV1beta1, ns, "agg", 180*time.Second, dgdSuccessful)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := waitSuccessful(t, c, dgdV1beta1, ns, "agg")
 	gpu, all := dgdPods(t, c, ns, "agg", 3)
 	if len(all) != 3 || len(gpu) != 2 {
 		t.Fatalf("got %d running pods, %d with GPUs; want 3 and 2", len(all), len(gpu))
@@ -133,7 +147,7 @@ func TestDynamoV1beta1AggregatedVLLMReachesSuccessful(t *testing.T) {
 func TestDynamoV1alpha1ConvertsThroughWebhookAndIsReconciled(t *testing.T) {
 	c := testcluster.Get(t)
 	c.LogOnFailure(t)
-	ns := c.Namespace(t)
+	ns := shortNamespace(t, c, "dgd-alpha")
 	gpuNodes(t, c, ns, 1, 1, nil)
 	create(t, c, dgdV1alpha1, ns, dgdV1alpha1Agg)
 	beta, err := c.Dynamic.Resource(dgdV1beta1).Namespace(ns).Get(context.Background(), "agg-alpha", metav1.GetOptions{})
@@ -148,9 +162,7 @@ func TestDynamoV1alpha1ConvertsThroughWebhookAndIsReconciled(t *testing.T) {
 	if strings.Join(names, ",") != "Frontend,VllmDecodeWorker" && strings.Join(names, ",") != "VllmDecodeWorker,Frontend" {
 		t.Errorf("converted components = %v, want Frontend and VllmDecodeWorker", names)
 	}
-	if _, err := c.WaitFor(context.Background(), dgdV1alpha1, ns, "agg-alpha", 180*time.Second, dgdSuccessful); err != nil {
-		t.Fatal(err)
-	}
+	waitSuccessful(t, c, dgdV1alpha1, ns, "agg-alpha")
 	gpu, _ := dgdPods(t, c, ns, "agg-alpha", 2)
 	if len(gpu) != 1 || gpuRequest(&gpu[0]) != 1 {
 		t.Errorf("want one worker pod with 1 GPU, got %d pods", len(gpu))

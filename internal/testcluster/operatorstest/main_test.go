@@ -2,6 +2,8 @@ package operatorstest
 
 import (
 	"context"
+	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -105,4 +107,19 @@ func gpuRequest(p *corev1.Pod) int64 {
 func nested(obj *unstructured.Unstructured, path ...string) string {
 	s, _, _ := unstructured.NestedString(obj.Object, path...)
 	return s
+}
+
+var nsSeq atomic.Int64
+
+// shortNamespace creates a namespace "<prefix>-<n>" and deletes it afterwards. Dynamo 1.4 puts
+// "<namespace>-<graph name>" into a label (at most 63 bytes), so graphs need short namespaces;
+// testcluster's Namespace names them after the (long) test name.
+func shortNamespace(t *testing.T, c *testcluster.Cluster, prefix string) string {
+	t.Helper()
+	name := fmt.Sprintf("%s-%d", prefix, nsSeq.Add(1))
+	if _, err := c.Clientset.CoreV1().Namespaces().Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Clientset.CoreV1().Namespaces().Delete(context.Background(), name, metav1.DeleteOptions{}) })
+	return name
 }
