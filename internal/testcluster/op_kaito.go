@@ -93,7 +93,7 @@ func (c *Cluster) startKAITO(ctx context.Context) error {
 		"METRICS_PROMETHEUS_PORT=" + strconv.Itoa(ports[2]),
 	}
 	if err := c.runEnv(env, filepath.Join(c.OperatorBin, "kaito-workspace"), OperatorKAITO.LogName(),
-		"--feature-gates=vLLM=true,disableNodeAutoProvisioning=false,gatewayAPIInferenceExtension=false",
+		"--feature-gates=vLLM=true,disableNodeAutoProvisioning=true,gatewayAPIInferenceExtension=false",
 		"--node-provisioner=byo",
 		"--metrics-bind-address="+loopback(ports[3]),
 		"--health-probe-bind-address="+loopback(ports[4]),
