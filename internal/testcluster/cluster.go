@@ -63,6 +63,7 @@ type Cluster struct {
 	operators       []Operator
 	webhookCert     *webhookCert
 	operatorStartup map[Operator]time.Duration
+	phases          []string // how long each startup phase took, for startupSummary
 }
 
 const adminToken = "kubefoundry-test-admin-token"
@@ -74,6 +75,7 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 	if err != nil {
 		return nil, err
 	}
+	started := time.Now()
 	c := &Cluster{Dir: opts.Dir, Token: adminToken, kwok: opts.Kwok || len(opts.Operators) > 0,
 		operators: opts.Operators, operatorStartup: map[Operator]time.Duration{}}
 	if c.kwok {
@@ -166,12 +168,17 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 		}
 	}
 	if len(opts.Operators) > 0 {
+		c.phases = append(c.phases, "control plane "+time.Since(started).Round(time.Millisecond).String())
+		t := time.Now()
 		if err := c.installOperatorCRDs(ctx); err != nil {
 			return nil, err
 		}
+		c.phases = append(c.phases, "CRDs "+time.Since(t).Round(time.Millisecond).String())
+		t = time.Now()
 		if err := c.startOperators(ctx, opts.Operators); err != nil {
 			return nil, err
 		}
+		c.phases = append(c.phases, "operators "+time.Since(t).Round(time.Millisecond).String())
 	} else if !opts.SkipCRDs {
 		dir, err := CRDDir()
 		if err != nil {

@@ -344,5 +344,8 @@ func (c *Cluster) startupSummary() string {
 	for _, o := range c.operators {
 		s += fmt.Sprintf(", %s operator ready in %s", o, startup[o].Round(time.Millisecond))
 	}
+	if len(c.phases) > 0 {
+		s += "; " + strings.Join(c.phases, ", ")
+	}
 	return s + ")"
 }
