@@ -1,6 +1,6 @@
 # Quick start: check the cluster's GPU capacity, then deploy a model with NVIDIA Dynamo.
-# `make demo` runs this against a local control plane with simulated GPU nodes, where a
-# stand-in for the Dynamo operator reports the deployment Running.
+# `make demo` runs this against a local cluster with kwok-simulated GPU nodes, where the real
+# Dynamo operator 1.4 reconciles the deployment and reports it Running (no engine runs).
 
 terraform {
   required_providers {

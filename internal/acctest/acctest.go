@@ -94,6 +94,16 @@ func MainWith(m *testing.M, hook func(*testcluster.Cluster) func()) {
 	testcluster.MainWith(m, hook)
 }
 
+// MainWithOptions is MainWith for a cluster started with opts, e.g. the real operators on
+// kwok GPU nodes: acctest.MainWithOptions(m, testcluster.Options{Operators: testcluster.AllOperators}, nil).
+func MainWithOptions(m *testing.M, opts testcluster.Options, hook func(*testcluster.Cluster) func()) {
+	if err := Setup(); err != nil {
+		fmt.Fprintf(os.Stderr, "acctest: %v\n", err)
+		os.Exit(1)
+	}
+	testcluster.MainWithOptions(m, opts, hook)
+}
+
 // MainNoCluster is TestMain for acceptance tests that need no cluster.
 func MainNoCluster(m *testing.M) {
 	if err := Setup(); err != nil {

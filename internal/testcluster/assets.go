@@ -1,6 +1,3 @@
-// Package testcluster starts a real Kubernetes control plane for tests and the demo:
-// etcd, kube-apiserver (RBAC on) and kube-controller-manager built from source through the
-// Go module proxy, with the real runtime CRDs installed.
 package testcluster
 
 import (

@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -35,6 +36,12 @@ type Options struct {
 	CRDs CRDSet
 	// NoControllerManager skips kube-controller-manager (no garbage collection then).
 	NoControllerManager bool
+	// Kwok starts kube-scheduler and kwok: pods the scheduler binds to nodes made with
+	// CreateKwokNode (or CreateGPUNode) run, in kwok's simulation, and turn Running and Ready.
+	Kwok bool
+	// Operators starts these real operators as local processes (and implies Kwok). The
+	// current-release runtime CRDs are installed instead of the previous pins.
+	Operators []Operator
 }
 
 // Cluster is a running control plane.
@@ -48,8 +55,17 @@ type Cluster struct {
 	Clientset  kubernetes.Interface
 	Dynamic    dynamic.Interface
 
-	procs   []*exec.Cmd
-	tempDir bool
+	// OperatorBin holds kwok and the operator binaries (OperatorBinDir), when used.
+	OperatorBin string
+
+	mu              sync.Mutex
+	procs           []*exec.Cmd
+	tempDir         bool
+	kwok            bool
+	operators       []Operator
+	webhookCert     *webhookCert
+	operatorStartup map[Operator]time.Duration
+	phases          []string // how long each startup phase took, for startupSummary
 }
 
 const adminToken = "kubefoundry-test-admin-token"
@@ -61,7 +77,14 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Cluster{Dir: opts.Dir, Token: adminToken}
+	started := time.Now()
+	c := &Cluster{Dir: opts.Dir, Token: adminToken, kwok: opts.Kwok || len(opts.Operators) > 0,
+		operators: opts.Operators, operatorStartup: map[Operator]time.Duration{}}
+	if c.kwok {
+		if c.OperatorBin, err = OperatorBinDir(); err != nil {
+			return nil, err
+		}
+	}
 	if c.Dir == "" {
 		if c.Dir, err = os.MkdirTemp("", "kubefoundry-cluster-"); err != nil {
 			return nil, err
@@ -138,7 +161,27 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 			return nil, err
 		}
 	}
-	if !opts.SkipCRDs {
+	if c.kwok {
+		if err := c.startScheduler(bin); err != nil {
+			return nil, err
+		}
+		if err := c.startKwok(); err != nil {
+			return nil, err
+		}
+	}
+	if len(opts.Operators) > 0 {
+		c.phases = append(c.phases, "control plane "+time.Since(started).Round(time.Millisecond).String())
+		t := time.Now()
+		if err := c.installOperatorCRDs(ctx); err != nil {
+			return nil, err
+		}
+		c.phases = append(c.phases, "CRDs "+time.Since(t).Round(time.Millisecond).String())
+		t = time.Now()
+		if err := c.startOperators(ctx, opts.Operators); err != nil {
+			return nil, err
+		}
+		c.phases = append(c.phases, "operators "+time.Since(t).Round(time.Millisecond).String())
+	} else if !opts.SkipCRDs {
 		set := opts.CRDs
 		if set == "" {
 			set = DefaultCRDSet()
@@ -152,6 +195,8 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 
 // Stop ends every process and removes a temporary directory.
 func (c *Cluster) Stop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	for i := len(c.procs) - 1; i >= 0; i-- {
 		p := c.procs[i]
 		if p.Process == nil {
@@ -175,17 +220,27 @@ func (c *Cluster) Stop() {
 
 // run starts a process in its own process group that dies with the test binary.
 func (c *Cluster) run(path, name string, args ...string) error {
+	return c.runEnv(nil, path, name, args...)
+}
+
+// runEnv is run with extra environment variables.
+func (c *Cluster) runEnv(env []string, path, name string, args ...string) error {
 	logf, err := os.Create(filepath.Join(c.Dir, "logs", name+".log"))
 	if err != nil {
 		return err
 	}
 	cmd := exec.Command(path, args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting %s: %w", name, err)
 	}
+	c.mu.Lock()
 	c.procs = append(c.procs, cmd)
+	c.mu.Unlock()
 	return nil
 }
 

@@ -23,7 +23,11 @@ type GPUNode struct {
 
 // CreateGPUNode creates a Node with GPU Feature Discovery labels and writes its capacity
 // and allocatable through the status subresource, as a kubelet would.
+// In a cluster running kwok it makes a kwok node instead (CreateKwokNode).
 func (c *Cluster) CreateGPUNode(ctx context.Context, n GPUNode) (*corev1.Node, error) {
+	if c.kwok {
+		return c.CreateKwokNode(ctx, n)
+	}
 	labels := map[string]string{"kubernetes.io/os": "linux", "kubernetes.io/hostname": n.Name}
 	if n.GPUs > 0 {
 		labels["nvidia.com/gpu.present"] = "true"

@@ -27,17 +27,28 @@ func MainWith(m *testing.M, hook func(*Cluster) func()) {
 	os.Exit(run(m, hook))
 }
 
-func run(m *testing.M, hook func(*Cluster) func()) int {
+// MainWithOptions is MainWith for a cluster started with opts, e.g. with the real operators:
+//
+//	func TestMain(m *testing.M) {
+//		testcluster.MainWithOptions(m, testcluster.Options{Operators: testcluster.AllOperators}, nil)
+//	}
+func MainWithOptions(m *testing.M, opts Options, hook func(*Cluster) func()) {
+	os.Exit(runWith(m, opts, hook))
+}
+
+func run(m *testing.M, hook func(*Cluster) func()) int { return runWith(m, Options{}, hook) }
+
+func runWith(m *testing.M, opts Options, hook func(*Cluster) func()) int {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
 	start := time.Now()
-	c, err := Start(ctx, Options{})
+	c, err := Start(ctx, opts)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "testcluster: %v\n", err)
 		return 1
 	}
 	defer c.Stop()
-	fmt.Fprintf(os.Stderr, "testcluster: control plane ready at %s in %s\n", c.Host, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(os.Stderr, "testcluster: control plane ready at %s in %s%s\n", c.Host, time.Since(start).Round(time.Millisecond), c.startupSummary())
 	shared = c
 	if hook != nil {
 		if done := hook(c); done != nil {

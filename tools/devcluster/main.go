@@ -1,6 +1,7 @@
-// Command devcluster runs the local control plane used by `make demo`: real etcd,
-// kube-apiserver and kube-controller-manager with the runtime CRDs and a few simulated GPU
-// nodes. It writes a kubeconfig, then runs until interrupted.
+// Command devcluster runs the local cluster used by `make demo`: real etcd, kube-apiserver,
+// kube-controller-manager and kube-scheduler, kwok simulating a few GPU nodes, and the real
+// Dynamo, KubeRay and KAITO operators reconciling what is applied (-operators=stand-in plays
+// them instead, as before). It writes a kubeconfig, then runs until interrupted.
 package main
 
 import (
@@ -12,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
 )
@@ -19,7 +21,11 @@ import (
 func main() {
 	dir := flag.String("dir", ".tmp/demo/cluster", "directory for the cluster's data, logs and kubeconfig")
 	ready := flag.String("ready-file", "", "file written with the kubeconfig path once the cluster is ready")
+	mode := flag.String("operators", "real", "real: run the Dynamo, KubeRay and KAITO operators on kwok nodes; stand-in: flip statuses to Running")
 	flag.Parse()
+	if *mode != "real" && *mode != "stand-in" {
+		log.Fatalf("devcluster: -operators must be real or stand-in, not %q", *mode)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -29,11 +35,23 @@ func main() {
 		log.Fatal(err)
 	}
 	_ = os.RemoveAll(abs)
-	c, err := testcluster.Start(ctx, testcluster.Options{Dir: abs})
+	opts := testcluster.Options{Dir: abs}
+	if *mode == "real" {
+		opts.Operators = testcluster.AllOperators
+	}
+	start := time.Now()
+	c, err := testcluster.Start(ctx, opts)
 	if err != nil {
 		log.Fatalf("devcluster: %v", err)
 	}
 	defer c.Stop()
+	if *mode == "real" {
+		startup := c.OperatorStartup()
+		fmt.Printf("devcluster: cluster with kube-scheduler, kwok and the real operators ready in %s (Dynamo %s, KubeRay %s, KAITO %s; logs in %s)\n",
+			time.Since(start).Round(time.Millisecond), startup[testcluster.OperatorDynamo].Round(time.Millisecond),
+			startup[testcluster.OperatorKubeRay].Round(time.Millisecond), startup[testcluster.OperatorKAITO].Round(time.Millisecond),
+			filepath.Join(abs, "logs"))
+	}
 
 	nodes := []testcluster.GPUNode{
 		{Name: "gpu-a100-0", GPUs: 8, Product: "NVIDIA-A100-SXM4-80GB", MemoryMiB: 81920, Labels: map[string]string{"agentpool": "a100"}},
@@ -47,7 +65,9 @@ func main() {
 		}
 	}
 	fmt.Printf("devcluster: API server %s, kubeconfig %s, %d simulated nodes\n", c.Host, c.Kubeconfig, len(nodes))
-	go playOperators(ctx, c)
+	if *mode == "stand-in" {
+		go playOperators(ctx, c)
+	}
 	if *ready != "" {
 		if err := os.WriteFile(*ready, []byte(c.Kubeconfig+"\n"), 0o600); err != nil {
 			log.Fatal(err)
