@@ -72,9 +72,11 @@ func resourceSchema(ctx context.Context) schema.Schema {
 					"(e.g. `kaito/llama3.2-1b`).",
 			},
 			"engine": optString("Inference engine: `vllm`, `sglang`, `trtllm` (Dynamo), `vllm` (KubeRay), `llamacpp` or `vllm` (KAITO). "+
-				"Defaults to `vllm`, or `llamacpp` for KAITO GGUF and premade models.",
+				"Defaults to `vllm`, or `llamacpp` for KAITO GGUF and premade models. With Dynamo `v1beta1` a change replaces the deployment "+
+				"(the operator's webhook makes `backendFramework` immutable).",
 				stringvalidator.OneOf("vllm", "sglang", "trtllm", "llamacpp")),
-			"mode": optString("`aggregated` (one worker type) or `disaggregated` (separate prefill and decode workers; Dynamo and KubeRay). Default `aggregated`.",
+			"mode": optString("`aggregated` (one worker type) or `disaggregated` (separate prefill and decode workers; Dynamo and KubeRay). Default `aggregated`. "+
+				"With Dynamo `v1beta1` a change replaces the deployment (the operator's webhook forbids adding or removing components).",
 				stringvalidator.OneOf("aggregated", "disaggregated")),
 			"served_model_name": optString("Model name clients send in OpenAI API requests. Defaults to `model`."),
 			"router_mode": optString("Dynamo frontend routing: `none`, `kv` (KV-cache aware) or `round-robin`. Default `none` "+
