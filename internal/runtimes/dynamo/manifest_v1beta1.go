@@ -33,6 +33,9 @@ func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, e
 	for _, p := range workerPools(cfg) {
 		components = append(components, workerComponent(cfg, p))
 	}
+	for _, c := range components {
+		setRuntimeVersion(c.(map[string]any))
+	}
 	// No dynamoNamespace: 1.4 derives it from namespace and name ("<ns>-<name>"), which is
 	// unique across Kubernetes namespaces (D9); globalDynamoNamespace stays unset for that reason.
 	body := map[string]any{"spec": map[string]any{
