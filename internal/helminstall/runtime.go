@@ -50,7 +50,7 @@ func (r Runtime) DefaultVersion() string {
 var tgzVersion = regexp.MustCompile(`-v?[0-9]+\.[0-9]+\.[0-9]+[-+.0-9A-Za-z]*$`)
 
 // ChartName is a chart's bare name ("kuberay-operator" for "kuberay/kuberay-operator",
-// "dynamo-crds" for "dynamo-crds-0.7.1.tgz").
+// "dynamo-platform" for "dynamo-platform-1.4.0.tgz").
 func ChartName(c runtimes.Chart) string {
 	name := c.Chart
 	if i := strings.LastIndexByte(name, '/'); i >= 0 {

@@ -89,16 +89,19 @@ func (in *Installer) userWorkloads(ctx context.Context, ns string, plan []runtim
 			out = append(out, "StatefulSet "+s.Name)
 		}
 	}
-	for _, r := range registry.All() {
-		list, err := in.Kube.Dynamic.Resource(r.CRD().GVR()).Namespace(ns).List(ctx, metav1.ListOptions{})
-		if apierrors.IsNotFound(err) {
-			continue // CRD not installed
-		}
-		if err != nil {
-			return nil, fmt.Errorf("listing %s in %s: %w", r.CRD().Kind, ns, err)
-		}
-		for _, item := range list.Items {
-			out = append(out, r.CRD().Kind+" "+item.GetName())
+	for _, runtime := range registry.All() {
+		for _, r := range runtimes.Versions(runtime) { // e.g. Dynamo v1beta1, else v1alpha1 (0.x)
+			list, err := in.Kube.Dynamic.Resource(r.CRD().GVR()).Namespace(ns).List(ctx, metav1.ListOptions{})
+			if apierrors.IsNotFound(err) {
+				continue // CRD (or this version of it) not served
+			}
+			if err != nil {
+				return nil, fmt.Errorf("listing %s in %s: %w", r.CRD().Kind, ns, err)
+			}
+			for _, item := range list.Items {
+				out = append(out, r.CRD().Kind+" "+item.GetName())
+			}
+			break // one served version lists every object
 		}
 	}
 	return out, nil

@@ -43,6 +43,17 @@ resource "kubefoundry_model_deployment" "llama" {
   }
 }
 
+# NVIDIA Dynamo 0.x cluster: render the v1alpha1 API it serves (the default is v1beta1, Dynamo >= 1.2).
+resource "kubefoundry_model_deployment" "legacy" {
+  name    = "qwen-legacy"
+  runtime = "dynamo"
+  model   = "Qwen/Qwen3-0.6B"
+
+  dynamo = {
+    api_version = "v1alpha1"
+  }
+}
+
 # KubeRay: Ray Serve LLM with vLLM.
 resource "kubefoundry_model_deployment" "ray" {
   name     = "mistral"

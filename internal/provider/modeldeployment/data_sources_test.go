@@ -66,3 +66,31 @@ data "kubefoundry_model_deployment" "d" {
 		},
 	}))
 }
+
+// TestAccManifestDataSourceDynamoAPIVersions renders both Dynamo API versions offline: the
+// default v1beta1 spec.components, and v1alpha1 spec.services when asked for.
+func TestAccManifestDataSourceDynamoAPIVersions(t *testing.T) {
+	m := func(attr string, v knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue("data.kubefoundry_manifest.m", tfjsonpath.New(attr), v)
+	}
+	step := func(block string, checks ...statecheck.StateCheck) resource.TestStep {
+		return resource.TestStep{Config: `provider "kubefoundry" {}
+data "kubefoundry_manifest" "m" {
+  name    = "qwen"
+  runtime = "dynamo"
+  model   = "Qwen/Qwen3-0.6B"
+  ` + block + `
+}`, ConfigStateChecks: checks}
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			step("",
+				m("dynamo", knownvalue.ObjectExact(map[string]knownvalue.Check{"api_version": knownvalue.StringExact("v1beta1")})),
+				m("manifest", knownvalue.StringRegexp(regexp.MustCompile(`(?s)^apiVersion: nvidia.com/v1beta1\n.*components:.*image: nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.4.0`)))),
+			step(`dynamo = { api_version = "v1alpha1" }`,
+				m("manifest", knownvalue.StringRegexp(regexp.MustCompile(`(?s)^apiVersion: nvidia.com/v1alpha1\n.*services:.*dynamoNamespace: dynamo-system-qwen.*vllm-runtime:0.7.1`)))),
+		},
+	})
+}

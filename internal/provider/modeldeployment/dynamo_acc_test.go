@@ -70,7 +70,7 @@ func TestAccModelDeploymentDynamoEngineChangeReplaces(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{exact("phase", knownvalue.StringExact("Running"))},
 		},
 		resource.TestStep{
-			Config: config(t, base+"\nreplicas = 2\nengine = \"sglang\"\nmode = \"disaggregated\"\nreplicas = null"),
+			Config: config(t, base+"\nengine = \"sglang\"\nmode = \"disaggregated\""),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace)}},
 		},

@@ -41,7 +41,9 @@ func resourceSchema(ctx context.Context) schema.Schema {
 		MarkdownDescription: "One model served by one runtime: an NVIDIA Dynamo `DynamoGraphDeployment`, a KubeRay `RayService` " +
 			"or a KAITO `Workspace`. Plans offline (no cluster or CRD needed; the rendered `manifest` is shown in the plan), " +
 			"applies with server-side apply (field manager `kubefoundry`), waits with a watch until the runtime reports the model " +
-			"Running for the current spec, fails fast with the real cause, and detects out-of-band changes on refresh.",
+			"Running for the current spec, fails fast with the real cause, and detects out-of-band changes on refresh. " +
+			"Dynamo defaults to 1.4 (`nvidia.com/v1beta1`); see the [NVIDIA Dynamo guide](../guides/dynamo.md) for the version matrix " +
+			"and which attribute changes force replacement.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -72,9 +74,11 @@ func resourceSchema(ctx context.Context) schema.Schema {
 					"(e.g. `kaito/llama3.2-1b`).",
 			},
 			"engine": optString("Inference engine: `vllm`, `sglang`, `trtllm` (Dynamo), `vllm` (KubeRay), `llamacpp` or `vllm` (KAITO). "+
-				"Defaults to `vllm`, or `llamacpp` for KAITO GGUF and premade models.",
+				"Defaults to `vllm`, or `llamacpp` for KAITO GGUF and premade models. With Dynamo `v1beta1` a change replaces the deployment "+
+				"(the operator's webhook makes `backendFramework` immutable).",
 				stringvalidator.OneOf("vllm", "sglang", "trtllm", "llamacpp")),
-			"mode": optString("`aggregated` (one worker type) or `disaggregated` (separate prefill and decode workers; Dynamo and KubeRay). Default `aggregated`.",
+			"mode": optString("`aggregated` (one worker type) or `disaggregated` (separate prefill and decode workers; Dynamo and KubeRay). Default `aggregated`. "+
+				"With Dynamo `v1beta1` a change replaces the deployment (the operator's webhook forbids adding or removing components).",
 				stringvalidator.OneOf("aggregated", "disaggregated")),
 			"served_model_name": optString("Model name clients send in OpenAI API requests. Defaults to `model`."),
 			"router_mode": optString("Dynamo frontend routing: `none`, `kv` (KV-cache aware) or `round-robin`. Default `none` "+
@@ -138,7 +142,8 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			},
 			"dynamo": schema.SingleNestedAttribute{
 				Optional: true, Computed: true,
-				MarkdownDescription: "NVIDIA Dynamo settings; only with `runtime = \"dynamo\"`.",
+				MarkdownDescription: "NVIDIA Dynamo settings; only with `runtime = \"dynamo\"`. Supported Dynamo versions and the changes that " +
+					"replace a deployment: [NVIDIA Dynamo guide](../guides/dynamo.md).",
 				Attributes: map[string]schema.Attribute{
 					"api_version": optString("DynamoGraphDeployment API version: `v1beta1` (default; Dynamo 1.2 and later, pinned 1.4.0) or "+
 						"`v1alpha1` for Dynamo 0.x clusters (pinned 0.7.1 images and flags). Checked against the cluster at apply: "+

@@ -54,7 +54,7 @@ func runtimeCharts(t *testing.T, id, version string, broken bool) []helmtest.Cha
 	last := &out[len(out)-1]
 	last.PodLabels = map[string]string{k: v}
 	last.Broken = broken
-	out[0].CRDs = crds // Dynamo's CRDs come with its first chart, dynamo-crds
+	out[0].CRDs = crds // the first chart bundles the CRDs (Dynamo 1.4 has one chart, dynamo-platform)
 	return out
 }
 
@@ -69,12 +69,19 @@ func crdManifest(t *testing.T, name, version string) []byte {
 	case "clusterpolicies.nvidia.com":
 		raw = helmtest.CRD("nvidia.com", "ClusterPolicy", "clusterpolicies", "Cluster")
 	default:
-		dir, err := testcluster.CRDDir()
+		// The CRD release the test cluster runs (a chart may not drop a version the
+		// cluster's CRD already stores).
+		dirs, err := testcluster.CRDDirs(testcluster.DefaultCRDSet())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if raw, err = os.ReadFile(filepath.Join(dir, name+".yaml")); err != nil {
-			t.Fatal(err)
+		for _, dir := range dirs {
+			if raw, err = os.ReadFile(filepath.Join(dir, name+".yaml")); err == nil {
+				break
+			}
+		}
+		if raw == nil {
+			t.Fatalf("CRD %s not in %v", name, dirs)
 		}
 	}
 	var m map[string]any

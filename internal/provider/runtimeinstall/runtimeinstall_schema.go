@@ -60,7 +60,7 @@ func (r *installResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			"chart": schema.SingleNestedAttribute{
 				Optional: true,
 				MarkdownDescription: "Where to get the charts instead of the runtime's pinned upstream location, e.g. a mirror for an air-gapped cluster. " +
-					"Set exactly one of `repository` and `path`. The chart names stay the runtime's (`dynamo-crds` and `dynamo-platform`, `kuberay-operator`, " +
+					"Set exactly one of `repository` and `path`. The chart names stay the runtime's (`dynamo-platform`, `kuberay-operator`, " +
 					"`workspace`, `gpu-operator`). Pinned CRDs that the charts do not bundle (KAITO's Karpenter CRDs) are then not fetched.",
 				Attributes: map[string]schema.Attribute{
 					"repository": schema.StringAttribute{

@@ -59,8 +59,8 @@ func (r V1Alpha1) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, 
 	if err := r.Validate(cfg).Err(); err != nil {
 		return runtimes.Manifests{}, err
 	}
-	if v := apiVersion(cfg); v != APIVersionV1Alpha1 {
-		return runtimes.Manifests{}, fmt.Errorf("the v1alpha1 renderer was given a config for %s", v)
+	if apiVersion(cfg) != APIVersionV1Alpha1 {
+		return r.ForConfig(cfg).Manifests(cfg)
 	}
 	services := map[string]alphaService{frontendKey: alphaFrontend(cfg)}
 	for _, p := range workerPools(cfg) {

@@ -26,12 +26,15 @@ func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, e
 	if err := r.Validate(cfg).Err(); err != nil {
 		return runtimes.Manifests{}, err
 	}
-	if v := apiVersion(cfg); v != APIVersionV1Beta1 {
-		return runtimes.Manifests{}, fmt.Errorf("the v1beta1 renderer was given a config for %s", v)
+	if apiVersion(cfg) != APIVersionV1Beta1 {
+		return r.ForConfig(cfg).Manifests(cfg) // a v1alpha1 config given to the registry's runtime
 	}
 	components := []any{frontendComponent(cfg)}
 	for _, p := range workerPools(cfg) {
 		components = append(components, workerComponent(cfg, p))
+	}
+	for _, c := range components {
+		setRuntimeVersion(c.(map[string]any))
 	}
 	// No dynamoNamespace: 1.4 derives it from namespace and name ("<ns>-<name>"), which is
 	// unique across Kubernetes namespaces (D9); globalDynamoNamespace stays unset for that reason.

@@ -46,13 +46,13 @@ func validateName(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
 			longest, longestComponent = s, c.name
 		}
 	}
-	if max := validation.LabelValueMaxLength - len(longest); len(cfg.Name) > max {
+	if limit := validation.LabelValueMaxLength - len(longest); len(cfg.Name) > limit {
 		why := "\"<name>" + strings.ToLower("-"+longestComponent) + "\""
 		if apiVer == APIVersionV1Beta1 {
 			why = "\"<name>" + strings.ToLower("-"+longestComponent) + "-<8-character worker hash>\""
 		}
 		ps.Add("name", "%q is %d characters; with engine %q in %s mode it may have at most %d: the Dynamo operator labels the %s pods "+
-			"nvidia.com/selector=%s, and label values are limited to 63 characters", cfg.Name, len(cfg.Name), cfg.Engine, cfg.Mode, max, longestComponent, why)
+			"nvidia.com/selector=%s, and label values are limited to 63 characters", cfg.Name, len(cfg.Name), cfg.Engine, cfg.Mode, limit, longestComponent, why)
 	}
 }
 

@@ -33,6 +33,7 @@ type betaComponent struct {
 // as "40Gi" and not in a canonical form that would look like drift.
 type betaContainer struct {
 	Name      string                 `json:"name"`
+	Command   []string               `json:"command"`
 	Args      []string               `json:"args"`
 	Env       []corev1.EnvVar        `json:"env"`
 	EnvFrom   []corev1.EnvFromSource `json:"envFrom"`
@@ -134,7 +135,7 @@ func parseV1Beta1(obj *unstructured.Unstructured) (runtimes.DeploymentConfig, er
 		}
 	}
 	cfg.Memory = quantity(main.Resources.Limits["memory"])
-	if err := parseArgs(&cfg, main.Args, role, releaseV1Beta1); err != nil {
+	if err := parseArgs(&cfg, pythonArgs(main.Command, main.Args), role, releaseV1Beta1); err != nil {
 		return cfg, fmt.Errorf("%s: %w", obj.GetName(), err)
 	}
 	return cfg, nil
@@ -154,4 +155,14 @@ func betaGPUs(c betaComponent) *int64 {
 		return nil
 	}
 	return parseCount(quantity(m.Resources.Limits[GPUResource]))
+}
+
+// pythonArgs is everything after "python3": we render command [python3] and the module in
+// args; upstream's examples put "-m dynamo.<engine>" in the command instead
+// (examples/backends/vllm/deploy/agg.yaml), which reads the same way.
+func pythonArgs(command, args []string) []string {
+	if len(command) > 1 {
+		return append(append([]string(nil), command[1:]...), args...)
+	}
+	return args
 }
