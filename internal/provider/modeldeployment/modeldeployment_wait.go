@@ -23,6 +23,9 @@ import (
 // not change the custom resource, so its watch alone would not see them.
 const podCheckInterval = 3 * time.Second
 
+// errSettled ends a wait successfully from the pod-check loop (see rt.Settler).
+var errSettled = errors.New("running and settled")
+
 // eventClockSlack lets an operator's rejection count when it was stamped just before the wait
 // began (right after the apply, by the operator's clock, at one-second resolution).
 const eventClockSlack = 2 * time.Second
@@ -130,6 +133,13 @@ func waitReady(ctx context.Context, c *kube.Client, runtime rt.Runtime, ns, name
 	)
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	var (
+		settle       time.Duration // how long Running must hold after an update
+		runningSince time.Time
+	)
+	if st, ok := runtime.(rt.Settler); ok {
+		settle = st.SettleAfterUpdate()
+	}
 	evaluate := func() (rt.Status, bool) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -141,7 +151,17 @@ func waitReady(ctx context.Context, c *kube.Client, runtime rt.Runtime, ns, name
 			tflog.Info(ctx, fmt.Sprintf("%s/%s: %s %d/%d ready %s", ns, name, st.Phase, st.Ready, st.Desired, st.Message))
 		}
 		last = st
-		return st, st.Phase == rt.PhaseRunning && st.Current
+		running := st.Phase == rt.PhaseRunning && st.Current
+		switch {
+		case !running:
+			runningSince = time.Time{}
+			return st, false
+		case settle == 0 || lastOb.GetGeneration() <= 1:
+			return st, true
+		case runningSince.IsZero():
+			runningSince = time.Now()
+		}
+		return st, time.Since(runningSince) >= settle
 	}
 	started := time.Now()
 	go func() {
@@ -174,9 +194,11 @@ func waitReady(ctx context.Context, c *kube.Client, runtime rt.Runtime, ns, name
 			mu.Lock()
 			pods, events = p, e
 			mu.Unlock()
-			st, _ := evaluate()
+			st, done := evaluate()
 			if why, stop := isTerminal(st, e); stop {
 				cancel(errors.New(why))
+			} else if done {
+				cancel(errSettled) // Running held through the settle time: no watch event will say so
 			}
 		}
 	}()
@@ -195,6 +217,9 @@ func waitReady(ctx context.Context, c *kube.Client, runtime rt.Runtime, ns, name
 	})
 	mu.Lock()
 	defer mu.Unlock()
+	if errors.Is(context.Cause(ctx), errSettled) {
+		return last, nil
+	}
 	if cause := context.Cause(ctx); err != nil && cause != nil && !errors.Is(cause, context.Canceled) && !errors.Is(cause, context.DeadlineExceeded) {
 		return last, fmt.Errorf("deployment failed: %w", cause)
 	}
