@@ -6,6 +6,7 @@ package runtimes
 
 import (
 	"context"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -108,4 +109,10 @@ type Replacer interface {
 	// ReplaceReasons compares the applied primary object with the planned one and says, per
 	// changed field, why the operator cannot take the change in place. Empty: update in place.
 	ReplaceReasons(prior, planned *unstructured.Unstructured) []string
+}
+
+// Settler is implemented by runtimes whose operator can report the previous spec's healthy
+// status as current right after an update; the wait then needs Running to hold this long.
+type Settler interface {
+	SettleAfterUpdate() time.Duration
 }

@@ -61,15 +61,15 @@ func ValidateCommon(cfg DeploymentConfig, runtimeID string) Problems {
 }
 
 // CheckName applies a runtime's stricter rule for the deployment name on top of
-// ValidateCommon's DNS-1123 label: a DNS-1035 label (starting with a letter) of at most max
+// ValidateCommon's DNS-1123 label: a DNS-1035 label (starting with a letter) of at most maxLen
 // characters. why names the operator object that needs it, so the user learns the cause.
-func CheckName(ps *Problems, name string, max int, why string) {
+func CheckName(ps *Problems, name string, maxLen int, why string) {
 	if name == "" || ps.Has("name") {
 		return
 	}
 	switch {
-	case len(name) > max:
-		ps.Add("name", "%q is %d characters long; at most %d fit here: %s", name, len(name), max, why)
+	case len(name) > maxLen:
+		ps.Add("name", "%q is %d characters long; at most %d fit here: %s", name, len(name), maxLen, why)
 	case len(validation.IsDNS1035Label(name)) > 0:
 		ps.Add("name", "%q must start with a lower-case letter: %s", name, why)
 	}

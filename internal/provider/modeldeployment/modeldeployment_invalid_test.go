@@ -52,6 +52,12 @@ var invalidCases = []invalidCase{
 	{"write-only token without version", `name = "a" runtime = "dynamo" model = "m/x" hf_token_wo = "hf_x"`, "hf_token_wo", `hf_token_wo_version`},
 	{"both token kinds", `name = "a" runtime = "dynamo" model = "m/x" hf_token_secret = "s" hf_token_wo = "hf_x" hf_token_wo_version = 1`, "hf_token", `cannot be specified when`},
 	{"bad engine arg key", `name = "a" runtime = "dynamo" model = "m/x" engine_args = { "--bad key" = "1" }`, "engine_args", `engine_args`},
+	// Operator rules (shared/reference/operator-behaviour.md D1, D5, D12), named at plan.
+	{"kuberay name over 47", `name = "` + strings.Repeat("r", 48) + `" runtime = "kuberay" model = "m/x"`, "name", `at most 47 fit here: KubeRay`},
+	{"kuberay name leading digit", `name = "7b" runtime = "kuberay" model = "m/x"`, "name", `must start with a lower-case letter`},
+	{"kaito name over 52", `name = "` + strings.Repeat("k", 53) + `" runtime = "kaito" model = "kaito/llama3.2-1b"`, "name", `at most 52 fit here: KAITO`},
+	{"kuberay SimpleConnector", `name = "a" runtime = "kuberay" model = "m/x" mode = "disaggregated" kuberay = { kv_connector = "SimpleConnector" }`, "kuberay", `vLLM V0 connector`},
+	{"kuberay serve ceiling above pool", `name = "a" runtime = "kuberay" model = "m/x" kuberay = { max_replicas = 3 }`, "kuberay", `exceed the GPU worker group`},
 	{"bad gpu fit check", `name = "a" runtime = "dynamo" model = "m/x" gpu_fit_check = "maybe"`, "gpu_fit_check", `value must be one of`},
 }
 

@@ -23,6 +23,9 @@ import (
 // not change the custom resource, so its watch alone would not see them.
 const podCheckInterval = 3 * time.Second
 
+// errSettled ends a wait successfully from the pod-check loop (see rt.Settler).
+var errSettled = errors.New("running and settled")
+
 // eventClockSlack lets an operator's rejection count when it was stamped just before the wait
 // began (right after the apply, by the operator's clock, at one-second resolution).
 const eventClockSlack = 2 * time.Second
@@ -159,6 +162,13 @@ func waitReady(ctx context.Context, c *kube.Client, runtime rt.Runtime, ns, name
 	)
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	var (
+		settle       time.Duration // how long Running must hold after an update
+		runningSince time.Time
+	)
+	if st, ok := runtime.(rt.Settler); ok {
+		settle = st.SettleAfterUpdate()
+	}
 	// evaluate maps the latest object; fatal means the wait must end, for the reason why.
 	evaluate := func() (st rt.Status, done bool, why string, fatal bool) {
 		mu.Lock()
@@ -172,7 +182,17 @@ func waitReady(ctx context.Context, c *kube.Client, runtime rt.Runtime, ns, name
 		}
 		last = st
 		why, fatal = clock.fatal(st, events, time.Now())
-		return st, st.Phase == rt.PhaseRunning && st.Current, why, fatal
+		running := st.Phase == rt.PhaseRunning && st.Current
+		switch {
+		case !running:
+			runningSince = time.Time{}
+			return st, false, why, fatal
+		case settle == 0 || lastOb.GetGeneration() <= 1:
+			return st, true, why, fatal
+		case runningSince.IsZero():
+			runningSince = time.Now()
+		}
+		return st, time.Since(runningSince) >= settle, why, fatal
 	}
 	started := time.Now()
 	go func() {
@@ -205,8 +225,10 @@ func waitReady(ctx context.Context, c *kube.Client, runtime rt.Runtime, ns, name
 			mu.Lock()
 			pods, events = p, e
 			mu.Unlock()
-			if _, _, why, fatal := evaluate(); fatal {
+			if _, done, why, fatal := evaluate(); fatal {
 				cancel(errors.New(why))
+			} else if done {
+				cancel(errSettled) // Running held through the settle time: no watch event will say so
 			}
 		}
 	}()
@@ -225,6 +247,9 @@ func waitReady(ctx context.Context, c *kube.Client, runtime rt.Runtime, ns, name
 	})
 	mu.Lock()
 	defer mu.Unlock()
+	if errors.Is(context.Cause(ctx), errSettled) {
+		return last, nil
+	}
 	if cause := context.Cause(ctx); err != nil && cause != nil && !errors.Is(cause, context.Canceled) && !errors.Is(cause, context.DeadlineExceeded) {
 		return last, fmt.Errorf("deployment failed: %w", cause)
 	}

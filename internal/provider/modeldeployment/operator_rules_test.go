@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -143,4 +144,63 @@ runtime = "kuberay"
 model = "Qwen/Qwen3-0.6B"`, ns)),
 		ConfigStateChecks: []statecheck.StateCheck{exact("phase", knownvalue.StringExact("Running"))},
 	}))
+}
+
+// D6: right after an in-place serveConfigV2 change KubeRay stamps the new observedGeneration
+// while still reporting the previous config's RUNNING applications for one reconcile
+// (rayservice_controller.go reconcileServe, ray-project/kuberay v1.6.2), then DEPLOYING, then
+// RUNNING. The apply must return only after the final RUNNING. The statuses are written here
+// in that order (a stand-in for the operator, which this package does not run).
+func TestAccD6KubeRayServeUpdateWaitsForNewConfig(t *testing.T) {
+	c := testcluster.Get(t)
+	ns := c.Namespace(t)
+	gvr := testcluster.GVRFor("kuberay")
+	var finalWritten atomic.Bool
+	status := func(gen int64, app string) map[string]any {
+		return map[string]any{"observedGeneration": gen,
+			"conditions": []any{map[string]any{"type": "Ready", "status": "True", "reason": "NonZeroServeEndpoints",
+				"message": "Number of serve endpoints is greater than 0", "lastTransitionTime": "2026-01-01T00:00:00Z", "observedGeneration": gen}},
+			"activeServiceStatus": map[string]any{"applicationStatuses": map[string]any{"llm_app": map[string]any{"status": app}}}}
+	}
+	play := func() {
+		ctx := context.Background()
+		for {
+			obj, err := c.Dynamic.Resource(gvr).Namespace(ns).Get(ctx, "serveupd", metav1.GetOptions{})
+			if err == nil && obj.GetGeneration() == 2 {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		time.Sleep(300 * time.Millisecond) // after the played operator's own Deploying write
+		for _, s := range []struct {
+			app   string
+			after time.Duration
+		}{{"RUNNING", 0}, {"DEPLOYING", 2 * time.Second}, {"RUNNING", 3 * time.Second}} {
+			time.Sleep(s.after)
+			if err := testcluster.SetStatus(ctx, c.Dynamic, gvr, ns, "serveupd", func(gen int64) map[string]any { return status(gen, s.app) }); err != nil {
+				t.Errorf("writing status: %v", err)
+			}
+		}
+		finalWritten.Store(true)
+	}
+	base := fmt.Sprintf(`name = "serveupd"
+namespace = %q
+runtime = "kuberay"
+model = "Qwen/Qwen3-0.6B"`, ns)
+	resource.Test(t, steps(t,
+		resource.TestStep{Config: config(t, base)},
+		resource.TestStep{
+			PreConfig: func() {
+				outcomes.Store("serveupd", testcluster.Outcome{Phase: "Deploying"})
+				go play()
+			},
+			Config: config(t, base+"\nkuberay = { max_num_seqs = 16 }"),
+			Check: func(*terraform.State) error {
+				if !finalWritten.Load() {
+					return fmt.Errorf("the apply returned on the previous config's RUNNING status, before the new config was RUNNING")
+				}
+				return nil
+			},
+		},
+	))
 }

@@ -53,7 +53,7 @@ func (r *installResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			},
 			"values": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "Helm values as a YAML mapping, deep-merged over the runtime's defaults (e.g. KAITO's " +
+				MarkdownDescription: "Helm values as a YAML mapping, deep-merged over the runtime's defaults (e.g. KAITO's `nodeProvisioner: byo` and, for 0.8, " +
 					"`featureGates.disableNodeAutoProvisioning: true`) for the runtime's operator chart. Values changed outside Terraform show up as a diff.",
 				Validators: []validator.String{yamlMapping{}},
 			},

@@ -118,3 +118,26 @@ func TestReservedSelectorLabelRejectedAtPlan(t *testing.T) {
 		}, `kaito.label_selector["kaito.sh/workspace"]`, "KAITO 0.12 silently drops it"},
 	})
 }
+
+// A vLLM Workspace created with the 0.8-era base image (kaito-base:0.1.1) is still read as
+// vLLM; re-rendering moves it to KAITO 0.12's base image, which ReplaceReasons reports.
+func TestVLLMWorkspaceWithOldBaseImageParses(t *testing.T) {
+	cfg := rt.DeploymentConfig{Name: "phi", Namespace: "ns", Model: "microsoft/Phi-3-mini-4k-instruct", Engine: rt.EngineVLLM}
+	m := render(t, cfg)
+	old := &unstructured.Unstructured{Object: runtimestest.RoundTrip(t, m.Primary.Object)}
+	containers, _, _ := unstructured.NestedSlice(old.Object, "inference", "template", "spec", "containers")
+	containers[0].(map[string]any)["image"] = "mcr.microsoft.com/aks/kaito/kaito-base:0.1.1"
+	if err := unstructured.SetNestedSlice(old.Object, containers, "inference", "template", "spec", "containers"); err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := kaito.New().Parse(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if parsed.KAITO == nil || parsed.KAITO.ModelSource != rt.KaitoSourceVLLM {
+		t.Fatalf("parsed %+v, want model_source vllm", parsed.KAITO)
+	}
+	if got := kaito.New().ReplaceReasons(old, m.Primary); len(got) == 0 {
+		t.Error("moving to the new base image must be a replacement (KAITO never rolls template changes out)")
+	}
+}

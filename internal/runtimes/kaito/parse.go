@@ -93,7 +93,7 @@ func (c container) limit(name string) (string, bool) {
 
 func sourceFromImage(image string) string {
 	switch {
-	case image == VLLMImage:
+	case strings.HasPrefix(image, vllmImageRepo+":"):
 		return runtimes.KaitoSourceVLLM
 	case image == RunnerImage:
 		return runtimes.KaitoSourceHuggingFace

@@ -29,8 +29,12 @@ const MaxNameLength = 52
 // Pinned versions and images.
 const (
 	Version = "0.12.0"
-	// VLLMImage is the KAITO base image that ships vLLM.
-	VLLMImage = "mcr.microsoft.com/aks/kaito/kaito-base:0.1.1"
+	// VLLMImage is the KAITO base image that ships vLLM: the tag KAITO 0.12.0 itself runs
+	// (presets/workspace/models/supported_models.yaml "base", tag 0.5.0, vLLM 0.2x;
+	// kaito-project/kaito v0.12.0). 0.8-era deployments used 0.1.1 (vLLM 0.12).
+	VLLMImage = vllmImageRepo + ":0.5.0"
+	// vllmImageRepo is how Parse recognises a vLLM workspace of any base image tag.
+	vllmImageRepo = "mcr.microsoft.com/aks/kaito/kaito-base"
 	// RunnerImage runs a GGUF file straight from Hugging Face. Upstream publishes it only as
 	// "latest"; this is the one image we cannot pin to a version.
 	RunnerImage = "docker.io/sozercan/runner:latest"

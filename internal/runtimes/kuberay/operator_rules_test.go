@@ -91,6 +91,7 @@ func TestD12ServeAutoscalingFitsWorkerPool(t *testing.T) {
 	}
 	checkInvalid(t, rayBase(), []invalid{
 		{"ceiling above pool", func(c *rt.DeploymentConfig) { c.KubeRay = &rt.KubeRayConfig{MaxReplicas: rt.Int64(2)} }, "kuberay.max_replicas", "2 Serve replicas x 1 GPUs each exceed the GPU worker group (1 GPUs, fixed size): at most 1 fit"},
+		{"floor above pool", func(c *rt.DeploymentConfig) { c.KubeRay = &rt.KubeRayConfig{MinReplicas: rt.Int64(2)} }, "kuberay.min_replicas", "never fit in the GPU worker group"},
 		{"parallelism above pool", func(c *rt.DeploymentConfig) { c.KubeRay = &rt.KubeRayConfig{TensorParallel: rt.Int64(2)} }, "kuberay.tensor_parallel", "one Serve replica needs 2 GPUs"},
 		{"decode pool", func(c *rt.DeploymentConfig) {
 			c.Mode = rt.ModeDisaggregated

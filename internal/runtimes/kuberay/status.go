@@ -2,6 +2,7 @@ package kuberay
 
 import (
 	"fmt"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -119,3 +120,12 @@ func specWorkerReplicas(obj *unstructured.Unstructured) int64 {
 	}
 	return n
 }
+
+var _ runtimes.Settler = Runtime{}
+
+// SettleAfterUpdate covers the one reconcile in which KubeRay stamps the new
+// observedGeneration but still reports the Serve application statuses it read before
+// submitting the new serveConfigV2 (reconcileServe reads them first, then
+// updateServeDeployment; rayservice_controller.go, ray-project/kuberay v1.6.2). The next
+// reconcile follows after ServiceDefaultRequeueDuration = 2 s; two of them fit in 5 s.
+func (Runtime) SettleAfterUpdate() time.Duration { return 5 * time.Second }

@@ -68,6 +68,10 @@ func validateServeFits(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
 			ps.Add("kuberay.tensor_parallel", "one Serve replica needs %d GPUs (tensor_parallel x pipeline_parallel) but the %s has %d: raise %s or lower the parallelism", perReplica, pool.what, pool.gpus, pool.sizeAttrs)
 			return
 		}
+		if *k.MinReplicas > fits {
+			ps.Add("kuberay.min_replicas", "%d Serve replicas x %d GPUs each never fit in the %s (%d GPUs, fixed size), so the application would never be RUNNING: at most %d fit; lower kuberay.min_replicas or raise %s", *k.MinReplicas, perReplica, pool.what, pool.gpus, fits, pool.sizeAttrs)
+			return
+		}
 		if *k.MaxReplicas > fits {
 			ps.Add("kuberay.max_replicas", "%d Serve replicas x %d GPUs each exceed the %s (%d GPUs, fixed size): at most %d fit; lower kuberay.max_replicas or raise %s", *k.MaxReplicas, perReplica, pool.what, pool.gpus, fits, pool.sizeAttrs)
 			return
