@@ -168,6 +168,7 @@ func read(args []string) {
 	fs := flag.NewFlagSet("read", flag.ExitOnError)
 	kubeconfig := fs.String("kubeconfig", "", "kubeconfig")
 	mode := fs.String("mode", "paged", "paged | round-one | unpaginated")
+	page := fs.Int64("page", capacity.PageSize, "page size of the paged mode")
 	_ = fs.Parse(args)
 	cfg, err := clientcmd.BuildConfigFromFlags("", *kubeconfig)
 	if err != nil {
@@ -183,7 +184,7 @@ func read(args []string) {
 		if err != nil {
 			log.Fatal(err)
 		}
-		sum, err := capacity.Read(ctx, c.Typed, "")
+		sum, err := capacity.ReadPaged(ctx, c.Typed, "", *page)
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -26,8 +26,13 @@ const (
 // GPUs, page by page, and tallies each page as it arrives, so memory stays at one page.
 // Give it a protobuf client (kube.Client.Typed): decoding JSON costs several times more.
 func Read(ctx context.Context, c kubernetes.Interface, nodeSelector string) (Summary, error) {
+	return ReadPaged(ctx, c, nodeSelector, PageSize)
+}
+
+// ReadPaged is Read with another page size (benchmarks compare them).
+func ReadPaged(ctx context.Context, c kubernetes.Interface, nodeSelector string, pageSize int64) (Summary, error) {
 	var t Tally
-	opts := metav1.ListOptions{LabelSelector: nodeSelector, Limit: PageSize}
+	opts := metav1.ListOptions{LabelSelector: nodeSelector, Limit: pageSize}
 	for {
 		list, err := c.CoreV1().Nodes().List(ctx, opts)
 		if err != nil {
@@ -39,7 +44,7 @@ func Read(ctx context.Context, c kubernetes.Interface, nodeSelector string) (Sum
 		}
 	}
 	// The server drops what cannot hold a GPU: unscheduled pods and finished ones.
-	opts = metav1.ListOptions{FieldSelector: podSelector, Limit: PageSize}
+	opts = metav1.ListOptions{FieldSelector: podSelector, Limit: pageSize}
 	for {
 		list, err := c.CoreV1().Pods(metav1.NamespaceAll).List(ctx, opts)
 		if err != nil {
