@@ -40,7 +40,7 @@ func reset(w http.ResponseWriter) {
 	_ = conn.Close()
 }
 
-func send(t *testing.T, url, method, contentType string, maxRetries int) (*http.Response, error, []time.Duration) {
+func send(t *testing.T, url, method, contentType string, maxRetries int) (*http.Response, []time.Duration, error) {
 	t.Helper()
 	var waits []time.Duration
 	rt := &retryTransport{next: &http.Transport{DisableKeepAlives: true}, maxRetries: maxRetries,
@@ -51,7 +51,7 @@ func send(t *testing.T, url, method, contentType string, maxRetries int) (*http.
 	if resp != nil {
 		_ = resp.Body.Close()
 	}
-	return resp, err, waits
+	return resp, waits, err
 }
 
 func TestRetryTransport(t *testing.T) {
@@ -78,7 +78,7 @@ func TestRetryTransport(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			s, calls := server(t, tc.fail, tc.fault)
-			resp, err, waits := send(t, s.URL, tc.method, tc.ctype, 3)
+			resp, waits, err := send(t, s.URL, tc.method, tc.ctype, 3)
 			ok := err == nil && resp.StatusCode == http.StatusOK
 			if ok != tc.wantOK || calls.Load() != tc.wantCalls {
 				t.Fatalf("ok=%v (err %v) after %d calls; want ok=%v after %d", ok, err, calls.Load(), tc.wantOK, tc.wantCalls)
@@ -97,7 +97,7 @@ func TestRetryRefusedConnectionForAnyMethod(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	_ = l.Close() // nothing listens: connection refused
-	_, err, waits := send(t, "http://"+addr, http.MethodPost, "application/json", 2)
+	_, waits, err := send(t, "http://"+addr, http.MethodPost, "application/json", 2)
 	if err == nil || len(waits) != 2 {
 		t.Fatalf("err %v after %d retries; want an error after 2 retries", err, len(waits))
 	}

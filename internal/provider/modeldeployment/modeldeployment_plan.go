@@ -138,7 +138,7 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 // provider). An unset namespace still goes the long way: its default may resolve
 // differently now (provider `default_namespace`, KubeFoundry's ConfigMap).
 func unchanged(ctx context.Context, req resource.ModifyPlanRequest) bool {
-	if req.State.Raw.IsNull() || !req.Plan.Raw.Equal(req.State.Raw) {
+	if req.State.Raw.IsNull() || differs(req.Plan.Raw, req.State.Raw) {
 		return false
 	}
 	var ns types.String
