@@ -30,7 +30,12 @@ kubeconfig=$(cat "$work/ready")
 cat "$work/serve.log"
 
 calc() { awk "BEGIN { printf \"%.4f\", $1 }"; }
-timed() { local s; s=$(date +%s.%N); "$@" >/dev/null; calc "$(date +%s.%N) - $s"; }
+# timed CMD...: prints "wall-seconds cpu-seconds" (CPU of terraform and its provider processes).
+timed() {
+  local s; s=$(date +%s.%N)
+  /usr/bin/time -f '%U %S' -o "$work/cpu.raw" "$@" >/dev/null
+  echo "$(calc "$(date +%s.%N) - $s") $(awk '{ printf "%.2f", $1 + $2 }' "$work/cpu.raw")"
+}
 best() { sort -n | head -1; }
 
 for v in new base; do
@@ -54,28 +59,34 @@ output "requested" { value = data.kubefoundry_gpu_capacity.c.requested_gpus }
 HCL
 done
 export TF_IN_AUTOMATION=1
-declare -A tfbest
+declare -A tfbest tfcpu
 for v in base new; do
   runs=""
   for _ in 1 2 3; do
     runs+="$(TF_CLI_CONFIG_FILE="$work/tf-$v/terraformrc" timed "$tf" -chdir="$work/tf-$v" plan -input=false -refresh=true)"$'\n'
   done
-  tfbest[$v]=$(printf '%s' "$runs" | best)
+  line=$(printf '%s' "$runs" | best)
+  tfbest[$v]=$(echo "$line" | awk '{print $1}')
+  tfcpu[$v]=$(echo "$line" | awk '{print $2}')
 done
 
-declare -A rsec rmem
-for mode in round-one unpaginated paged; do
+declare -A rsec rmem rcpu
+for mode in round-one unpaginated paged paged-500 paged-2000; do
   runs=""
-  for _ in 1 2 3; do runs+="$("$work/capacity" read -kubeconfig "$kubeconfig" -mode "$mode")"$'\n'; done
+  page=5000; case $mode in paged-*) page=${mode#paged-} ;; esac
+  for _ in 1 2 3; do runs+="$("$work/capacity" read -kubeconfig "$kubeconfig" -mode "${mode%%-[0-9]*}" -page "$page")"$'\n'; done
   line=$(printf '%s' "$runs" | sort -n | head -1)
   rsec[$mode]=$(echo "$line" | awk '{print $1}')
   rmem[$mode]=$(echo "$line" | awk '{print $2}')
+  rcpu[$mode]=$(echo "$line" | awk '{print $4}')
 done
 
-printf '\nkubefoundry_gpu_capacity, %d nodes / %d pods, %s (best of 3)\n' "$NODES" "$PODS" "$("$tf" version | sed -n 1p)"
-printf '%-44s %8s %10s %12s\n' "what" "seconds" "vs base" "peak RSS MiB"
-printf '%-44s %8.2f %10s %12s\n' "terraform plan, provider at $BASE (baseline)" "${tfbest[base]}" "1.00x" "-"
-printf '%-44s %8.2f %9.2fx %12s\n' "terraform plan, this provider" "${tfbest[new]}" "$(calc "${tfbest[base]} / ${tfbest[new]}")" "-"
-printf '%-44s %8.2f %10s %12.0f\n' "read only: round-one reader (baseline)" "${rsec[round-one]}" "1.00x" "${rmem[round-one]}"
-printf '%-44s %8.2f %9.2fx %12.0f\n' "read only: one unpaginated JSON list" "${rsec[unpaginated]}" "$(calc "${rsec[round-one]} / ${rsec[unpaginated]}")" "${rmem[unpaginated]}"
-printf '%-44s %8.2f %9.2fx %12.0f\n' "read only: paged protobuf (this provider)" "${rsec[paged]}" "$(calc "${rsec[round-one]} / ${rsec[paged]}")" "${rmem[paged]}"
+printf '\nkubefoundry_gpu_capacity, %d nodes / %d pods, %s (best of 3)\n' "$NODES" "$PODS" "$(TF_CLI_CONFIG_FILE="$work/tf-new/terraformrc" "$tf" version | sed -n 1p)"
+printf '%-48s %8s %10s %12s %8s\n' "what" "seconds" "vs base" "peak RSS MiB" "CPU s"
+printf '%-48s %8.2f %10s %12s %8.2f\n' "terraform plan, provider at $BASE (baseline)" "${tfbest[base]}" "1.00x" "-" "${tfcpu[base]}"
+printf '%-48s %8.2f %9.2fx %12s %8.2f\n' "terraform plan, this provider" "${tfbest[new]}" "$(calc "${tfbest[base]} / ${tfbest[new]}")" "-" "${tfcpu[new]}"
+printf '%-48s %8.2f %10s %12.0f %8.2f\n' "read only: round-one reader (baseline)" "${rsec[round-one]}" "1.00x" "${rmem[round-one]}" "${rcpu[round-one]}"
+printf '%-48s %8.2f %9.2fx %12.0f %8.2f\n' "read only: one unpaginated JSON list" "${rsec[unpaginated]}" "$(calc "${rsec[round-one]} / ${rsec[unpaginated]}")" "${rmem[unpaginated]}" "${rcpu[unpaginated]}"
+printf '%-48s %8.2f %9.2fx %12.0f %8.2f\n' "read only: paged protobuf, 5000 (this provider)" "${rsec[paged]}" "$(calc "${rsec[round-one]} / ${rsec[paged]}")" "${rmem[paged]}" "${rcpu[paged]}"
+printf '%-48s %8.2f %9.2fx %12.0f %8.2f\n' "read only: paged protobuf, pages of 500" "${rsec[paged-500]}" "$(calc "${rsec[round-one]} / ${rsec[paged-500]}")" "${rmem[paged-500]}" "${rcpu[paged-500]}"
+printf '%-48s %8.2f %9.2fx %12.0f %8.2f\n' "read only: paged protobuf, pages of 2000" "${rsec[paged-2000]}" "$(calc "${rsec[round-one]} / ${rsec[paged-2000]}")" "${rmem[paged-2000]}" "${rcpu[paged-2000]}"

@@ -5,7 +5,7 @@
 //	    evicts the simulated objects), creates the nodes and pods, writes the kubeconfig path
 //	    to F and runs until interrupted;
 //	capacity read -kubeconfig K -mode paged|round-one|unpaginated
-//	    reads the capacity once in this process and prints "seconds peak-RSS-MiB GPUs".
+//	    reads the capacity once in this process and prints "seconds peak-RSS-MiB GPUs CPU-seconds".
 //
 // Modes: paged is internal/capacity.Read through the provider's client (protobuf, pages
 // of capacity.PageSize, tallied page by page); round-one is the reader this provider had
@@ -168,6 +168,7 @@ func read(args []string) {
 	fs := flag.NewFlagSet("read", flag.ExitOnError)
 	kubeconfig := fs.String("kubeconfig", "", "kubeconfig")
 	mode := fs.String("mode", "paged", "paged | round-one | unpaginated")
+	page := fs.Int64("page", capacity.PageSize, "page size of the paged mode")
 	_ = fs.Parse(args)
 	cfg, err := clientcmd.BuildConfigFromFlags("", *kubeconfig)
 	if err != nil {
@@ -183,7 +184,7 @@ func read(args []string) {
 		if err != nil {
 			log.Fatal(err)
 		}
-		sum, err := capacity.Read(ctx, c.Typed, "")
+		sum, err := capacity.ReadPaged(ctx, c.Typed, "", *page)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -201,7 +202,7 @@ func read(args []string) {
 	default:
 		log.Fatalf("unknown mode %q", *mode)
 	}
-	fmt.Printf("%.3f %.0f %d\n", time.Since(start).Seconds(), peakRSSMiB(), total)
+	fmt.Printf("%.3f %.0f %d %.2f\n", time.Since(start).Seconds(), peakRSSMiB(), total, cpuSeconds())
 }
 
 // readKeepingAll is the round-one reader: every page appended to one slice, computed at the end.
@@ -231,6 +232,15 @@ func readKeepingAll(ctx context.Context, cs kubernetes.Interface, limit int64) i
 		}
 	}
 	return capacity.Compute(nodes, pods).Requested
+}
+
+// cpuSeconds is the user+system CPU this process used.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
 }
 
 // peakRSSMiB is the process's high-water resident set (VmHWM).

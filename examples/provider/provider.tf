@@ -40,3 +40,14 @@ variable "hf_token" {
   sensitive = true
   default   = null
 }
+
+# A busy or throttled cluster in CI: a lower shared request rate, more patience for
+# transient failures, and an ownership id per pipeline so an interrupted apply is adopted.
+provider "kubefoundry" {
+  alias           = "ci"
+  config_path     = "~/.kube/config"
+  api_qps         = 20
+  api_burst       = 40
+  api_max_retries = 10
+  ownership_id    = "pipeline-llm-prod"
+}

@@ -9,10 +9,11 @@ import (
 	"k8s.io/client-go/kubernetes"
 )
 
-// PageSize bounds each list call. Larger pages mean fewer round trips (each costs the API
-// server a fresh read and the client a response); smaller ones less memory. At 2,000 a page
-// of pods is a few MB in protobuf, and 50,000 pods take 25 calls.
-const PageSize = 2000
+// PageSize bounds each list call. Round trips dominate a cluster-wide read (each page is a
+// fresh read on the API server): at 5,000 nodes / 50,000 pods, pages of 5,000 read in about
+// two thirds of the time of pages of 2,000, and in half of pages of 500, while the process
+// peaks near 100 MiB against 400 MiB for keeping every object (bench/capacity.sh).
+const PageSize = 5000
 
 // Autoscaler kinds.
 const (
@@ -26,8 +27,13 @@ const (
 // GPUs, page by page, and tallies each page as it arrives, so memory stays at one page.
 // Give it a protobuf client (kube.Client.Typed): decoding JSON costs several times more.
 func Read(ctx context.Context, c kubernetes.Interface, nodeSelector string) (Summary, error) {
+	return ReadPaged(ctx, c, nodeSelector, PageSize)
+}
+
+// ReadPaged is Read with another page size (benchmarks compare them).
+func ReadPaged(ctx context.Context, c kubernetes.Interface, nodeSelector string, pageSize int64) (Summary, error) {
 	var t Tally
-	opts := metav1.ListOptions{LabelSelector: nodeSelector, Limit: PageSize}
+	opts := metav1.ListOptions{LabelSelector: nodeSelector, Limit: pageSize}
 	for {
 		list, err := c.CoreV1().Nodes().List(ctx, opts)
 		if err != nil {
@@ -39,7 +45,7 @@ func Read(ctx context.Context, c kubernetes.Interface, nodeSelector string) (Sum
 		}
 	}
 	// The server drops what cannot hold a GPU: unscheduled pods and finished ones.
-	opts = metav1.ListOptions{FieldSelector: podSelector, Limit: PageSize}
+	opts = metav1.ListOptions{FieldSelector: podSelector, Limit: pageSize}
 	for {
 		list, err := c.CoreV1().Pods(metav1.NamespaceAll).List(ctx, opts)
 		if err != nil {

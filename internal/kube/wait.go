@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -83,3 +84,46 @@ func (c *Client) WaitDeleted(ctx context.Context, gvr schema.GroupVersionResourc
 
 // IsNotFound reports a 404 from the API server.
 func IsNotFound(err error) bool { return apierrors.IsNotFound(err) }
+
+// WaitNoPods waits until no pod in the namespace matches: after a background deletion, the
+// owner is gone at once and the garbage collector removes its pods afterwards, so this is
+// the wait that makes "nothing left behind" hold for what holds GPUs. It lists once and
+// then watches, so each pod's removal is noticed as it happens.
+func (c *Client) WaitNoPods(ctx context.Context, namespace string, match func(*corev1.Pod) bool) ([]string, error) {
+	pods := c.Typed.CoreV1().Pods(namespace)
+	lw := &cache.ListWatch{
+		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return pods.List(ctx, o)
+		},
+		WatchFuncWithContext: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
+			return pods.Watch(ctx, o)
+		},
+	}
+	left := map[string]bool{}
+	track := func(obj any, gone bool) {
+		p, ok := obj.(*corev1.Pod)
+		if !ok || !match(p) {
+			return
+		}
+		if gone {
+			delete(left, p.Name)
+		} else {
+			left[p.Name] = true
+		}
+	}
+	precondition := func(store cache.Store) (bool, error) {
+		for _, o := range store.List() {
+			track(o, false)
+		}
+		return len(left) == 0, nil
+	}
+	_, err := watchtools.UntilWithSync(ctx, lw, &corev1.Pod{}, precondition, func(e watch.Event) (bool, error) {
+		track(e.Object, e.Type == watch.Deleted)
+		return len(left) == 0, nil
+	})
+	names := make([]string, 0, len(left))
+	for n := range left {
+		names = append(names, n)
+	}
+	return names, err
+}
