@@ -64,6 +64,7 @@ type Cluster struct {
 	webhookCert     *webhookCert
 	operatorStartup map[Operator]time.Duration
 	phases          []string // how long each startup phase took, for startupSummary
+	byName          map[string]*exec.Cmd
 }
 
 const adminToken = "kubefoundry-test-admin-token"
@@ -238,6 +239,10 @@ func (c *Cluster) runEnv(env []string, path, name string, args ...string) error 
 	}
 	c.mu.Lock()
 	c.procs = append(c.procs, cmd)
+	if c.byName == nil {
+		c.byName = map[string]*exec.Cmd{}
+	}
+	c.byName[name] = cmd
 	c.mu.Unlock()
 	return nil
 }

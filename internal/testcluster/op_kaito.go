@@ -101,10 +101,11 @@ func (c *Cluster) startKAITO(ctx context.Context) error {
 	); err != nil {
 		return err
 	}
-	if err := waitHTTP(ctx, "http://"+loopback(ports[4])+"/readyz", 120*time.Second); err != nil {
+	name := OperatorKAITO.LogName()
+	if err := c.waitUntil(ctx, name, "readiness probe", 120*time.Second, httpOK("http://"+loopback(ports[4])+"/readyz")); err != nil {
 		return err
 	}
-	return waitTLS(ctx, loopback(webhookPort), c.webhookCert.CA, 120*time.Second)
+	return c.waitUntil(ctx, name, "webhook serving", 120*time.Second, tlsOK(loopback(webhookPort), c.webhookCert.CA))
 }
 
 // urlClientConfig points every webhook of a rendered webhook configuration at url (+ the

@@ -275,48 +275,35 @@ func (c *Cluster) applyUnstructured(ctx context.Context, gvr schema.GroupVersion
 	return err
 }
 
-// waitHTTP polls url until it answers 200.
-func waitHTTP(ctx context.Context, url string, timeout time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+// httpOK probes url once: nil when it answers 200.
+func httpOK(url string) func(context.Context) error {
 	client := &http.Client{Timeout: 2 * time.Second}
-	for {
+	return func(ctx context.Context) error {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		if resp, err := client.Do(req); err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
 		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%s not ready within %s", url, timeout)
-		case <-time.After(200 * time.Millisecond):
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("%s answered %s", url, resp.Status)
 		}
+		return nil
 	}
 }
 
-// waitTLS polls until a TLS server on addr presents a certificate the CA verifies for 127.0.0.1,
-// which is what the API server checks before calling a webhook.
-func waitTLS(ctx context.Context, addr string, ca []byte, timeout time.Duration) error {
+// tlsOK probes once whether a TLS server on addr presents a certificate the CA verifies for
+// 127.0.0.1, which is what the API server checks before calling a webhook.
+func tlsOK(addr string, ca []byte) func(context.Context) error {
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(ca)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	var last error
-	for {
+	return func(ctx context.Context) error {
 		d := tls.Dialer{NetDialer: &net.Dialer{Timeout: 2 * time.Second}, Config: &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}}
 		conn, err := d.DialContext(ctx, "tcp", addr)
-		if err == nil {
-			_ = conn.Close()
-			return nil
+		if err != nil {
+			return err
 		}
-		last = err
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("webhook %s not serving within %s: %v", addr, timeout, last)
-		case <-time.After(200 * time.Millisecond):
-		}
+		return conn.Close()
 	}
 }
 
