@@ -62,7 +62,7 @@ func (c *Cluster) startDynamo(ctx context.Context) error {
 		"data":     map[string]any{"tls.crt": b64(c.webhookCert.Cert), "tls.key": b64(c.webhookCert.Key), "ca.crt": b64(c.webhookCert.CA)},
 	}}
 	if err := c.applyUnstructured(ctx, secretGVR, secret); err != nil {
-		return fmt.Errorf("Secret webhook-server-cert: %w", err)
+		return fmt.Errorf("secret webhook-server-cert: %w", err)
 	}
 
 	objs, err := c.renderDynamoChart()

@@ -61,7 +61,7 @@ func (c *Cluster) startKAITO(ctx context.Context) error {
 				"ca-cert.pem":     c.webhookCert.CA,
 			}
 			if err := c.applyUnstructured(ctx, secretGVR, toBase64Data(o)); err != nil {
-				return fmt.Errorf("Secret %s: %w", o.GetName(), err)
+				return fmt.Errorf("secret %s: %w", o.GetName(), err)
 			}
 		case o.GetKind() == "ValidatingWebhookConfiguration" && o.GetName() == "validation.workspace.kaito.sh":
 			o.SetNamespace("")

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
 )
 
