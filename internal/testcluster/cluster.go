@@ -171,15 +171,10 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 	if len(opts.Operators) > 0 {
 		c.phases = append(c.phases, "control plane "+time.Since(started).Round(time.Millisecond).String())
 		t := time.Now()
-		if err := c.installOperatorCRDs(ctx); err != nil {
-			return nil, err
-		}
-		c.phases = append(c.phases, "CRDs "+time.Since(t).Round(time.Millisecond).String())
-		t = time.Now()
 		if err := c.startOperators(ctx, opts.Operators); err != nil {
 			return nil, err
 		}
-		c.phases = append(c.phases, "operators "+time.Since(t).Round(time.Millisecond).String())
+		c.phases = append(c.phases, "CRDs and operators "+time.Since(t).Round(time.Millisecond).String())
 	} else if !opts.SkipCRDs {
 		dir, err := CRDDir()
 		if err != nil {
