@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -19,10 +20,6 @@ var (
 	mwcGVR         = schema.GroupVersionResource{Group: "admissionregistration.k8s.io", Version: "v1", Resource: "mutatingwebhookconfigurations"}
 	clusterRoleGVR = schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "clusterroles"}
 )
-
-// kaitoWebhookPath is where KAITO's knative validation controller serves Workspaces
-// (kaito pkg/workspace/webhooks/webhooks.go, NewWorkspaceCRDValidationWebhook).
-const kaitoWebhookPath = "/validate/workspace.kaito.sh"
 
 // startKAITO runs the KAITO 0.12.0 workspace controller as its chart starts it
 // (charts/kaito/workspace/templates/deployment.yaml: flags and env), with
@@ -63,15 +60,20 @@ func (c *Cluster) startKAITO(ctx context.Context) error {
 			if err := c.applyUnstructured(ctx, secretGVR, toBase64Data(o)); err != nil {
 				return fmt.Errorf("secret %s: %w", o.GetName(), err)
 			}
-		case o.GetKind() == "ValidatingWebhookConfiguration" && o.GetName() == "validation.workspace.kaito.sh":
+		case o.GetKind() == "ValidatingWebhookConfiguration":
+			// knative serves validation.<kind>.kaito.sh at /validate/<kind>.kaito.sh
+			// (pkg/workspace/webhooks/webhooks.go). Its reconciler wants a service reference and
+			// logs "missing service reference" for these URL registrations; it then leaves them
+			// alone, which is what we need.
 			o.SetNamespace("")
-			if err := urlClientConfig(o, "https://"+loopback(webhookPort)+kaitoWebhookPath, c.webhookCert.CA); err != nil {
+			path := "/validate/" + strings.TrimPrefix(o.GetName(), "validation.")
+			if err := urlClientConfig(o, "https://"+loopback(webhookPort)+path, c.webhookCert.CA); err != nil {
 				return err
 			}
 			if err := c.applyUnstructured(ctx, vwcGVR, o); err != nil {
 				return fmt.Errorf("ValidatingWebhookConfiguration %s: %w", o.GetName(), err)
 			}
-			registered = true
+			registered = registered || o.GetName() == "validation.workspace.kaito.sh"
 		}
 	}
 	if !registered {
