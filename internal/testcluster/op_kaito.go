@@ -53,11 +53,11 @@ func (c *Cluster) startKAITO(ctx context.Context) error {
 			// knative's certificates controller keeps a valid certificate it finds
 			// (knative.dev/pkg webhook/certificates): ours names 127.0.0.1.
 			o.Object["data"] = map[string]any{
-				"server-key.pem":  c.webhookCert.Key,
-				"server-cert.pem": c.webhookCert.Cert,
-				"ca-cert.pem":     c.webhookCert.CA,
+				"server-key.pem":  b64(c.webhookCert.Key),
+				"server-cert.pem": b64(c.webhookCert.Cert),
+				"ca-cert.pem":     b64(c.webhookCert.CA),
 			}
-			if err := c.applyUnstructured(ctx, secretGVR, toBase64Data(o)); err != nil {
+			if err := c.applyUnstructured(ctx, secretGVR, o); err != nil {
 				return fmt.Errorf("secret %s: %w", o.GetName(), err)
 			}
 		case o.GetKind() == "ValidatingWebhookConfiguration":
@@ -130,17 +130,6 @@ func urlClientConfig(o *unstructured.Unstructured, url string, ca []byte) error 
 	}
 	o.Object["webhooks"] = hooks
 	return nil
-}
-
-// toBase64Data turns byte slices in data into what the unstructured client sends for Secrets.
-func toBase64Data(o *unstructured.Unstructured) *unstructured.Unstructured {
-	data, _ := o.Object["data"].(map[string]any)
-	for k, v := range data {
-		if b, ok := v.([]byte); ok {
-			data[k] = b64(b)
-		}
-	}
-	return o
 }
 
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
