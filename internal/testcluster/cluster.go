@@ -66,6 +66,7 @@ type Cluster struct {
 	webhookCert     *webhookCert
 	operatorStartup map[Operator]time.Duration
 	phases          []string // how long each startup phase took, for startupSummary
+	byName          map[string]*exec.Cmd
 }
 
 const adminToken = "kubefoundry-test-admin-token"
@@ -172,15 +173,10 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 	if len(opts.Operators) > 0 {
 		c.phases = append(c.phases, "control plane "+time.Since(started).Round(time.Millisecond).String())
 		t := time.Now()
-		if err := c.installOperatorCRDs(ctx); err != nil {
-			return nil, err
-		}
-		c.phases = append(c.phases, "CRDs "+time.Since(t).Round(time.Millisecond).String())
-		t = time.Now()
 		if err := c.startOperators(ctx, opts.Operators); err != nil {
 			return nil, err
 		}
-		c.phases = append(c.phases, "operators "+time.Since(t).Round(time.Millisecond).String())
+		c.phases = append(c.phases, "CRDs and operators "+time.Since(t).Round(time.Millisecond).String())
 	} else if !opts.SkipCRDs {
 		set := opts.CRDs
 		if set == "" {
@@ -240,6 +236,10 @@ func (c *Cluster) runEnv(env []string, path, name string, args ...string) error 
 	}
 	c.mu.Lock()
 	c.procs = append(c.procs, cmd)
+	if c.byName == nil {
+		c.byName = map[string]*exec.Cmd{}
+	}
+	c.byName[name] = cmd
 	c.mu.Unlock()
 	return nil
 }

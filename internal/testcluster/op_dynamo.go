@@ -12,7 +12,6 @@ import (
 	apiextensions "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/util/retry"
 	"sigs.k8s.io/yaml"
 )
@@ -63,7 +62,7 @@ func (c *Cluster) startDynamo(ctx context.Context) error {
 		"data":     map[string]any{"tls.crt": b64(c.webhookCert.Cert), "tls.key": b64(c.webhookCert.Key), "ca.crt": b64(c.webhookCert.CA)},
 	}}
 	if err := c.applyUnstructured(ctx, secretGVR, secret); err != nil {
-		return fmt.Errorf("Secret webhook-server-cert: %w", err)
+		return fmt.Errorf("secret webhook-server-cert: %w", err)
 	}
 
 	objs, err := c.renderDynamoChart()
@@ -133,16 +132,17 @@ func (c *Cluster) startDynamo(ctx context.Context) error {
 	if err := c.runDynamo(cfgPath); err != nil {
 		return err
 	}
-	if err := waitConversionCA(ctx, crds, 120*time.Second); err != nil {
+	name := OperatorDynamo.LogName()
+	if err := c.waitUntil(ctx, name, "CA injected into the conversion webhooks", 120*time.Second, conversionCAInjected(crds)); err != nil {
 		return err
 	}
 	if err := setDynamoConversion(ctx, crds, "https://"+loopback(webhookPort)+"/convert"); err != nil {
 		return err
 	}
-	if err := waitHTTP(ctx, "http://"+loopback(probePort)+"/readyz", 180*time.Second); err != nil {
+	if err := c.waitUntil(ctx, name, "readiness probe", 180*time.Second, httpOK("http://"+loopback(probePort)+"/readyz")); err != nil {
 		return err
 	}
-	if err := waitTLS(ctx, loopback(webhookPort), c.webhookCert.CA, 60*time.Second); err != nil {
+	if err := c.waitUntil(ctx, name, "webhook serving", 60*time.Second, tlsOK(loopback(webhookPort), c.webhookCert.CA)); err != nil {
 		return err
 	}
 	for _, h := range hooks {
@@ -209,8 +209,8 @@ func (c *Cluster) runDynamo(cfgPath string) error {
 	return c.runEnv([]string{"RUNDIR=" + run, "OPNS=" + DynamoSystemNamespace}, unshare, OperatorDynamo.LogName(), args...)
 }
 
-// setDynamoConversion points the conversion webhooks at url, or at the shipped service
-// reference when url is empty (keeping the CA bundle either way).
+// setDynamoConversion points the conversion webhooks at url (keeping the CA the operator
+// injected, ours), or back at the shipped service reference without a CA when url is empty.
 func setDynamoConversion(ctx context.Context, cs apiextensions.Interface, url string) error {
 	for _, name := range dynamoConvertibleCRDs {
 		err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
@@ -225,11 +225,18 @@ func setDynamoConversion(ctx context.Context, cs apiextensions.Interface, url st
 			cc := conv.Webhook.ClientConfig
 			if url != "" {
 				cc.URL, cc.Service = &url, nil
-			} else if cc.Service == nil {
-				path := "/convert"
-				cc.URL, cc.Service = nil, &apiextensionsv1.ServiceReference{Namespace: DynamoSystemNamespace, Name: dynamoWebhookService, Path: &path}
 			} else {
-				return nil
+				// The service form, as shipped, without a CA: the operator's injection at
+				// startup is then observable (also after a restart).
+				path := "/convert"
+				svc := cc.Service
+				if svc == nil {
+					svc = &apiextensionsv1.ServiceReference{Namespace: DynamoSystemNamespace, Name: dynamoWebhookService, Path: &path}
+				}
+				if cc.URL == nil && len(cc.CABundle) == 0 {
+					return nil
+				}
+				cc.URL, cc.Service, cc.CABundle = nil, svc, nil
 			}
 			_, err = cs.ApiextensionsV1().CustomResourceDefinitions().Update(ctx, crd, metav1.UpdateOptions{})
 			return err
@@ -241,16 +248,19 @@ func setDynamoConversion(ctx context.Context, cs apiextensions.Interface, url st
 	return nil
 }
 
-// waitConversionCA waits until the operator has patched its CA into every conversion webhook.
-func waitConversionCA(ctx context.Context, cs apiextensions.Interface, timeout time.Duration) error {
-	return wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
+// conversionCAInjected probes whether the operator has patched a CA into every conversion
+// webhook.
+func conversionCAInjected(cs apiextensions.Interface) func(context.Context) error {
+	return func(ctx context.Context) error {
 		for _, name := range dynamoConvertibleCRDs {
 			crd, err := cs.ApiextensionsV1().CustomResourceDefinitions().Get(ctx, name, metav1.GetOptions{})
-			if err != nil || crd.Spec.Conversion == nil || crd.Spec.Conversion.Webhook == nil ||
-				crd.Spec.Conversion.Webhook.ClientConfig == nil || len(crd.Spec.Conversion.Webhook.ClientConfig.CABundle) == 0 {
-				return false, nil //nolint:nilerr // poll again until the timeout
+			if err != nil {
+				return err
+			}
+			if cv := crd.Spec.Conversion; cv == nil || cv.Webhook == nil || cv.Webhook.ClientConfig == nil || len(cv.Webhook.ClientConfig.CABundle) == 0 {
+				return fmt.Errorf("CRD %s has no conversion CA yet", name)
 			}
 		}
-		return true, nil
-	})
+		return nil
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -19,10 +20,6 @@ var (
 	mwcGVR         = schema.GroupVersionResource{Group: "admissionregistration.k8s.io", Version: "v1", Resource: "mutatingwebhookconfigurations"}
 	clusterRoleGVR = schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "clusterroles"}
 )
-
-// kaitoWebhookPath is where KAITO's knative validation controller serves Workspaces
-// (kaito pkg/workspace/webhooks/webhooks.go, NewWorkspaceCRDValidationWebhook).
-const kaitoWebhookPath = "/validate/workspace.kaito.sh"
 
 // startKAITO runs the KAITO 0.12.0 workspace controller as its chart starts it
 // (charts/kaito/workspace/templates/deployment.yaml: flags and env), with
@@ -56,22 +53,27 @@ func (c *Cluster) startKAITO(ctx context.Context) error {
 			// knative's certificates controller keeps a valid certificate it finds
 			// (knative.dev/pkg webhook/certificates): ours names 127.0.0.1.
 			o.Object["data"] = map[string]any{
-				"server-key.pem":  c.webhookCert.Key,
-				"server-cert.pem": c.webhookCert.Cert,
-				"ca-cert.pem":     c.webhookCert.CA,
+				"server-key.pem":  b64(c.webhookCert.Key),
+				"server-cert.pem": b64(c.webhookCert.Cert),
+				"ca-cert.pem":     b64(c.webhookCert.CA),
 			}
-			if err := c.applyUnstructured(ctx, secretGVR, toBase64Data(o)); err != nil {
-				return fmt.Errorf("Secret %s: %w", o.GetName(), err)
+			if err := c.applyUnstructured(ctx, secretGVR, o); err != nil {
+				return fmt.Errorf("secret %s: %w", o.GetName(), err)
 			}
-		case o.GetKind() == "ValidatingWebhookConfiguration" && o.GetName() == "validation.workspace.kaito.sh":
+		case o.GetKind() == "ValidatingWebhookConfiguration":
+			// knative serves validation.<kind>.kaito.sh at /validate/<kind>.kaito.sh
+			// (pkg/workspace/webhooks/webhooks.go). Its reconciler wants a service reference and
+			// logs "missing service reference" for these URL registrations; it then leaves them
+			// alone, which is what we need.
 			o.SetNamespace("")
-			if err := urlClientConfig(o, "https://"+loopback(webhookPort)+kaitoWebhookPath, c.webhookCert.CA); err != nil {
+			path := "/validate/" + strings.TrimPrefix(o.GetName(), "validation.")
+			if err := urlClientConfig(o, "https://"+loopback(webhookPort)+path, c.webhookCert.CA); err != nil {
 				return err
 			}
 			if err := c.applyUnstructured(ctx, vwcGVR, o); err != nil {
 				return fmt.Errorf("ValidatingWebhookConfiguration %s: %w", o.GetName(), err)
 			}
-			registered = true
+			registered = registered || o.GetName() == "validation.workspace.kaito.sh"
 		}
 	}
 	if !registered {
@@ -101,10 +103,11 @@ func (c *Cluster) startKAITO(ctx context.Context) error {
 	); err != nil {
 		return err
 	}
-	if err := waitHTTP(ctx, "http://"+loopback(ports[4])+"/readyz", 120*time.Second); err != nil {
+	name := OperatorKAITO.LogName()
+	if err := c.waitUntil(ctx, name, "readiness probe", 120*time.Second, httpOK("http://"+loopback(ports[4])+"/readyz")); err != nil {
 		return err
 	}
-	return waitTLS(ctx, loopback(webhookPort), c.webhookCert.CA, 120*time.Second)
+	return c.waitUntil(ctx, name, "webhook serving", 120*time.Second, tlsOK(loopback(webhookPort), c.webhookCert.CA))
 }
 
 // urlClientConfig points every webhook of a rendered webhook configuration at url (+ the
@@ -127,17 +130,6 @@ func urlClientConfig(o *unstructured.Unstructured, url string, ca []byte) error 
 	}
 	o.Object["webhooks"] = hooks
 	return nil
-}
-
-// toBase64Data turns byte slices in data into what the unstructured client sends for Secrets.
-func toBase64Data(o *unstructured.Unstructured) *unstructured.Unstructured {
-	data, _ := o.Object["data"].(map[string]any)
-	for k, v := range data {
-		if b, ok := v.([]byte); ok {
-			data[k] = b64(b)
-		}
-	}
-	return o
 }
 
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }

@@ -22,5 +22,5 @@ func (c *Cluster) startKubeRay(ctx context.Context) error {
 	); err != nil {
 		return err
 	}
-	return waitHTTP(ctx, "http://"+loopback(ports[1])+"/readyz", 120*time.Second)
+	return c.waitUntil(ctx, OperatorKubeRay.LogName(), "readiness probe", 120*time.Second, httpOK("http://"+loopback(ports[1])+"/readyz"))
 }

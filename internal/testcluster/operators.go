@@ -83,55 +83,66 @@ func OperatorBinDir() (string, error) {
 }
 
 // operatorCRDDirs are the current-release CRDs a cluster with real operators installs instead
-// of the previous pins (a group's CRD can exist only once per API server).
-func operatorCRDDirs(opbin string) ([]string, error) {
+// of the previous pins (a group's CRD can exist only once per API server), by operator.
+func operatorCRDDirs(opbin string) (map[Operator][]string, error) {
 	shared, err := CRDDir()
 	if err != nil {
 		return nil, err
 	}
-	return []string{
+	return map[Operator][]string{
 		// Dynamo 1.4.0: every CRD the operator watches, as the operator ships them.
-		filepath.Join(opbin, "src", "dynamo", "deploy", "operator", "config", "crd", "bases"),
-		filepath.Join(shared, "kuberay-1.6.2"),
-		filepath.Join(shared, "kaito-0.12.0"),
-		// KAITO's chart installs NodeClaim (watched even with --node-provisioner=byo).
-		filepath.Join(opbin, "src", "kaito", "charts", "kaito", "workspace", "crds"),
+		OperatorDynamo:  {filepath.Join(opbin, "src", "dynamo", "deploy", "operator", "config", "crd", "bases")},
+		OperatorKubeRay: {filepath.Join(shared, "kuberay-1.6.2")},
+		OperatorKAITO: {
+			filepath.Join(shared, "kaito-0.12.0"),
+			// KAITO's chart installs NodeClaim (watched even with --node-provisioner=byo).
+			filepath.Join(opbin, "src", "kaito", "charts", "kaito", "workspace", "crds"),
+		},
 	}, nil
 }
 
-func (c *Cluster) installOperatorCRDs(ctx context.Context) error {
-	dirs, err := operatorCRDDirs(c.OperatorBin)
-	if err != nil {
-		return err
-	}
-	return parallel(len(dirs), func(i int) error { return InstallCRDs(ctx, c.RESTConfig, dirs[i]) })
-}
-
-// startOperators starts the operators in parallel and waits until each is ready.
+// startOperators installs the current-release CRDs of every runtime and starts the operators,
+// each as soon as its own CRDs are established (the large CRDs dominate startup), and waits
+// until each is ready.
 func (c *Cluster) startOperators(ctx context.Context, ops []Operator) error {
 	cert, err := newWebhookCert()
 	if err != nil {
 		return err
 	}
 	c.webhookCert = cert
-	return parallel(len(ops), func(i int) error {
+	dirs, err := operatorCRDDirs(c.OperatorBin)
+	if err != nil {
+		return err
+	}
+	want := map[Operator]bool{}
+	for _, o := range ops {
+		want[o] = true
+	}
+	return parallel(len(AllOperators), func(i int) error {
+		op := AllOperators[i]
+		for _, d := range dirs[op] {
+			if err := InstallCRDs(ctx, c.RESTConfig, d); err != nil {
+				return err
+			}
+		}
+		if !want[op] {
+			return nil
+		}
 		start := time.Now()
 		var err error
-		switch ops[i] {
+		switch op {
 		case OperatorDynamo:
 			err = c.startDynamo(ctx)
 		case OperatorKubeRay:
 			err = c.startKubeRay(ctx)
 		case OperatorKAITO:
 			err = c.startKAITO(ctx)
-		default:
-			err = fmt.Errorf("unknown operator %q", ops[i])
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %w\n%s", ops[i], err, c.LogTail(ops[i].LogName(), 30))
+			return fmt.Errorf("%s: %w\n%s", op, err, c.LogTail(op.LogName(), 30))
 		}
 		c.mu.Lock()
-		c.operatorStartup[ops[i]] = time.Since(start)
+		c.operatorStartup[op] = time.Since(start)
 		c.mu.Unlock()
 		return nil
 	})
@@ -275,48 +286,35 @@ func (c *Cluster) applyUnstructured(ctx context.Context, gvr schema.GroupVersion
 	return err
 }
 
-// waitHTTP polls url until it answers 200.
-func waitHTTP(ctx context.Context, url string, timeout time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+// httpOK probes url once: nil when it answers 200.
+func httpOK(url string) func(context.Context) error {
 	client := &http.Client{Timeout: 2 * time.Second}
-	for {
+	return func(ctx context.Context) error {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		if resp, err := client.Do(req); err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
 		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%s not ready within %s", url, timeout)
-		case <-time.After(200 * time.Millisecond):
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("%s answered %s", url, resp.Status)
 		}
+		return nil
 	}
 }
 
-// waitTLS polls until a TLS server on addr presents a certificate the CA verifies for 127.0.0.1,
-// which is what the API server checks before calling a webhook.
-func waitTLS(ctx context.Context, addr string, ca []byte, timeout time.Duration) error {
+// tlsOK probes once whether a TLS server on addr presents a certificate the CA verifies for
+// 127.0.0.1, which is what the API server checks before calling a webhook.
+func tlsOK(addr string, ca []byte) func(context.Context) error {
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(ca)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	var last error
-	for {
+	return func(ctx context.Context) error {
 		d := tls.Dialer{NetDialer: &net.Dialer{Timeout: 2 * time.Second}, Config: &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}}
 		conn, err := d.DialContext(ctx, "tcp", addr)
-		if err == nil {
-			_ = conn.Close()
-			return nil
+		if err != nil {
+			return err
 		}
-		last = err
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("webhook %s not serving within %s: %v", addr, timeout, last)
-		case <-time.After(200 * time.Millisecond):
-		}
+		return conn.Close()
 	}
 }
 

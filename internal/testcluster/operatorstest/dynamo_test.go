@@ -168,3 +168,25 @@ func TestDynamoV1alpha1ConvertsThroughWebhookAndIsReconciled(t *testing.T) {
 		t.Errorf("want one worker pod with 1 GPU, got %d pods", len(gpu))
 	}
 }
+
+// Dynamo 1.4 labels a graph's components with "<namespace>-<graph name>", a label value of at
+// most 63 bytes: a longer pair fails the graph (state failed, the API server's message in the
+// Ready condition) instead of being refused at admission. A provider has to check it at plan.
+func TestDynamoFailsGraphWhoseNamespaceAndNameExceedALabel(t *testing.T) {
+	c := testcluster.Get(t)
+	c.LogOnFailure(t, testcluster.OperatorDynamo.LogName())
+	ns := c.Namespace(t) // named after this long test
+	name := "aggregated-qwen"
+	if len(ns)+1+len(name) <= 63 {
+		t.Fatalf("namespace %s too short for this test", ns)
+	}
+	create(t, c, dgdV1beta1, ns, strings.Replace(dgdV1beta1Agg, "name: agg\n", "name: "+name+"\n", 1))
+	got, err := c.WaitFor(context.Background(), dgdV1beta1, ns, name, 120*time.Second, dgdSettled)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready := condition(got, "Ready")
+	if nested(got, "status", "state") != "failed" || ready == nil || !strings.Contains(ready["message"].(string), "must be no more than 63") {
+		t.Errorf("state %q, Ready %v; want failed with the 63-byte label message", nested(got, "status", "state"), ready)
+	}
+}
