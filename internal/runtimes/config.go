@@ -61,6 +61,9 @@ type DeploymentConfig struct {
 	HFTokenSecret string
 	KubeRay       *KubeRayConfig
 	KAITO         *KaitoConfig
+	// Workload holds pod, metadata, model cache, Hub mirror and overrides settings
+	// (workload.go); nil renders none of them.
+	Workload *Workload
 }
 
 // DisaggregatedConfig sizes the prefill and decode worker pools.

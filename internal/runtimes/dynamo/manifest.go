@@ -105,7 +105,10 @@ func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, e
 	if err != nil {
 		return runtimes.Manifests{}, err
 	}
-	return runtimes.Manifests{Primary: obj}, nil
+	if err := applyWorkload(cfg, obj, services); err != nil {
+		return runtimes.Manifests{}, err
+	}
+	return runtimes.FinishManifests(cfg, runtimes.Manifests{Primary: obj}, Image(cfg.Engine))
 }
 
 // frontend has no command: the operator runs its default frontend entrypoint. The router mode

@@ -29,6 +29,7 @@ func (r Runtime) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 		ps.Add("mode", "unknown mode %q: use \"aggregated\" or \"disaggregated\"", cfg.Mode)
 	}
 	validateEngineOptions(&ps, cfg)
+	runtimes.ValidateWorkload(&ps, cfg, workloadSupport)
 	return ps
 }
 

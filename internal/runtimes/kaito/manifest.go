@@ -93,6 +93,9 @@ func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, e
 	if k.ModelSource == runtimes.KaitoSourceHuggingFace {
 		obj.SetAnnotations(map[string]string{AnnotationModel: cfg.Model, AnnotationGGUFFile: k.GGUFFile})
 	}
+	if err := applyWorkload(cfg, obj); err != nil {
+		return runtimes.Manifests{}, err
+	}
 	m := runtimes.Manifests{Primary: obj}
 	if k.ModelSource == runtimes.KaitoSourceVLLM {
 		svc, err := vllmService(cfg)
@@ -101,7 +104,7 @@ func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, e
 		}
 		m.Companions = append(m.Companions, svc)
 	}
-	return m, nil
+	return runtimes.FinishManifests(cfg, m, VLLMImage)
 }
 
 // workspaceLabels adds the KAITO labels KubeFoundry's UI reads to the common ones.

@@ -11,6 +11,9 @@ import (
 // Validate checks a defaulted config against what each KAITO model source supports.
 func (r Runtime) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	ps := runtimes.ValidateCommon(cfg, ID)
+	if cfg.KAITO != nil {
+		runtimes.ValidateWorkload(&ps, cfg, workloadSupport(cfg))
+	}
 	if cfg.Mode != runtimes.ModeAggregated {
 		ps.Add("mode", "KAITO does not support disaggregated prefill/decode serving: set mode = \"aggregated\" or use runtime \"dynamo\" or \"kuberay\"")
 	}

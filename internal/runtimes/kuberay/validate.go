@@ -14,6 +14,7 @@ var kwargName = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
 // Validate checks a defaulted config against what Ray Serve LLM on KubeRay supports.
 func (r Runtime) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	ps := runtimes.ValidateCommon(cfg, ID)
+	runtimes.ValidateWorkload(&ps, cfg, workloadSupport)
 	if strings.TrimSpace(cfg.Model) == "" {
 		ps.Add("model", "must be set to a Hugging Face model id such as \"Qwen/Qwen3-0.6B\"")
 	}
