@@ -3,6 +3,7 @@ package runtimes
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 )
@@ -86,7 +87,8 @@ type Toleration struct {
 func (c DeploymentConfig) HasWorkload() bool { return c.Workload != nil }
 
 // For resolves the settings of one role: Pod, then Roles["worker"] for prefill and decode,
-// then Roles[role]. Maps merge (later keys win); lists and scalars replace when set.
+// then Roles[role]. env, labels and annotations merge (later keys win); everything else
+// (node_selector, resources.extra, lists, scalars) replaces what is inherited when set.
 func (w *Workload) For(role string) PodSettings {
 	if w == nil {
 		return PodSettings{}
@@ -122,10 +124,16 @@ func (p PodSettings) overlay(o PodSettings) PodSettings {
 	str(&p.ServiceAccountName, o.ServiceAccountName)
 	str(&p.PriorityClassName, o.PriorityClassName)
 	p.Env = mergeMaps(p.Env, o.Env)
-	p.NodeSelector = mergeMaps(p.NodeSelector, o.NodeSelector)
-	p.ExtraResources = mergeMaps(p.ExtraResources, o.ExtraResources)
 	p.Labels = mergeMaps(p.Labels, o.Labels)
 	p.Annotations = mergeMaps(p.Annotations, o.Annotations)
+	// A node selector or extra resources set for a role replace the inherited ones: a
+	// frontend on the CPU pool must be able to drop the GPU pool's selector.
+	if o.NodeSelector != nil {
+		p.NodeSelector = maps.Clone(o.NodeSelector)
+	}
+	if o.ExtraResources != nil {
+		p.ExtraResources = maps.Clone(o.ExtraResources)
+	}
 	if o.EnvFrom != nil {
 		p.EnvFrom = slices.Clone(o.EnvFrom)
 	}
@@ -206,7 +214,10 @@ func ApplyPodTemplate(tpl map[string]any, cfg DeploymentConfig, role string, con
 	spec := childMap(tpl, "spec")
 	mergeStringMap(spec, "nodeSelector", s.NodeSelector)
 	for _, t := range s.Tolerations {
-		appendList(spec, "tolerations", t.toMap())
+		// The renderer may tolerate the GPU taint already (KubeRay workers): no duplicate.
+		if existing, _ := spec["tolerations"].([]any); !slices.ContainsFunc(existing, func(e any) bool { return reflect.DeepEqual(e, t.toMap()) }) {
+			appendList(spec, "tolerations", t.toMap())
+		}
 	}
 	setString(spec, "serviceAccountName", s.ServiceAccountName)
 	setString(spec, "priorityClassName", s.PriorityClassName)

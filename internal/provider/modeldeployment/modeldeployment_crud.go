@@ -42,7 +42,7 @@ func (r *deploymentResource) prepare(ctx context.Context, plan model, diags *dia
 		diags.AddAttributeError(path.Root("runtime"), "Unknown runtime", err.Error())
 		return nil
 	}
-	cfg := plan.toConfig(ctx, diags)
+	cfg := plan.toConfig(ctx, hubEndpoint(r.data), diags)
 	runtime.Defaults(&cfg)
 	if ps := runtime.Validate(cfg); len(ps) > 0 {
 		for _, p := range ps {
@@ -163,7 +163,7 @@ func (r *deploymentResource) finishApply(ctx context.Context, p *prepared, plan 
 	if !plan.WaitForReady.ValueBool() {
 		return
 	}
-	st, err := waitReady(ctx, p.client, p.runtime, p.cfg.Namespace, p.cfg.Name)
+	st, err := waitReady(ctx, p.client, p.runtime, p.cfg.Namespace, p.cfg.Name, rt.DownloadJob(p.cfg))
 	if st.Phase != "" {
 		plan.setStatus(st)
 		diags.Append(state.Set(ctx, plan)...)
@@ -219,7 +219,7 @@ func (r *deploymentResource) refreshFromObject(ctx context.Context, client *kube
 	}
 	live.Runtime = runtime.ID()
 	runtime.Defaults(&live)
-	prior := m.toConfig(ctx, diags)
+	prior := m.toConfig(ctx, hubEndpoint(r.data), diags)
 	if m.Model.IsNull() { // import: no prior configuration
 		prior = live
 	} else {
@@ -242,6 +242,11 @@ func (r *deploymentResource) refreshFromObject(ctx context.Context, client *kube
 	m.ID = types.StringValue(live.Namespace + "/" + live.Name)
 	m.Endpoint = types.StringValue(runtime.Endpoint(live))
 	m.Manifest = types.StringValue(manifest)
+	if companions, err := projectCompanions(ctx, client, want.Companions); err != nil {
+		diags.AddWarning("Reading the companion objects failed", err.Error()+". Their drift is not checked in this refresh.")
+	} else {
+		m.CompanionManifests = companions
+	}
 	if m.WaitForReady.IsNull() {
 		m.WaitForReady = types.BoolValue(true)
 	}
@@ -285,10 +290,14 @@ func (r *deploymentResource) Delete(ctx context.Context, req resource.DeleteRequ
 		resp.Diagnostics.AddError("Deleting the model deployment failed", delErr.Error())
 		return
 	}
-	cfg := state.toConfig(ctx, &resp.Diagnostics)
+	cfg := state.toConfig(ctx, hubEndpoint(r.data), &resp.Diagnostics)
 	runtime.Defaults(&cfg)
 	if objs, err := runtime.Manifests(cfg); err == nil {
 		for _, c := range objs.Companions {
+			if rt.KeepOnDelete(cfg, c) {
+				tflog.Info(ctx, fmt.Sprintf("keeping %s %s/%s (model_cache.delete_claim_on_destroy is not set, or the claim is not ours)", c.GetKind(), ns, c.GetName()))
+				continue
+			}
 			r.deleteQuietly(ctx, client, c, &resp.Diagnostics)
 		}
 	}
@@ -314,7 +323,7 @@ func (r *deploymentResource) deleteQuietly(ctx context.Context, c *kube.Client, 
 
 // removeStaleCompanions deletes companions the previous configuration had and the new one does not.
 func (r *deploymentResource) removeStaleCompanions(ctx context.Context, p *prepared, prior model, diags *diag.Diagnostics) {
-	old := prior.toConfig(ctx, diags)
+	old := prior.toConfig(ctx, hubEndpoint(r.data), diags)
 	p.runtime.Defaults(&old)
 	oldObjs, err := p.runtime.Manifests(old)
 	if err != nil {
@@ -325,7 +334,7 @@ func (r *deploymentResource) removeStaleCompanions(ctx context.Context, p *prepa
 		keep[c.GetKind()+"/"+c.GetName()] = true
 	}
 	for _, c := range oldObjs.Companions {
-		if !keep[c.GetKind()+"/"+c.GetName()] {
+		if !keep[c.GetKind()+"/"+c.GetName()] && !rt.KeepOnDelete(old, c) {
 			r.deleteQuietly(ctx, p.client, c, diags)
 		}
 	}

@@ -54,6 +54,10 @@ func gvrOf(obj *unstructured.Unstructured) schema.GroupVersionResource {
 		return gv.WithResource("secrets")
 	case "ConfigMap":
 		return gv.WithResource("configmaps")
+	case "PersistentVolumeClaim":
+		return gv.WithResource("persistentvolumeclaims")
+	case "Job":
+		return gv.WithResource("jobs")
 	}
 	panic(fmt.Sprintf("modeldeployment: no resource known for companion kind %s", obj.GetKind()))
 }

@@ -45,6 +45,14 @@ type model struct {
 	Available           types.Int64    `tfsdk:"available"`
 	Endpoint            types.String   `tfsdk:"endpoint"`
 	Manifest            types.String   `tfsdk:"manifest"`
+	Labels              types.Map      `tfsdk:"labels"`
+	Annotations         types.Map      `tfsdk:"annotations"`
+	Pod                 types.Object   `tfsdk:"pod"`
+	Roles               types.Object   `tfsdk:"roles"`
+	ModelCache          types.Object   `tfsdk:"model_cache"`
+	HuggingFaceEndpoint types.String   `tfsdk:"huggingface_endpoint"`
+	Overrides           types.String   `tfsdk:"overrides"`
+	CompanionManifests  types.String   `tfsdk:"companion_manifests"`
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -149,7 +157,7 @@ func objectAs[T any](ctx context.Context, o types.Object, diags *diag.Diagnostic
 
 // toConfig turns the user's settings into a runtime config. Unset values stay unset so the
 // runtime's Defaults can fill them. hfSecret is the Secret name to reference, if any.
-func (m model) toConfig(ctx context.Context, diags *diag.Diagnostics) rt.DeploymentConfig {
+func (m model) toConfig(ctx context.Context, hub string, diags *diag.Diagnostics) rt.DeploymentConfig {
 	cfg := rt.DeploymentConfig{
 		Name:                strOf(m.Name),
 		Namespace:           strOf(m.Namespace),
@@ -168,6 +176,7 @@ func (m model) toConfig(ctx context.Context, diags *diag.Diagnostics) rt.Deploym
 		TrustRemoteCode:     m.TrustRemoteCode.ValueBool(),
 		EngineArgs:          stringMap(ctx, m.EngineArgs, diags),
 		HFTokenSecret:       strOf(m.HFTokenSecret),
+		Workload:            m.workload(ctx, hub, diags),
 	}
 	if d := objectAs[disaggregatedModel](ctx, m.Disaggregated, diags); d != nil {
 		cfg.Disaggregated = &rt.DisaggregatedConfig{PrefillReplicas: intPtr(d.PrefillReplicas), PrefillGPUs: intPtr(d.PrefillGPUs),

@@ -2,6 +2,7 @@ package kuberay
 
 import (
 	"fmt"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -39,9 +40,37 @@ func applyWorkload(cfg runtimes.DeploymentConfig, obj *unstructured.Unstructured
 		if !ok {
 			return fmt.Errorf("worker group %v has no template", gm["groupName"])
 		}
-		if err := runtimes.ApplyPodTemplate(tpl, cfg, groupRoles[fmt.Sprint(gm["groupName"])]); err != nil {
+		role := groupRoles[fmt.Sprint(gm["groupName"])]
+		if err := runtimes.ApplyPodTemplate(tpl, cfg, role); err != nil {
 			return err
 		}
+		announceGPUs(gm, tpl, cfg.Workload.For(role).GPUResource())
 	}
 	return nil
+}
+
+// announceGPUs tells Ray the GPU count when KubeRay cannot see it: it derives num-gpus
+// only from limits whose name ends in "gpu" (ray-project/kuberay v1.6,
+// ray-operator/controllers/ray/common/pod.go generateRayStartCommand), so a MIG slice or
+// gpu.intel.com/i915 would leave the Serve replicas without GPUs.
+func announceGPUs(group, tpl map[string]any, gpuResource string) {
+	if strings.HasSuffix(gpuResource, "gpu") {
+		return
+	}
+	spec, _ := tpl["spec"].(map[string]any)
+	containers, _ := spec["containers"].([]any)
+	if len(containers) == 0 {
+		return
+	}
+	c, _ := containers[0].(map[string]any)
+	res, _ := c["resources"].(map[string]any)
+	limits, _ := res["limits"].(map[string]any)
+	if n, ok := limits[gpuResource]; ok {
+		params, _ := group["rayStartParams"].(map[string]any)
+		if params == nil {
+			params = map[string]any{}
+		}
+		params["num-gpus"] = fmt.Sprint(n)
+		group["rayStartParams"] = params
+	}
 }
