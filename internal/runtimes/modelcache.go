@@ -3,6 +3,7 @@ package runtimes
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -65,10 +66,12 @@ func (c *ModelCache) Claim(name string) string {
 // ModelCacheClaimName is the claim the provider creates for a deployment.
 func ModelCacheClaimName(deployment string) string { return deployment + "-model-cache" }
 
-// DownloadJobName names the download Job after the model, so a new model gets a new Job
-// (a Job's pod template is immutable) and the previous one is removed as stale.
-func DownloadJobName(deployment, model string) string {
-	sum := sha256.Sum256([]byte(model))
+// downloadJobName names the download Job after its pod template: a Job's template is
+// immutable, so a changed model, image or env gets a new Job and the previous one is
+// removed as a stale companion.
+func downloadJobName(deployment string, template map[string]any) string {
+	b, _ := json.Marshal(template) // map keys are sorted: deterministic
+	sum := sha256.Sum256(b)
 	return deployment + "-download-" + hex.EncodeToString(sum[:])[:8]
 }
 
@@ -132,7 +135,7 @@ func downloadJob(cfg DeploymentConfig, image string) (*unstructured.Unstructured
 	}
 	delete(container, "resources") // downloading needs no GPU or device
 	spec := map[string]any{"backoffLimit": int64(2), "template": tpl}
-	return NewObject("batch/v1", "Job", DownloadJobName(cfg.Name, cfg.Model), cfg.Namespace, companionLabels(cfg, "model-download"), map[string]any{"spec": spec})
+	return NewObject("batch/v1", "Job", downloadJobName(cfg.Name, tpl), cfg.Namespace, companionLabels(cfg, "model-download"), map[string]any{"spec": spec})
 }
 
 // KeepOnDelete reports whether a companion must survive the deployment's destruction (or
@@ -145,12 +148,14 @@ func KeepOnDelete(cfg DeploymentConfig, obj *unstructured.Unstructured) bool {
 	return w == nil || w.ModelCache == nil || !w.ModelCache.Managed() || !w.ModelCache.DeleteClaimOnDestroy
 }
 
-// DownloadJob returns the name of the deployment's download Job, or "" when there is none.
-func DownloadJob(cfg DeploymentConfig) string {
-	if cfg.Workload == nil || cfg.Workload.ModelCache == nil || !cfg.Workload.ModelCache.Download {
-		return ""
+// DownloadJob returns the name of the download Job among a deployment's objects, or "".
+func DownloadJob(m Manifests) string {
+	for _, c := range m.Companions {
+		if c.GetKind() == "Job" && c.GetLabels()[LabelComponent] == "model-download" {
+			return c.GetName()
+		}
 	}
-	return DownloadJobName(cfg.Name, cfg.Model)
+	return ""
 }
 
 func validateModelCache(ps *Problems, c *ModelCache) {

@@ -163,7 +163,7 @@ func (r *deploymentResource) finishApply(ctx context.Context, p *prepared, plan 
 	if !plan.WaitForReady.ValueBool() {
 		return
 	}
-	st, err := waitReady(ctx, p.client, p.runtime, p.cfg.Namespace, p.cfg.Name, rt.DownloadJob(p.cfg))
+	st, err := waitReady(ctx, p.client, p.runtime, p.cfg.Namespace, p.cfg.Name, rt.DownloadJob(p.objects))
 	if st.Phase != "" {
 		plan.setStatus(st)
 		diags.Append(state.Set(ctx, plan)...)
@@ -315,7 +315,9 @@ func (r *deploymentResource) Delete(ctx context.Context, req resource.DeleteRequ
 }
 
 func (r *deploymentResource) deleteQuietly(ctx context.Context, c *kube.Client, obj *unstructured.Unstructured, diags *diag.Diagnostics) {
-	err := c.Dynamic.Resource(gvrOf(obj)).Namespace(obj.GetNamespace()).Delete(ctx, obj.GetName(), metav1.DeleteOptions{})
+	// Background: a Job's pods go with it (the API's default for Jobs orphans them).
+	bg := metav1.DeletePropagationBackground
+	err := c.Dynamic.Resource(gvrOf(obj)).Namespace(obj.GetNamespace()).Delete(ctx, obj.GetName(), metav1.DeleteOptions{PropagationPolicy: &bg})
 	if err != nil && !apierrors.IsNotFound(err) {
 		diags.AddWarning("Deleting a companion object failed", fmt.Sprintf("%s %s: %v", obj.GetKind(), obj.GetName(), err))
 	}
