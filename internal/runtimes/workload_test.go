@@ -40,9 +40,9 @@ func TestWorkloadForLayersRoles(t *testing.T) {
 
 func TestGPULimitFindsRenamedGPU(t *testing.T) {
 	for limits, want := range map[*map[string]string]string{
-		{"cpu": "1", "nvidia.com/gpu": "2"}:            "2",
+		{"cpu": "1", "nvidia.com/gpu": "2"}:              "2",
 		{"memory": "1Gi", "nvidia.com/mig-3g.20gb": "1"}: "1",
-		{"amd.com/gpu": "4", "rdma/hca": "1"}:          "4",
+		{"amd.com/gpu": "4", "rdma/hca": "1"}:            "4",
 	} {
 		if got, ok := rt.GPULimit(*limits); !ok || got != want {
 			t.Errorf("GPULimit(%v) = %q, %v; want %q", *limits, got, ok, want)

@@ -141,8 +141,14 @@ func stringMap(ctx context.Context, m types.Map, diags *diag.Diagnostics) map[st
 	if m.IsNull() || m.IsUnknown() {
 		return nil
 	}
+	// Element by element: a value not known yet (a variable at validation) is skipped
+	// instead of failing the decode.
 	out := map[string]string{}
-	diags.Append(m.ElementsAs(ctx, &out, false)...)
+	for k, v := range m.Elements() {
+		if s, ok := v.(types.String); ok && !s.IsUnknown() && !s.IsNull() {
+			out[k] = s.ValueString()
+		}
+	}
 	return out
 }
 

@@ -112,17 +112,13 @@ func (p podSettingsModel) settings(ctx context.Context, diags *diag.Diagnostics)
 		ServiceAccountName: strOf(p.ServiceAccountName),
 		PriorityClassName:  strOf(p.PriorityClassName),
 	}
-	if !p.EnvFrom.IsNull() && !p.EnvFrom.IsUnknown() {
-		var items []envFromModel
-		diags.Append(p.EnvFrom.ElementsAs(ctx, &items, false)...)
+	if items, ok := objectList[envFromModel](ctx, p.EnvFrom, diags); ok {
 		s.EnvFrom = []rt.EnvFrom{}
 		for _, e := range items {
 			s.EnvFrom = append(s.EnvFrom, rt.EnvFrom{Secret: strOf(e.Secret), ConfigMap: strOf(e.ConfigMap), Prefix: strOf(e.Prefix)})
 		}
 	}
-	if !p.Tolerations.IsNull() && !p.Tolerations.IsUnknown() {
-		var items []tolerationModel
-		diags.Append(p.Tolerations.ElementsAs(ctx, &items, false)...)
+	if items, ok := objectList[tolerationModel](ctx, p.Tolerations, diags); ok {
 		s.Tolerations = []rt.Toleration{} // [] clears the inherited tolerations
 		for _, t := range items {
 			s.Tolerations = append(s.Tolerations, rt.Toleration{Key: strOf(t.Key), Operator: strOf(t.Operator), Value: strOf(t.Value),
@@ -131,7 +127,11 @@ func (p podSettingsModel) settings(ctx context.Context, diags *diag.Diagnostics)
 	}
 	if !p.ImagePullSecrets.IsNull() && !p.ImagePullSecrets.IsUnknown() {
 		s.ImagePullSecrets = []string{}
-		diags.Append(p.ImagePullSecrets.ElementsAs(ctx, &s.ImagePullSecrets, false)...)
+		for _, v := range p.ImagePullSecrets.Elements() {
+			if str, ok := v.(types.String); ok && !str.IsUnknown() && !str.IsNull() {
+				s.ImagePullSecrets = append(s.ImagePullSecrets, str.ValueString())
+			}
+		}
 	}
 	if r := p.Resources; r != nil {
 		s.CPU = strOf(r.CPU)
@@ -152,4 +152,23 @@ func hubEndpoint(d *providerdata.Data) string {
 		return providerdata.DefaultHubEndpoint
 	}
 	return d.HuggingFace.Endpoint
+}
+
+// objectList decodes a list of nested objects. Unknown elements (a variable not known at
+// validation) are skipped: ValidateConfig ignores problems of unknown attributes anyway.
+func objectList[T any](ctx context.Context, l types.List, diags *diag.Diagnostics) ([]T, bool) {
+	if l.IsNull() || l.IsUnknown() {
+		return nil, false
+	}
+	var out []T
+	for _, v := range l.Elements() {
+		o, ok := v.(types.Object)
+		if !ok {
+			continue
+		}
+		if item := objectAs[T](ctx, o, diags); item != nil {
+			out = append(out, *item)
+		}
+	}
+	return out, true
 }

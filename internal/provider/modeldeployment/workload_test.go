@@ -3,6 +3,8 @@ package modeldeployment_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -334,8 +336,48 @@ overrides = %s`, ns, overrides))
 			{Config: cfg(`jsonencode({ spec = { rayClusterConfig = { enableInTreeAutoscaling = true } } })`), PlanOnly: true},
 			{
 				Config:      cfg(`yamlencode({ spec = { rayClusterConfig = { noSuchField = 1 } } })`),
-				ExpectError: regexp.MustCompile(`(?s)unknown\s+field.*noSuchField`),
+				// Strict field validation: the server refuses a field the CRD does not declare.
+				ExpectError: regexp.MustCompile(`(?s)noSuchField:\s+field\s+not\s+declared\s+in\s+schema`),
 			},
 		},
+	})
+}
+
+// TestAccExampleGPUPoolModulePlansOffline plans examples/modules/gpu-pool-private-registry
+// as a root module, without a cluster: the claim, the Job, the toleration, the pull secret
+// and the mirror are in the plan.
+func TestAccExampleGPUPoolModulePlansOffline(t *testing.T) {
+	root, err := testcluster.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(root, "examples", "modules", "gpu-pool-private-registry")
+	var body strings.Builder
+	// versions.tf is left out: it pins the registry source, the test serves the provider in-process.
+	for _, f := range []string{"variables.tf", "main.tf", "outputs.tf"} {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body.Write(b)
+		body.WriteString("\n")
+	}
+	t.Setenv("KUBECONFIG", filepath.Join(t.TempDir(), "none"))
+	const res = "kubefoundry_model_deployment.this"
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:             "provider \"kubefoundry\" {}\n" + body.String(),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(res, plancheck.ResourceActionCreate),
+				plancheck.ExpectKnownValue(res, tfjsonpath.New("manifest"), knownvalue.StringRegexp(regexp.MustCompile(
+					`(?s)HF_ENDPOINT\s+value: https://hf-mirror.internal.example.*name: regcred.*key: nvidia.com/gpu`))),
+				plancheck.ExpectKnownValue(res, tfjsonpath.New("companion_manifests"), knownvalue.StringRegexp(regexp.MustCompile(
+					`(?s)name: qwen3-model-cache.*kind: Job.*name: regcred`))),
+			}},
+		}},
 	})
 }
