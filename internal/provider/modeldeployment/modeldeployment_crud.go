@@ -238,6 +238,9 @@ func (r *deploymentResource) refreshFromObject(ctx context.Context, client *kube
 		diags.AddError("Encoding the manifest failed", err.Error())
 		return
 	}
+	if overridesMatch(prior, want, manifest) {
+		live = prior // Parse would read the patched fields back into the attributes: a diff forever
+	}
 	m.setConfig(live)
 	m.ID = types.StringValue(live.Namespace + "/" + live.Name)
 	m.Endpoint = types.StringValue(runtime.Endpoint(live))

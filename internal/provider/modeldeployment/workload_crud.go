@@ -118,3 +118,14 @@ func jobPodReasons(ctx context.Context, c *kube.Client, ns, job string) string {
 	}
 	return "; " + strings.Join(out, "; ")
 }
+
+// overridesMatch reports whether a deployment with overrides is exactly as rendered. Then
+// the prior configuration describes it: parsing it would turn fields the patch changed
+// (say a replica count) into attribute values that differ from the configuration.
+func overridesMatch(prior rt.DeploymentConfig, want rt.Manifests, live string) bool {
+	if prior.Workload == nil || prior.Workload.Overrides == "" || want.Primary == nil {
+		return false
+	}
+	rendered, err := yaml.Marshal(want.Primary.Object)
+	return err == nil && string(rendered) == live
+}

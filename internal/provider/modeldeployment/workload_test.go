@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	corev1 "k8s.io/api/core/v1"
@@ -335,7 +336,7 @@ overrides = %s`, ns, overrides))
 			},
 			{Config: cfg(`jsonencode({ spec = { rayClusterConfig = { enableInTreeAutoscaling = true } } })`), PlanOnly: true},
 			{
-				Config:      cfg(`yamlencode({ spec = { rayClusterConfig = { noSuchField = 1 } } })`),
+				Config: cfg(`yamlencode({ spec = { rayClusterConfig = { noSuchField = 1 } } })`),
 				// Strict field validation: the server refuses a field the CRD does not declare.
 				ExpectError: regexp.MustCompile(`(?s)noSuchField:\s+field\s+not\s+declared\s+in\s+schema`),
 			},
@@ -380,4 +381,77 @@ func TestAccExampleGPUPoolModulePlansOffline(t *testing.T) {
 			}},
 		}},
 	})
+}
+
+// TestAccManifestDataSourceWorkload: the data source renders the workload settings and the
+// provider's mirror without a cluster, and names the attribute of bad input.
+func TestAccManifestDataSourceWorkload(t *testing.T) {
+	const ds = "data.kubefoundry_manifest.m"
+	body := func(extra string) string {
+		return fmt.Sprintf(`provider "kubefoundry" {
+  huggingface {
+    endpoint = %q
+  }
+}
+data "kubefoundry_manifest" "m" {
+  name    = "phi"
+  runtime = "kaito"
+  model   = "microsoft/Phi-3-mini-4k-instruct"
+  kaito   = { model_source = "vllm" }
+  pod = {
+    image              = "registry.test.example/kaito/kaito-base:0.1.1"
+    image_pull_secrets = ["regcred"]
+    tolerations        = [{ key = "gpu-pool", operator = "Equal", value = "a100", effect = "NoSchedule" }]
+  }
+  model_cache = { size = "50Gi", access_mode = "ReadWriteOnce" }
+  %s
+}`, mirror, extra)
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: body(""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("manifest"), knownvalue.StringRegexp(regexp.MustCompile(
+						`(?s)HF_ENDPOINT\s+value: `+regexp.QuoteMeta(mirror)+`.*image: registry.test.example/kaito/kaito-base:0.1.1.*name: regcred.*key: gpu-pool`))),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("manifests"), knownvalue.StringRegexp(regexp.MustCompile(
+						`(?s)kind: Workspace.*kind: Service.*name: phi-vllm.*kind: PersistentVolumeClaim.*name: phi-model-cache.*ReadWriteOnce`))),
+				},
+			},
+			{
+				Config:      body(`roles = { head = { image_pull_secrets = ["x"] } }`),
+				ExpectError: regexp.MustCompile(`(?s)roles\.head.*runtime kaito has no head pods`),
+			},
+		},
+	})
+}
+
+// TestAccWorkloadOverridePatchesManagedField: an override may change a field the provider
+// renders (here the worker replicas); the patched value is applied and the next plan is
+// clean instead of fighting the patch.
+func TestAccWorkloadOverridePatchesManagedField(t *testing.T) {
+	ns := testcluster.Get(t).Namespace(t)
+	cfg := config(t, fmt.Sprintf(`name = "ovr-managed"
+namespace = %q
+runtime = "dynamo"
+model = "Qwen/Qwen3-0.6B"
+overrides = yamlencode({ spec = { services = { VllmWorker = { replicas = 2 } } } })`, ns))
+	resource.Test(t, steps(t,
+		resource.TestStep{
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue(addr, tfjsonpath.New("manifest"), knownvalue.StringRegexp(regexp.MustCompile(`(?s)VllmWorker:.*replicas: 2`))),
+			}},
+			Check: func(*terraform.State) error {
+				n, _, _ := unstructured.NestedInt64(getObject(t, "dynamo", ns, "ovr-managed").Object, "spec", "services", "VllmWorker", "replicas")
+				if n != 2 {
+					return fmt.Errorf("worker replicas %d, want the patched 2", n)
+				}
+				return nil
+			},
+		},
+		resource.TestStep{Config: cfg, PlanOnly: true},
+	))
 }
