@@ -15,10 +15,10 @@ import (
 )
 
 // manifestInputs are the resource attributes the manifest data source takes as input.
-var manifestInputs = []string{"name", "namespace", "runtime", "model", "engine", "mode", "served_model_name",
+var manifestInputs = append([]string{"name", "namespace", "runtime", "model", "engine", "mode", "served_model_name",
 	"router_mode", "replicas", "gpus", "memory", "context_length", "enforce_eager", "enable_prefix_caching",
-	"trust_remote_code", "engine_args", "disaggregated", "kuberay", "kaito", "hf_token_secret",
-	"labels", "annotations", "pod", "roles", "model_cache", "huggingface_endpoint", "overrides"}
+	"trust_remote_code", "engine_args", "disaggregated", "kuberay", "kaito", "hf_token_secret"},
+	workloadInputs...)
 
 // NewManifestDataSource returns kubefoundry_manifest: the manifests a deployment would
 // apply, rendered without a cluster (for GitOps pipelines that apply them elsewhere).

@@ -137,7 +137,7 @@ func floatPtr(v types.Float64) *float64 {
 	return &x
 }
 
-func stringMap(ctx context.Context, m types.Map, diags *diag.Diagnostics) map[string]string {
+func stringMap(m types.Map) map[string]string {
 	if m.IsNull() || m.IsUnknown() {
 		return nil
 	}
@@ -180,7 +180,7 @@ func (m model) toConfig(ctx context.Context, hub string, diags *diag.Diagnostics
 		EnforceEager:        boolPtr(m.EnforceEager),
 		EnablePrefixCaching: m.EnablePrefixCaching.ValueBool(),
 		TrustRemoteCode:     m.TrustRemoteCode.ValueBool(),
-		EngineArgs:          stringMap(ctx, m.EngineArgs, diags),
+		EngineArgs:          stringMap(m.EngineArgs),
 		HFTokenSecret:       strOf(m.HFTokenSecret),
 		Workload:            m.workload(ctx, hub, diags),
 	}
@@ -198,7 +198,7 @@ func (m model) toConfig(ctx context.Context, hub string, diags *diag.Diagnostics
 	if k := objectAs[kaitoModel](ctx, m.KAITO, diags); k != nil {
 		cfg.KAITO = &rt.KaitoConfig{ModelSource: strOf(k.ModelSource), PremadeModel: strOf(k.PremadeModel), GGUFFile: strOf(k.GGUFFile),
 			RunMode: strOf(k.RunMode), ImageRef: strOf(k.ImageRef), ComputeType: strOf(k.ComputeType),
-			LabelSelector: stringMap(ctx, k.LabelSelector, diags), CPU: strOf(k.CPU)}
+			LabelSelector: stringMap(k.LabelSelector), CPU: strOf(k.CPU)}
 	}
 	return cfg
 }

@@ -66,8 +66,8 @@ type modelCacheModel struct {
 // deployments render exactly as before. hub is the provider's Hub endpoint.
 func (m model) workload(ctx context.Context, hub string, diags *diag.Diagnostics) *rt.Workload {
 	w := &rt.Workload{
-		Labels:      stringMap(ctx, m.Labels, diags),
-		Annotations: stringMap(ctx, m.Annotations, diags),
+		Labels:      stringMap(m.Labels),
+		Annotations: stringMap(m.Annotations),
 		HFEndpoint:  strOf(m.HuggingFaceEndpoint),
 		Overrides:   strOf(m.Overrides),
 	}
@@ -105,10 +105,10 @@ func (m model) workload(ctx context.Context, hub string, diags *diag.Diagnostics
 func (p podSettingsModel) settings(ctx context.Context, diags *diag.Diagnostics) rt.PodSettings {
 	s := rt.PodSettings{
 		Image:              strOf(p.Image),
-		Env:                stringMap(ctx, p.Env, diags),
-		NodeSelector:       stringMap(ctx, p.NodeSelector, diags),
-		Labels:             stringMap(ctx, p.Labels, diags),
-		Annotations:        stringMap(ctx, p.Annotations, diags),
+		Env:                stringMap(p.Env),
+		NodeSelector:       stringMap(p.NodeSelector),
+		Labels:             stringMap(p.Labels),
+		Annotations:        stringMap(p.Annotations),
 		ServiceAccountName: strOf(p.ServiceAccountName),
 		PriorityClassName:  strOf(p.PriorityClassName),
 	}
@@ -137,7 +137,7 @@ func (p podSettingsModel) settings(ctx context.Context, diags *diag.Diagnostics)
 		s.CPU = strOf(r.CPU)
 		s.GPUResourceName = strOf(r.GPUResourceName)
 		if !r.Extra.IsNull() && !r.Extra.IsUnknown() {
-			s.ExtraResources = stringMap(ctx, r.Extra, diags)
+			s.ExtraResources = stringMap(r.Extra)
 		}
 	}
 	if !p.NodeSelector.IsNull() && s.NodeSelector == nil {
