@@ -150,3 +150,23 @@ func TestNoWorkloadNoChange(t *testing.T) {
 		}
 	}
 }
+
+// TestKubeRayEnvFromIsNotTheHFToken: a user's env_from Secret on a deployment without a
+// token must not be read back as hf_token_secret (the user's entries carry optional: false).
+func TestKubeRayEnvFromIsNotTheHFToken(t *testing.T) {
+	r, _ := registry.Get("kuberay")
+	cfg := runtimestest.Defaulted(t, r, runtimestest.Cases("kuberay")[0])
+	cfg.HFTokenSecret = ""
+	cfg.Workload = &rt.Workload{Pod: rt.PodSettings{EnvFrom: []rt.EnvFrom{{Secret: "s3-credentials"}}}}
+	m, err := r.Manifests(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := r.Parse(m.Primary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if parsed.HFTokenSecret != "" {
+		t.Errorf("hf_token_secret read back as %q from the user's env_from", parsed.HFTokenSecret)
+	}
+}

@@ -455,3 +455,33 @@ overrides = yamlencode({ spec = { services = { VllmWorker = { replicas = 2 } } }
 		resource.TestStep{Config: cfg, PlanOnly: true},
 	))
 }
+
+// TestAccWorkloadCacheClaimDeletedWhenAsked: with delete_claim_on_destroy the claim the
+// provider created goes with the deployment.
+func TestAccWorkloadCacheClaimDeletedWhenAsked(t *testing.T) {
+	c := testcluster.Get(t)
+	ns := c.Namespace(t)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			pvc, err := c.Clientset.CoreV1().PersistentVolumeClaims(ns).Get(context.Background(), "gone-model-cache", metav1.GetOptions{})
+			if apierrors.IsNotFound(err) || (err == nil && pvc.DeletionTimestamp != nil) {
+				return nil
+			}
+			return fmt.Errorf("cache claim not deleted on destroy: %v", err)
+		},
+		Steps: []resource.TestStep{{
+			Config: config(t, fmt.Sprintf(`name = "gone"
+namespace = %q
+runtime = "kaito"
+model = "microsoft/Phi-3-mini-4k-instruct"
+kaito = { model_source = "vllm" }
+model_cache = { size = "5Gi", delete_claim_on_destroy = true }`, ns)),
+			Check: func(*terraform.State) error {
+				_, err := c.Clientset.CoreV1().PersistentVolumeClaims(ns).Get(context.Background(), "gone-model-cache", metav1.GetOptions{})
+				return err
+			},
+		}},
+	})
+}
