@@ -485,3 +485,52 @@ model_cache = { size = "5Gi", delete_claim_on_destroy = true }`, ns)),
 		}},
 	})
 }
+
+// TestAccWorkloadDriftOfEachSetting edits one workload setting out of band per step (on
+// the custom resource or a companion); each shows as a planned update that restores it.
+func TestAccWorkloadDriftOfEachSetting(t *testing.T) {
+	c := testcluster.Get(t)
+	ns := c.Namespace(t)
+	ctx := context.Background()
+	cfg := workloadConfig(t, ns, `env = { "VLLM_LOGGING_LEVEL" = "DEBUG" }
+    service_account_name = "default"`)
+	dgd := c.Dynamic.Resource(testcluster.GVRFor("dynamo")).Namespace(ns)
+	edit := func(patch string) func() {
+		return func() {
+			if _, err := dgd.Patch(ctx, "prod", types.MergePatchType, []byte(patch), metav1.PatchOptions{FieldManager: "kubectl-edit"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	worker := func(field string) string {
+		return `{"spec":{"services":{"VllmWorker":` + field + `}}}`
+	}
+	drifts := []struct {
+		name string
+		edit func()
+	}{
+		{"env value", edit(worker(`{"envs":[{"name":"VLLM_LOGGING_LEVEL","value":"INFO"}]}`))},
+		{"node selector", edit(worker(`{"extraPodSpec":{"nodeSelector":{"pool":"cpu"}}}`))},
+		{"image", edit(worker(`{"extraPodSpec":{"mainContainer":{"image":"docker.io/evil/vllm:latest"}}}`))},
+		{"pull secrets", edit(worker(`{"extraPodSpec":{"imagePullSecrets":null}}`))},
+		{"service account", edit(worker(`{"extraPodSpec":{"serviceAccountName":"other"}}`))},
+		{"custom resource label", edit(`{"metadata":{"labels":{"cost-center":null}}}`)},
+		{"cache claim label", func() {
+			patch := `{"metadata":{"labels":{"app.kubernetes.io/component":"edited"}}}`
+			if _, err := c.Clientset.CoreV1().PersistentVolumeClaims(ns).Patch(ctx, "prod-model-cache", types.MergePatchType, []byte(patch), metav1.PatchOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	s := []resource.TestStep{{Config: cfg}}
+	for _, d := range drifts {
+		s = append(s, resource.TestStep{
+			PreConfig: d.edit,
+			Config:    cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+			}},
+		}, resource.TestStep{Config: cfg, PlanOnly: true}) // restored: clean again
+	}
+	resource.Test(t, steps(t, s...))
+}
