@@ -128,7 +128,7 @@ func providerSchema() schema.Schema {
 				Attributes: map[string]schema.Attribute{
 					"endpoint": schema.StringAttribute{
 						Optional:            true,
-						MarkdownDescription: "Hub URL, for mirrors. Defaults to `https://huggingface.co`.",
+						MarkdownDescription: "Hub URL, for mirrors. Defaults to `https://huggingface.co`. A mirror is also passed to every model deployment's engines as `HF_ENDPOINT` (unless the deployment sets `huggingface_endpoint`).",
 					},
 					"token": schema.StringAttribute{
 						Optional:            true,

@@ -61,7 +61,10 @@ type DeploymentConfig struct {
 	HFTokenSecret string
 	KubeRay       *KubeRayConfig
 	KAITO         *KaitoConfig
-	Dynamo        *DynamoConfig
+	// Workload holds pod, metadata, model cache, Hub mirror and overrides settings
+	// (workload.go); nil renders none of them.
+	Workload *Workload
+	Dynamo   *DynamoConfig
 }
 
 // DynamoConfig holds the DynamoGraphDeployment-only settings.

@@ -11,19 +11,28 @@ import (
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/providerdata"
 	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 )
 
 // manifestInputs are the resource attributes the manifest data source takes as input.
-var manifestInputs = []string{"name", "namespace", "runtime", "model", "engine", "mode", "served_model_name",
+var manifestInputs = append([]string{"name", "namespace", "runtime", "model", "engine", "mode", "served_model_name",
 	"router_mode", "replicas", "gpus", "memory", "context_length", "enforce_eager", "enable_prefix_caching",
-	"trust_remote_code", "engine_args", "disaggregated", "kuberay", "kaito", "dynamo", "hf_token_secret"}
+	"trust_remote_code", "engine_args", "disaggregated", "kuberay", "kaito", "dynamo", "hf_token_secret"},
+	workloadInputs...)
 
 // NewManifestDataSource returns kubefoundry_manifest: the manifests a deployment would
 // apply, rendered without a cluster (for GitOps pipelines that apply them elsewhere).
 func NewManifestDataSource() datasource.DataSource { return &manifestDataSource{} }
 
-type manifestDataSource struct{}
+type manifestDataSource struct{ data *providerdata.Data }
+
+var _ datasource.DataSourceWithConfigure = (*manifestDataSource)(nil)
+
+// Configure keeps the provider data: its Hugging Face endpoint reaches the engines.
+func (d *manifestDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerdata.From(req.ProviderData, &resp.Diagnostics)
+}
 
 func (d *manifestDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_manifest"
@@ -62,6 +71,14 @@ func toDataSourceAttribute(a rschema.Attribute, required bool) dschema.Attribute
 		return dschema.Float64Attribute{Optional: true, Computed: true, MarkdownDescription: desc}
 	case rschema.MapAttribute:
 		return dschema.MapAttribute{ElementType: v.ElementType, Optional: true, Computed: true, MarkdownDescription: desc}
+	case rschema.ListAttribute:
+		return dschema.ListAttribute{ElementType: v.ElementType, Optional: true, Computed: true, MarkdownDescription: desc}
+	case rschema.ListNestedAttribute:
+		nested := map[string]dschema.Attribute{}
+		for k, na := range v.NestedObject.Attributes {
+			nested[k] = toDataSourceAttribute(na, false)
+		}
+		return dschema.ListNestedAttribute{NestedObject: dschema.NestedAttributeObject{Attributes: nested}, Optional: true, Computed: true, MarkdownDescription: desc}
 	case rschema.SingleNestedAttribute:
 		nested := map[string]dschema.Attribute{}
 		for k, na := range v.Attributes {
@@ -85,7 +102,7 @@ func (d *manifestDataSource) Read(ctx context.Context, req datasource.ReadReques
 		resp.Diagnostics.AddAttributeError(path.Root("runtime"), "Unknown runtime", err.Error())
 		return
 	}
-	cfg := in.toConfig(ctx, &resp.Diagnostics)
+	cfg := in.toConfig(ctx, hubEndpoint(d.data), &resp.Diagnostics)
 	if cfg.Namespace == "" {
 		cfg.Namespace = runtime.DefaultNamespace()
 	}

@@ -43,7 +43,7 @@ func (r *deploymentResource) prepare(ctx context.Context, plan model, diags *dia
 		diags.AddAttributeError(path.Root("runtime"), "Unknown runtime", err.Error())
 		return nil
 	}
-	cfg := plan.toConfig(ctx, diags)
+	cfg := plan.toConfig(ctx, hubEndpoint(r.data), diags)
 	runtime.Defaults(&cfg)
 	if ps := runtime.Validate(cfg); len(ps) > 0 {
 		for _, p := range ps {
@@ -191,7 +191,7 @@ func (r *deploymentResource) finishApply(ctx context.Context, p *prepared, plan 
 	if !plan.WaitForReady.ValueBool() {
 		return
 	}
-	st, err := waitReady(ctx, p.client, p.runtime, p.cfg.Namespace, p.cfg.Name)
+	st, err := waitReady(ctx, p.client, p.runtime, p.cfg.Namespace, p.cfg.Name, rt.DownloadJob(p.objects))
 	if st.Phase != "" {
 		plan.setStatus(st)
 		diags.Append(state.Set(ctx, plan)...)
@@ -247,7 +247,7 @@ func (r *deploymentResource) refreshFromObject(ctx context.Context, client *kube
 	}
 	live.Runtime = runtime.ID()
 	runtime.Defaults(&live)
-	prior := m.toConfig(ctx, diags)
+	prior := m.toConfig(ctx, hubEndpoint(r.data), diags)
 	if m.Model.IsNull() { // import: no prior configuration
 		prior = live
 	} else {
@@ -266,10 +266,18 @@ func (r *deploymentResource) refreshFromObject(ctx context.Context, client *kube
 		diags.AddError("Encoding the manifest failed", err.Error())
 		return
 	}
+	if overridesMatch(prior, want, manifest) {
+		live = prior // Parse would read the patched fields back into the attributes: a diff forever
+	}
 	m.setConfig(live)
 	m.ID = types.StringValue(live.Namespace + "/" + live.Name)
 	m.Endpoint = types.StringValue(runtime.Endpoint(live))
 	m.Manifest = types.StringValue(manifest)
+	if companions, err := projectCompanions(ctx, client, want.Companions); err != nil {
+		diags.AddWarning("Reading the companion objects failed", err.Error()+". Their drift is not checked in this refresh.")
+	} else {
+		m.CompanionManifests = companions
+	}
 	if m.WaitForReady.IsNull() {
 		m.WaitForReady = types.BoolValue(true)
 	}
@@ -312,16 +320,26 @@ func (r *deploymentResource) Delete(ctx context.Context, req resource.DeleteRequ
 	// controller-manager's default 20 QPS client, and up to its 30 s discovery resync for a
 	// freshly installed CRD), which serialises a destroy of many deployments. Instead the
 	// object goes at once and destroy then waits until the deployment's pods are gone.
+	// The live object names what its pods carry (KubeRay: the RayCluster names in its status).
+	owner, err := client.Dynamic.Resource(gvr).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		owner = &unstructured.Unstructured{}
+		owner.SetName(name)
+	}
 	background := metav1.DeletePropagationBackground
 	delErr := client.Dynamic.Resource(gvr).Namespace(ns).Delete(ctx, name, metav1.DeleteOptions{PropagationPolicy: &background})
 	if delErr != nil && !apierrors.IsNotFound(delErr) {
 		resp.Diagnostics.AddError("Deleting the model deployment failed", delErr.Error())
 		return
 	}
-	cfg := state.toConfig(ctx, &resp.Diagnostics)
+	cfg := state.toConfig(ctx, hubEndpoint(r.data), &resp.Diagnostics)
 	runtime.Defaults(&cfg)
 	if objs, err := runtime.Manifests(cfg); err == nil {
 		for _, c := range objs.Companions {
+			if rt.KeepOnDelete(cfg, c) {
+				tflog.Info(ctx, fmt.Sprintf("keeping %s %s/%s (model_cache.delete_claim_on_destroy is not set, or the claim is not ours)", c.GetKind(), ns, c.GetName()))
+				continue
+			}
 			r.deleteQuietly(ctx, client, c, &resp.Diagnostics)
 		}
 	}
@@ -337,7 +355,7 @@ func (r *deploymentResource) Delete(ctx context.Context, req resource.DeleteRequ
 			return
 		}
 	}
-	left, err := client.WaitNoPods(ctx, ns, func(p *corev1.Pod) bool { return belongsTo(*p, name) })
+	left, err := client.WaitNoPods(ctx, ns, func(p *corev1.Pod) bool { return belongsTo(runtime, owner, *p) })
 	if err != nil {
 		resp.Diagnostics.AddError("Model deployment pods not deleted in time",
 			fmt.Sprintf("%s %s/%s is deleted but its pods %s are still present (the garbage collector and the kubelet remove "+
@@ -346,7 +364,9 @@ func (r *deploymentResource) Delete(ctx context.Context, req resource.DeleteRequ
 }
 
 func (r *deploymentResource) deleteQuietly(ctx context.Context, c *kube.Client, obj *unstructured.Unstructured, diags *diag.Diagnostics) {
-	err := c.Dynamic.Resource(gvrOf(obj)).Namespace(obj.GetNamespace()).Delete(ctx, obj.GetName(), metav1.DeleteOptions{})
+	// Background: a Job's pods go with it (the API's default for Jobs orphans them).
+	bg := metav1.DeletePropagationBackground
+	err := c.Dynamic.Resource(gvrOf(obj)).Namespace(obj.GetNamespace()).Delete(ctx, obj.GetName(), metav1.DeleteOptions{PropagationPolicy: &bg})
 	if err != nil && !apierrors.IsNotFound(err) {
 		diags.AddWarning("Deleting a companion object failed", fmt.Sprintf("%s %s: %v", obj.GetKind(), obj.GetName(), err))
 	}
@@ -354,7 +374,7 @@ func (r *deploymentResource) deleteQuietly(ctx context.Context, c *kube.Client, 
 
 // removeStaleCompanions deletes companions the previous configuration had and the new one does not.
 func (r *deploymentResource) removeStaleCompanions(ctx context.Context, p *prepared, prior model, diags *diag.Diagnostics) {
-	old := prior.toConfig(ctx, diags)
+	old := prior.toConfig(ctx, hubEndpoint(r.data), diags)
 	p.runtime.Defaults(&old)
 	oldObjs, err := p.runtime.Manifests(old)
 	if err != nil {
@@ -365,7 +385,7 @@ func (r *deploymentResource) removeStaleCompanions(ctx context.Context, p *prepa
 		keep[c.GetKind()+"/"+c.GetName()] = true
 	}
 	for _, c := range oldObjs.Companions {
-		if !keep[c.GetKind()+"/"+c.GetName()] {
+		if !keep[c.GetKind()+"/"+c.GetName()] && !rt.KeepOnDelete(old, c) {
 			r.deleteQuietly(ctx, p.client, c, diags)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/kube"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/providerdata"
 	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 )
 
@@ -56,6 +57,10 @@ func gvrOf(obj *unstructured.Unstructured) schema.GroupVersionResource {
 		return gv.WithResource("secrets")
 	case "ConfigMap":
 		return gv.WithResource("configmaps")
+	case "PersistentVolumeClaim":
+		return gv.WithResource("persistentvolumeclaims")
+	case "Job":
+		return gv.WithResource("jobs")
 	}
 	panic(fmt.Sprintf("modeldeployment: no resource known for companion kind %s", obj.GetKind()))
 }
@@ -113,7 +118,7 @@ func stateRuntime(ctx context.Context, state model, diags *diag.Diagnostics) (rt
 	if err != nil {
 		return nil, err
 	}
-	cfg := state.toConfig(ctx, diags)
+	cfg := state.toConfig(ctx, providerdata.DefaultHubEndpoint, diags)
 	runtime.Defaults(&cfg)
 	return rt.ForConfig(runtime, cfg), nil
 }

@@ -46,6 +46,14 @@ type model struct {
 	Available           types.Int64    `tfsdk:"available"`
 	Endpoint            types.String   `tfsdk:"endpoint"`
 	Manifest            types.String   `tfsdk:"manifest"`
+	Labels              types.Map      `tfsdk:"labels"`
+	Annotations         types.Map      `tfsdk:"annotations"`
+	Pod                 types.Object   `tfsdk:"pod"`
+	Roles               types.Object   `tfsdk:"roles"`
+	ModelCache          types.Object   `tfsdk:"model_cache"`
+	HuggingFaceEndpoint types.String   `tfsdk:"huggingface_endpoint"`
+	Overrides           types.String   `tfsdk:"overrides"`
+	CompanionManifests  types.String   `tfsdk:"companion_manifests"`
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -135,12 +143,18 @@ func floatPtr(v types.Float64) *float64 {
 	return &x
 }
 
-func stringMap(ctx context.Context, m types.Map, diags *diag.Diagnostics) map[string]string {
+func stringMap(m types.Map) map[string]string {
 	if m.IsNull() || m.IsUnknown() {
 		return nil
 	}
+	// Element by element: a value not known yet (a variable at validation) is skipped
+	// instead of failing the decode.
 	out := map[string]string{}
-	diags.Append(m.ElementsAs(ctx, &out, false)...)
+	for k, v := range m.Elements() {
+		if s, ok := v.(types.String); ok && !s.IsUnknown() && !s.IsNull() {
+			out[k] = s.ValueString()
+		}
+	}
 	return out
 }
 
@@ -155,7 +169,7 @@ func objectAs[T any](ctx context.Context, o types.Object, diags *diag.Diagnostic
 
 // toConfig turns the user's settings into a runtime config. Unset values stay unset so the
 // runtime's Defaults can fill them. hfSecret is the Secret name to reference, if any.
-func (m model) toConfig(ctx context.Context, diags *diag.Diagnostics) rt.DeploymentConfig {
+func (m model) toConfig(ctx context.Context, hub string, diags *diag.Diagnostics) rt.DeploymentConfig {
 	cfg := rt.DeploymentConfig{
 		Name:                strOf(m.Name),
 		Namespace:           strOf(m.Namespace),
@@ -172,8 +186,9 @@ func (m model) toConfig(ctx context.Context, diags *diag.Diagnostics) rt.Deploym
 		EnforceEager:        boolPtr(m.EnforceEager),
 		EnablePrefixCaching: m.EnablePrefixCaching.ValueBool(),
 		TrustRemoteCode:     m.TrustRemoteCode.ValueBool(),
-		EngineArgs:          stringMap(ctx, m.EngineArgs, diags),
+		EngineArgs:          stringMap(m.EngineArgs),
 		HFTokenSecret:       strOf(m.HFTokenSecret),
+		Workload:            m.workload(ctx, hub, diags),
 	}
 	if d := objectAs[disaggregatedModel](ctx, m.Disaggregated, diags); d != nil {
 		cfg.Disaggregated = &rt.DisaggregatedConfig{PrefillReplicas: intPtr(d.PrefillReplicas), PrefillGPUs: intPtr(d.PrefillGPUs),
@@ -189,7 +204,7 @@ func (m model) toConfig(ctx context.Context, diags *diag.Diagnostics) rt.Deploym
 	if k := objectAs[kaitoModel](ctx, m.KAITO, diags); k != nil {
 		cfg.KAITO = &rt.KaitoConfig{ModelSource: strOf(k.ModelSource), PremadeModel: strOf(k.PremadeModel), GGUFFile: strOf(k.GGUFFile),
 			RunMode: strOf(k.RunMode), ImageRef: strOf(k.ImageRef), ComputeType: strOf(k.ComputeType),
-			LabelSelector: stringMap(ctx, k.LabelSelector, diags), CPU: strOf(k.CPU)}
+			LabelSelector: stringMap(k.LabelSelector), CPU: strOf(k.CPU)}
 	}
 	if d := objectAs[dynamoModel](ctx, m.Dynamo, diags); d != nil {
 		cfg.Dynamo = &rt.DynamoConfig{APIVersion: strOf(d.APIVersion)}

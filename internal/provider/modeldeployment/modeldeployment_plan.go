@@ -19,9 +19,10 @@ import (
 )
 
 // userAttributes are the attributes a user sets; an unknown one defers rendering to apply.
-var userAttributes = []string{"name", "namespace", "runtime", "model", "engine", "mode", "served_model_name",
+var userAttributes = append([]string{"name", "namespace", "runtime", "model", "engine", "mode", "served_model_name",
 	"router_mode", "replicas", "gpus", "memory", "context_length", "enforce_eager", "enable_prefix_caching",
-	"trust_remote_code", "engine_args", "disaggregated", "kuberay", "kaito", "dynamo", "hf_token_secret", "hf_token_wo_version"}
+	"trust_remote_code", "engine_args", "disaggregated", "kuberay", "kaito", "dynamo", "hf_token_secret", "hf_token_wo_version"},
+	workloadInputs...)
 
 // unknownAttributes lists the user attributes whose value is not known yet.
 func unknownAttributes(cfg tfsdk.Config) map[string]bool {
@@ -51,7 +52,7 @@ func (r *deploymentResource) ValidateConfig(ctx context.Context, req resource.Va
 		return // the attribute validator reports it
 	}
 	unknown := unknownAttributes(req.Config)
-	cfg := m.toConfig(ctx, &resp.Diagnostics)
+	cfg := m.toConfig(ctx, hubEndpoint(r.data), &resp.Diagnostics)
 	if cfg.Namespace == "" {
 		cfg.Namespace = runtime.DefaultNamespace() // the real default is resolved at plan
 	}
@@ -98,7 +99,7 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 		resp.Diagnostics.AddAttributeError(path.Root("runtime"), "Unknown runtime", err.Error())
 		return
 	}
-	cfg := config.toConfig(ctx, &resp.Diagnostics)
+	cfg := config.toConfig(ctx, hubEndpoint(r.data), &resp.Diagnostics)
 	if cfg.Namespace == "" {
 		cfg.Namespace = r.defaultNamespace(ctx, runtime, &resp.Diagnostics)
 	}
@@ -107,16 +108,18 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 	runtime.Defaults(&cfg)
 	runtime = rt.ForConfig(runtime, cfg)
-	manifest, err := renderPrimary(runtime, cfg)
+	manifest, companions, err := render(runtime, cfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Rendering the manifest failed", err.Error())
 		return
 	}
+	warnOverrides(runtime, cfg, &resp.Diagnostics)
 	plan.setConfig(cfg)
 	keepConfiguredMaps(config, &plan)
 	plan.ID = types.StringValue(cfg.Namespace + "/" + cfg.Name)
 	plan.Endpoint = types.StringValue(runtime.Endpoint(cfg))
 	plan.Manifest = types.StringValue(manifest)
+	plan.CompanionManifests = companions
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -153,17 +156,18 @@ func unchanged(ctx context.Context, req resource.ModifyPlanRequest) bool {
 	return !ns.IsNull() && !ns.IsUnknown()
 }
 
-// renderPrimary renders the runtime's custom resource as YAML.
-func renderPrimary(runtime rt.Runtime, cfg rt.DeploymentConfig) (string, error) {
+// render renders the runtime's custom resource and its companions as YAML.
+func render(runtime rt.Runtime, cfg rt.DeploymentConfig) (string, types.String, error) {
 	ms, err := runtime.Manifests(cfg)
 	if err != nil {
-		return "", err
+		return "", types.StringNull(), err
 	}
 	out, err := yaml.Marshal(ms.Primary.Object)
 	if err != nil {
-		return "", fmt.Errorf("encoding the manifest: %w", err)
+		return "", types.StringNull(), fmt.Errorf("encoding the manifest: %w", err)
 	}
-	return string(out), nil
+	companions, err := renderCompanions(ms.Companions)
+	return string(out), companions, err
 }
 
 // keepConfiguredMaps keeps an explicitly empty map from the configuration: the plan must

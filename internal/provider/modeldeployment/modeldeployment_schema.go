@@ -37,7 +37,7 @@ func computedInt(desc string) schema.Int64Attribute {
 }
 
 func resourceSchema(ctx context.Context) schema.Schema {
-	return schema.Schema{
+	s := schema.Schema{
 		MarkdownDescription: "One model served by one runtime: an NVIDIA Dynamo `DynamoGraphDeployment`, a KubeRay `RayService` " +
 			"or a KAITO `Workspace`. Plans offline (no cluster or CRD needed; the rendered `manifest` is shown in the plan), " +
 			"applies with server-side apply (field manager `kubefoundry`), waits with a watch until the runtime reports the model " +
@@ -185,4 +185,8 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
 	}
+	for name, a := range workloadAttributes() {
+		s.Attributes[name] = a
+	}
+	return s
 }

@@ -151,7 +151,9 @@ func isTerminal(st rt.Status, events []corev1.Event) (string, bool) {
 
 // waitReady watches the custom resource until the runtime reports Running for the current
 // generation. It fails fast on a Failed phase or a pod state that needs a human.
-func waitReady(ctx context.Context, c *kube.Client, runtime rt.Runtime, ns, name string) (rt.Status, error) {
+// downloadJob, when set, is the model download Job: its progress is logged and its
+// failure ends the wait.
+func waitReady(ctx context.Context, c *kube.Client, runtime rt.Runtime, ns, name, downloadJob string) (rt.Status, error) {
 	var (
 		mu     sync.Mutex
 		pods   []corev1.Pod
@@ -210,6 +212,16 @@ func waitReady(ctx context.Context, c *kube.Client, runtime rt.Runtime, ns, name
 				mu.Unlock()
 				tflog.Info(ctx, fmt.Sprintf("%s/%s: still waiting after %s: %s %d/%d ready %s",
 					ns, name, time.Since(started).Round(time.Second), st.Phase, st.Ready, st.Desired, st.Message))
+			}
+			if downloadJob != "" {
+				msg, err := downloadProgress(ctx, c, ns, downloadJob)
+				if err != nil {
+					cancel(err)
+					return
+				}
+				if msg != "" && (n%10 == 0 || n == 1) {
+					tflog.Info(ctx, fmt.Sprintf("%s/%s: %s", ns, name, msg))
+				}
 			}
 			mu.Lock()
 			obj := lastOb

@@ -27,7 +27,7 @@ func BenchmarkReadyNoticed(b *testing.B) {
 	ctx := context.Background()
 	waits := map[string]func(name string) error{
 		"watch": func(name string) error {
-			_, err := waitReady(ctx, client, runtime, ns, name)
+			_, err := waitReady(ctx, client, runtime, ns, name, "")
 			return err
 		},
 		"poll-1s-baseline": func(name string) error {

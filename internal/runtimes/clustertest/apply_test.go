@@ -21,7 +21,7 @@ import (
 
 const fieldManager = "kubefoundry-test"
 
-// resourceFor maps an object to its dynamic client; core objects are only Services here.
+// resourceFor maps an object to its dynamic client: the CRDs and the companion kinds.
 func resourceFor(d dynamic.Interface, obj *unstructured.Unstructured) dynamic.ResourceInterface {
 	gvk := obj.GroupVersionKind()
 	var gvr schema.GroupVersionResource
@@ -32,8 +32,13 @@ func resourceFor(d dynamic.Interface, obj *unstructured.Unstructured) dynamic.Re
 			}
 		}
 	}
-	if gvk.Group == "" && gvk.Kind == "Service" {
+	switch {
+	case gvk.Group == "" && gvk.Kind == "Service":
 		gvr = schema.GroupVersionResource{Version: "v1", Resource: "services"}
+	case gvk.Group == "" && gvk.Kind == "PersistentVolumeClaim":
+		gvr = schema.GroupVersionResource{Version: "v1", Resource: "persistentvolumeclaims"}
+	case gvk.Group == "batch" && gvk.Kind == "Job":
+		gvr = schema.GroupVersionResource{Group: "batch", Version: "v1", Resource: "jobs"}
 	}
 	return d.Resource(gvr).Namespace(obj.GetNamespace())
 }
@@ -129,9 +134,11 @@ func TestParseAfterServerRoundTrip(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Parse: %v", err)
 				}
-				if !reflect.DeepEqual(parsed, cfg) {
+				want := cfg
+				want.Workload = nil // not read back: see runtimestest.CheckManifests
+				if !reflect.DeepEqual(parsed, want) {
 					a, _ := json.Marshal(parsed)
-					b, _ := json.Marshal(cfg)
+					b, _ := json.Marshal(want)
 					t.Errorf("Parse(live) != cfg\nparsed: %s\nwant:   %s", a, b)
 				}
 				// Re-applying the same manifest must not bump the generation (no spurious diffs).

@@ -71,7 +71,10 @@ func (r V1Alpha1) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, 
 	if err != nil {
 		return runtimes.Manifests{}, err
 	}
-	return runtimes.Manifests{Primary: obj}, nil
+	if err := applyWorkload(cfg, obj, services); err != nil {
+		return runtimes.Manifests{}, err
+	}
+	return runtimes.FinishManifests(cfg, runtimes.Manifests{Primary: obj}, imageFor(cfg.Engine, releaseV1Alpha1))
 }
 
 // alphaDynamoNamespace is the Dynamo discovery namespace. 0.x scopes discovery by this value

@@ -46,7 +46,10 @@ func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, e
 	if err != nil {
 		return runtimes.Manifests{}, err
 	}
-	return runtimes.Manifests{Primary: obj}, nil
+	if err := applyV1beta1Workload(cfg, obj); err != nil {
+		return runtimes.Manifests{}, err
+	}
+	return runtimes.FinishManifests(cfg, runtimes.Manifests{Primary: obj}, imageFor(cfg.Engine, releaseV1Beta1))
 }
 
 // frontendComponent runs the operator's default frontend (python3 -m dynamo.frontend on

@@ -33,6 +33,7 @@ func (r shared) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	}
 	validateEngineOptions(&ps, cfg)
 	validateName(&ps, cfg)
+	runtimes.ValidateWorkload(&ps, cfg, workloadSupportFor(apiVersion(cfg)))
 	return ps
 }
 

@@ -93,11 +93,15 @@ func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, e
 	if k.ModelSource == runtimes.KaitoSourceHuggingFace {
 		obj.SetAnnotations(map[string]string{AnnotationModel: cfg.Model, AnnotationGGUFFile: k.GGUFFile})
 	}
+	if err := applyWorkload(cfg, obj); err != nil {
+		return runtimes.Manifests{}, err
+	}
 	svc, err := servingService(cfg)
 	if err != nil {
 		return runtimes.Manifests{}, err
 	}
-	return runtimes.Manifests{Primary: obj, Companions: []*unstructured.Unstructured{svc}}, nil
+	m := runtimes.Manifests{Primary: obj, Companions: []*unstructured.Unstructured{svc}}
+	return runtimes.FinishManifests(cfg, m, VLLMImage)
 }
 
 // workspaceLabels adds the KAITO labels KubeFoundry's UI reads to the common ones.

@@ -87,6 +87,9 @@ func (c container) limit(name string) (string, bool) {
 	if c.Resources == nil {
 		return "", false
 	}
+	if name == gpuResource { // gpu_resource_name may rename it
+		return runtimes.GPULimit(c.Resources.Limits)
+	}
 	v, ok := c.Resources.Limits[name]
 	return v, ok
 }

@@ -12,6 +12,9 @@ import (
 func (r Runtime) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	ps := runtimes.ValidateCommon(cfg, ID)
 	runtimes.CheckName(&ps, cfg.Name, MaxNameLength, "KAITO creates the Services \"<name>\" and \"<name>-headless\" (Service names are DNS-1035 labels) and a StatefulSet \"<name>\" whose pods are labelled \"<name>-<revision hash>\" (at most 63 characters), next to our \"<name>-llamacpp\" or \"<name>-vllm\" Service; a longer or digit-leading name never deploys")
+	if cfg.KAITO != nil {
+		runtimes.ValidateWorkload(&ps, cfg, workloadSupport(cfg))
+	}
 	if cfg.Mode != runtimes.ModeAggregated {
 		ps.Add("mode", "KAITO does not support disaggregated prefill/decode serving: set mode = \"aggregated\" or use runtime \"dynamo\" or \"kuberay\"")
 	}

@@ -99,7 +99,10 @@ func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, e
 	if err != nil {
 		return runtimes.Manifests{}, err
 	}
-	return runtimes.Manifests{Primary: obj}, nil
+	if err := applyWorkload(cfg, obj); err != nil {
+		return runtimes.Manifests{}, err
+	}
+	return runtimes.FinishManifests(cfg, runtimes.Manifests{Primary: obj}, cfg.KubeRay.Image)
 }
 
 func head(cfg runtimes.DeploymentConfig) headGroupSpec {

@@ -69,8 +69,13 @@ func (Runtime) Parse(obj *unstructured.Unstructured) (runtimes.DeploymentConfig,
 		return cfg, fmt.Errorf("%s: head or worker group has no container", obj.GetName())
 	}
 	head, work := headSpec.Containers[0], worker.Template.Spec.Containers[0]
-	if len(work.EnvFrom) > 0 && work.EnvFrom[0].SecretRef != nil {
-		cfg.HFTokenSecret = work.EnvFrom[0].SecretRef.Name
+	// The HF token envFrom is the one without "optional": the workload's own env_from
+	// entries always carry optional: false (runtimes.EnvFrom).
+	for _, e := range work.EnvFrom {
+		if e.SecretRef != nil && e.SecretRef.Optional == nil {
+			cfg.HFTokenSecret = e.SecretRef.Name
+			break
+		}
 	}
 	k := &runtimes.KubeRayConfig{
 		Image:           work.Image,
@@ -92,7 +97,8 @@ func gpuCount(g workerGroupSpec) *int64 {
 	if len(g.Template.Spec.Containers) == 0 {
 		return nil
 	}
-	n, err := strconv.ParseInt(g.Template.Spec.Containers[0].Resources.Limits[gpuResource], 10, 64)
+	v, _ := runtimes.GPULimit(g.Template.Spec.Containers[0].Resources.Limits) // gpu_resource_name may rename it
+	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
 		return nil
 	}

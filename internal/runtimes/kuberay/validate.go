@@ -15,6 +15,7 @@ var kwargName = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
 func (r Runtime) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	ps := runtimes.ValidateCommon(cfg, ID)
 	runtimes.CheckName(&ps, cfg.Name, MaxNameLength, "KubeRay names the RayCluster \"<name>-<5 random characters>\" and its Serve Service \"<cluster>-serve-svc\", which must be a 63-character DNS-1035 label; longer or digit-leading names are rejected by the operator (event InvalidRayServiceMetadata) and never deploy")
+	runtimes.ValidateWorkload(&ps, cfg, workloadSupport)
 	if strings.TrimSpace(cfg.Model) == "" {
 		ps.Add("model", "must be set to a Hugging Face model id such as \"Qwen/Qwen3-0.6B\"")
 	}

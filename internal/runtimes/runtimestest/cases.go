@@ -3,6 +3,8 @@
 package runtimestest
 
 import (
+	"slices"
+
 	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 )
 
@@ -38,6 +40,12 @@ func dynamoV1Alpha1Cases() []Case {
 		}
 		c.Name = "dynamo-v1alpha1-" + c.Name[len("dynamo-"):]
 		c.Config.Dynamo = &rt.DynamoConfig{APIVersion: "v1alpha1"}
+		if w := c.Config.Workload; w != nil && w.Overrides != "" {
+			// The same override in the v1alpha1 shape (services map, sharedMemory object).
+			alpha := *w
+			alpha.Overrides = "spec:\n  services:\n    VllmWorker:\n      sharedMemory:\n        size: 16Gi\n"
+			c.Config.Workload = &alpha
+		}
 		out = append(out, c)
 	}
 	return out
@@ -62,6 +70,25 @@ func baseCases() []Case {
 		{"dynamo-disaggregated-trtllm", rt.DeploymentConfig{Runtime: "dynamo", Name: "qwen-pd-trt", Namespace: "dynamo-system", Model: "Qwen/Qwen3-0.6B", Engine: rt.EngineTRTLLM, Mode: rt.ModeDisaggregated}},
 		{"dynamo-aggregated-trtllm-kv", rt.DeploymentConfig{Runtime: "dynamo", Name: "qwen-trt-kv", Namespace: "dynamo-system", Model: "Qwen/Qwen3-0.6B", Engine: rt.EngineTRTLLM, RouterMode: rt.RouterKV}},
 
+		{"dynamo-aggregated-vllm-workload", rt.DeploymentConfig{Runtime: "dynamo", Name: "qwen-prod", Namespace: "models", Model: "Qwen/Qwen3-0.6B", HFTokenSecret: "hf-token-secret",
+			Workload: workload(func(w *rt.Workload) {
+				w.Roles = map[string]rt.PodSettings{
+					// The frontend runs on the CPU pool: no GPU toleration, its own selector.
+					rt.RoleFrontend: {NodeSelector: map[string]string{"pool": "cpu"}, Tolerations: []rt.Toleration{}, CPU: "2", ExtraResources: map[string]string{}},
+				}
+				w.Overrides = "spec:\n  components:\n  - name: VllmWorker\n    sharedMemorySize: 16Gi\n"
+			})}},
+		{"dynamo-disaggregated-vllm-workload", rt.DeploymentConfig{Runtime: "dynamo", Name: "qwen-pd-prod", Namespace: "models", Model: "Qwen/Qwen3-0.6B", Mode: rt.ModeDisaggregated,
+			Workload: &rt.Workload{
+				Pod: rt.PodSettings{ImagePullSecrets: []string{"regcred"}, Tolerations: gpuTaint},
+				Roles: map[string]rt.PodSettings{
+					rt.RoleWorker:  {Image: "registry.internal.example/ai-dynamo/vllm-runtime:0.7.1", Env: map[string]string{"VLLM_LOGGING_LEVEL": "DEBUG"}},
+					rt.RolePrefill: {Env: map[string]string{"ROLE": "prefill"}, NodeSelector: map[string]string{"pool": "prefill"}},
+					rt.RoleDecode:  {Env: map[string]string{"ROLE": "decode"}, ExtraResources: map[string]string{"rdma/hca": "1"}},
+				},
+				ModelCache: &rt.ModelCache{ClaimName: "shared-hf-cache", MountPath: "/models"},
+			}}},
+
 		// KubeRay
 		{"kuberay-aggregated-vllm", rt.DeploymentConfig{Runtime: "kuberay", Name: "qwen-ray", Namespace: "kuberay-system", Model: "Qwen/Qwen3-0.6B"}},
 		{"kuberay-aggregated-vllm-full", rt.DeploymentConfig{
@@ -75,6 +102,15 @@ func baseCases() []Case {
 		{"kuberay-disaggregated-vllm", rt.DeploymentConfig{Runtime: "kuberay", Name: "qwen-ray-pd", Namespace: "kuberay-system", Model: "Qwen/Qwen3-0.6B", Mode: rt.ModeDisaggregated, HFTokenSecret: "hf-token-secret",
 			Disaggregated: &rt.DisaggregatedConfig{DecodeReplicas: rt.Int64(2)}, KubeRay: &rt.KubeRayConfig{KVConnector: "NixlConnector"}}},
 
+		{"kuberay-aggregated-vllm-workload", rt.DeploymentConfig{Runtime: "kuberay", Name: "qwen-ray-prod", Namespace: "models", Model: "Qwen/Qwen3-0.6B", HFTokenSecret: "hf-token-secret",
+			Workload: workload(func(w *rt.Workload) {
+				w.Pod.Image, w.Pod.CPU = "", "" // set through the kuberay block
+				w.Pod.GPUResourceName = "nvidia.com/mig-3g.20gb"
+				w.Roles = map[string]rt.PodSettings{rt.RoleHead: {NodeSelector: map[string]string{"pool": "cpu"}, Tolerations: []rt.Toleration{}, ExtraResources: map[string]string{}}}
+				w.Overrides = `{"spec":{"rayClusterConfig":{"enableInTreeAutoscaling":true}}}`
+			}),
+			KubeRay: &rt.KubeRayConfig{Image: "registry.internal.example/rayproject/ray-llm:2.52.0-py311-cu128"}}},
+
 		// KAITO
 		{"kaito-premade-llama", rt.DeploymentConfig{Runtime: "kaito", Name: "llama-1b", Namespace: "kaito-workspace", KAITO: &rt.KaitoConfig{ModelSource: rt.KaitoSourcePremade, PremadeModel: "llama3.2:1b"}, Memory: "4Gi"}},
 		{"kaito-premade-gpt-oss", rt.DeploymentConfig{Runtime: "kaito", Name: "gpt-oss", Namespace: "kaito-workspace", Model: "kaito/gpt-oss-20b"}},
@@ -84,5 +120,45 @@ func baseCases() []Case {
 			KAITO: &rt.KaitoConfig{ModelSource: rt.KaitoSourceHuggingFace, GGUFFile: "Llama-3.2-1B-Instruct-Q4_K_M.gguf", RunMode: rt.KaitoRunBuild, ImageRef: "localhost:30500/aikit-bartowski-llama-3-2-1b-instruct-gguf:Q4_K_M", ComputeType: rt.ComputeGPU, LabelSelector: map[string]string{"agentpool": "gpu"}}}},
 		{"kaito-vllm", rt.DeploymentConfig{Runtime: "kaito", Name: "phi-vllm", Namespace: "kaito-workspace", Model: "microsoft/Phi-3-mini-4k-instruct", Engine: rt.EngineVLLM, GPUs: rt.Int64(2), ContextLength: rt.Int64(4096), HFTokenSecret: "hf-token-secret",
 			EngineArgs: map[string]string{"dtype": "bfloat16"}}},
+		{"kaito-vllm-workload", rt.DeploymentConfig{Runtime: "kaito", Name: "phi-prod", Namespace: "models", Model: "microsoft/Phi-3-mini-4k-instruct", Engine: rt.EngineVLLM,
+			Workload: workload(func(w *rt.Workload) {
+				w.Pod.Image = "registry.internal.example/kaito/kaito-base:0.1.1"
+				w.Pod.CPU = ""
+				w.Overrides = "resource:\n  preferredNodes: [gpu-node-1]\n"
+			})}},
+		{"kaito-premade-workload", rt.DeploymentConfig{Runtime: "kaito", Name: "llama-1b-prod", Namespace: "models", Model: "kaito/llama3.2-1b",
+			Workload: &rt.Workload{
+				Pod:    rt.PodSettings{NodeSelector: map[string]string{"pool": "cpu"}, Labels: map[string]string{"team": "ml"}, PriorityClassName: "batch"},
+				Labels: map[string]string{"cost-center": "42"},
+			}}},
 	}
+}
+
+// gpuTaint tolerates the taint GPU node pools usually carry.
+var gpuTaint = []rt.Toleration{{Key: "nvidia.com/gpu", Operator: "Exists", Effect: "NoSchedule"}}
+
+// workload is a config that uses every workload setting once; edit adapts it to a runtime.
+func workload(edit func(w *rt.Workload)) *rt.Workload {
+	w := &rt.Workload{
+		Pod: rt.PodSettings{
+			Image:              "registry.internal.example/ai-dynamo/vllm-runtime:0.7.1",
+			Env:                map[string]string{"VLLM_LOGGING_LEVEL": "INFO", "NCCL_DEBUG": "WARN"},
+			EnvFrom:            []rt.EnvFrom{{Secret: "s3-credentials"}, {ConfigMap: "proxy-settings", Prefix: "PROXY_"}},
+			NodeSelector:       map[string]string{"nvidia.com/gpu.product": "NVIDIA-A100-SXM4-80GB"},
+			Tolerations:        append(slices.Clone(gpuTaint), rt.Toleration{Key: "dedicated", Operator: "Equal", Value: "inference", Effect: "NoExecute", TolerationSeconds: rt.Int64(300)}),
+			CPU:                "8",
+			ExtraResources:     map[string]string{"rdma/hca": "1"},
+			Labels:             map[string]string{"team": "ml"},
+			Annotations:        map[string]string{"prometheus.io/scrape": "true"},
+			ServiceAccountName: "inference",
+			ImagePullSecrets:   []string{"regcred"},
+			PriorityClassName:  "inference-high",
+		},
+		Labels:      map[string]string{"cost-center": "42"},
+		Annotations: map[string]string{"owner": "platform-team"},
+		HFEndpoint:  "https://hf-mirror.internal.example",
+		ModelCache:  &rt.ModelCache{Size: "200Gi", StorageClass: "fast-rwx", Download: true, DeleteClaimOnDestroy: true},
+	}
+	edit(w)
+	return w
 }
