@@ -220,6 +220,13 @@ func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest,
 	ns, name := state.Namespace.ValueString(), state.Name.ValueString()
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{Namespace: ns, Name: name})...)
 	obj, err := client.Dynamic.Resource(runtime.CRD().GVR()).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
+	if typeNotServed(err) {
+		// The cluster serves the CRD at another API version only (e.g. a Dynamo 0.x cluster
+		// and a state without dynamo.api_version): read it there rather than forget it.
+		if other, o, ferr := findObject(ctx, client, runtime, ns, name); ferr == nil && o != nil {
+			runtime, obj, err = other, o, nil
+		}
+	}
 	if apierrors.IsNotFound(err) {
 		tflog.Warn(ctx, fmt.Sprintf("%s %s/%s no longer exists; removing it from state", runtime.CRD().Kind, ns, name))
 		resp.State.RemoveResource(ctx)

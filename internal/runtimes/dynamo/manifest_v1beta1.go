@@ -29,12 +29,14 @@ func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, e
 	if apiVersion(cfg) != APIVersionV1Beta1 {
 		return r.ForConfig(cfg).Manifests(cfg) // a v1alpha1 config given to the registry's runtime
 	}
-	components := []any{frontendComponent(cfg)}
+	built := []map[string]any{frontendComponent(cfg)}
 	for _, p := range workerPools(cfg) {
-		components = append(components, workerComponent(cfg, p))
+		built = append(built, workerComponent(cfg, p))
 	}
-	for _, c := range components {
-		setRuntimeVersion(c.(map[string]any))
+	components := make([]any, len(built))
+	for i, c := range built {
+		setRuntimeVersion(c)
+		components[i] = c
 	}
 	// No dynamoNamespace: 1.4 derives it from namespace and name ("<ns>-<name>"), which is
 	// unique across Kubernetes namespaces (D9); globalDynamoNamespace stays unset for that reason.

@@ -75,11 +75,8 @@ func statusV1Beta1(obj *unstructured.Unstructured, pods []corev1.Pod, events []c
 	if st.Phase != runtimes.PhaseRunning && hasReady && !ready.IsTrue() && ready.Describe() != "" {
 		st.Message = joinMessage(st.Message, ready.Describe())
 	}
-	if st.Phase != runtimes.PhaseRunning || !st.Current {
-		// Counts of an older generation are not this spec's replicas.
-		if !st.Current {
-			st.Ready, st.Available = 0, 0
-		}
+	if !st.Current {
+		st.Ready, st.Available = 0, 0 // counts of an older generation are not this spec's replicas
 	}
 	return runtimes.Finish(st, obj, pods, events)
 }
