@@ -326,7 +326,7 @@ func (r *deploymentResource) Delete(ctx context.Context, req resource.DeleteRequ
 			return
 		}
 	}
-	left, err := client.WaitNoPods(ctx, ns, func(p *corev1.Pod) bool { return belongsTo(*p, name) })
+	left, err := client.WaitNoPods(ctx, ns, func(p *corev1.Pod) bool { return ownedPod(p, name) })
 	if err != nil {
 		resp.Diagnostics.AddError("Model deployment pods not deleted in time",
 			fmt.Sprintf("%s %s/%s is deleted but its pods %s are still present (the garbage collector and the kubelet remove "+
@@ -419,4 +419,13 @@ func deleteBlocker(last *unstructured.Unstructured, err error) string {
 			last.GetKind(), last.GetNamespace(), last.GetName(), strings.Join(last.GetFinalizers(), ", "), err)
 	}
 	return err.Error()
+}
+
+// ownedPod is belongsTo narrowed to the operators' own labels: a destroy must not wait on
+// another workload's pods (a Helm release or app sharing the name, or a RayService whose
+// name extends this one), so generic labels and bare name prefixes do not count here.
+func ownedPod(p *corev1.Pod, name string) bool {
+	l := p.Labels
+	return l["nvidia.com/dynamo-graph-deployment-name"] == name || l["kaito.sh/workspace"] == name ||
+		strings.HasPrefix(l["ray.io/cluster"], name+"-raycluster-")
 }
