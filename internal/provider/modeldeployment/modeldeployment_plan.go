@@ -75,9 +75,6 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
-	if unchanged(ctx, req) {
-		return
-	}
 	var config, plan model
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -138,22 +135,6 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 		}
 	}
 	r.checkGPUFit(ctx, cfg, plan.GPUFitCheck.ValueString(), &resp.Diagnostics)
-}
-
-// unchanged: the configuration matches what the refresh just read (the usual plan of a
-// fleet that is up to date), so the prior state already holds the rendered manifest and
-// the status, and re-rendering would only cost time (most of a no-change plan's CPU in the
-// provider). An unset namespace still goes the long way: its default may resolve
-// differently now (provider `default_namespace`, KubeFoundry's ConfigMap).
-func unchanged(ctx context.Context, req resource.ModifyPlanRequest) bool {
-	if req.State.Raw.IsNull() || differs(req.Plan.Raw, req.State.Raw) {
-		return false
-	}
-	var ns types.String
-	if d := req.Config.GetAttribute(ctx, path.Root("namespace"), &ns); d.HasError() {
-		return false
-	}
-	return !ns.IsNull() && !ns.IsUnknown()
 }
 
 // render renders the runtime's custom resource and its companions as YAML.
