@@ -59,9 +59,9 @@ func named(l []any) bool {
 func mergeNamed(doc, patch []any) []any {
 	out := slices.Clone(doc)
 	for _, p := range patch {
-		pm := p.(map[string]any)
-		name := pm["name"].(string)
-		i := slices.IndexFunc(out, func(e any) bool { return e.(map[string]any)["name"] == name })
+		pm, _ := p.(map[string]any) // named() checked every element
+		name, _ := pm["name"].(string)
+		i := indexByName(out, name)
 		if del, _ := pm["$delete"].(bool); del {
 			if i >= 0 {
 				out = slices.Delete(out, i, i+1)
@@ -72,9 +72,18 @@ func mergeNamed(doc, patch []any) []any {
 			out = append(out, dropNulls(pm))
 			continue
 		}
-		out[i] = mergePatch(out[i].(map[string]any), pm)
+		cur, _ := out[i].(map[string]any)
+		out[i] = mergePatch(cur, pm)
 	}
 	return out
+}
+
+// indexByName is the index of the object named name in a named() list, or -1.
+func indexByName(l []any, name any) int {
+	return slices.IndexFunc(l, func(e any) bool {
+		m, _ := e.(map[string]any)
+		return m["name"] == name
+	})
 }
 
 // dropNulls removes null members of objects in a value that replaces what was rendered

@@ -96,8 +96,8 @@ func touched(rendered, patch map[string]any, prefix string, out *[]string) {
 		case []any:
 			if haveList, ok := have.([]any); ok && named(haveList) && named(sub) {
 				for _, p := range sub {
-					pm := p.(map[string]any)
-					i := slices.IndexFunc(haveList, func(e any) bool { return e.(map[string]any)["name"] == pm["name"] })
+					pm, _ := p.(map[string]any) // named() checked every element
+					i := indexByName(haveList, pm["name"])
 					elem := fmt.Sprintf("%s%s[name=%s]", prefix, k, pm["name"])
 					switch {
 					case i < 0:
@@ -107,7 +107,8 @@ func touched(rendered, patch map[string]any, prefix string, out *[]string) {
 					default:
 						rest := maps.Clone(pm)
 						delete(rest, "name")
-						touched(haveList[i].(map[string]any), rest, elem+".", out)
+						cur, _ := haveList[i].(map[string]any)
+						touched(cur, rest, elem+".", out)
 					}
 				}
 				continue
