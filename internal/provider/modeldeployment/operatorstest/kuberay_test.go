@@ -186,7 +186,7 @@ gpu_fit_check = "off"
 		resource.TestStep{
 			Config: cfg(t, pd, x("timeouts {\n  create = \"45s\"\n}")),
 			// Our timeout, with the operator's reason; not the scheduler message of x-pd's pod.
-			ExpectError: regexp.MustCompile(`(?s)timed\s+out\s+waiting\s+for\s+\S+/x\s+to\s+be\s+Running;\s+last\s+phase\s+Deploying:\s+Ready:\s+Initializing`),
+			ExpectError: regexp.MustCompile(`(?s)timed\s+out\s+waiting\s+for\s+\S+/x\s+to\s+be\s+Running;\s+last\s+phase\s+Deploying:\s+Initializing:\s+RayService\s+is\s+initializing`),
 		},
 		resource.TestStep{
 			// x is tainted by the failed create and is replaced, now without waiting.
@@ -238,7 +238,7 @@ gpu_fit_check = "off"
 		},
 		resource.TestStep{
 			// A refresh: what we report is what KubeRay reports, each from its own pods.
-			Config: cfg(t, pd, x(noWait)),
+			Config:           cfg(t, pd, x(noWait)),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			ConfigStateChecks: []statecheck.StateCheck{
 				attr(X, "phase", knownvalue.StringExact("Deploying")),
@@ -254,7 +254,7 @@ gpu_fit_check = "off"
 					}
 					status, reason := readyCondition(rs)
 					msg := stateAttr(s, svc.addr, "status_message")
-					if status != "False" || reason == "" || !strings.HasPrefix(msg, "Ready: "+reason) {
+					if status != "False" || reason == "" || !strings.HasPrefix(msg, reason+": ") {
 						return fmt.Errorf("%s: KubeRay says Ready=%s reason %q; we report %q", svc.name, status, reason, msg)
 					}
 				}
