@@ -301,3 +301,53 @@ func flagValue(args []string, flag string) string {
 	}
 	return ""
 }
+
+// dynamo { api_version = "v1alpha1" } on a Dynamo 1.4 cluster: the API server converts our
+// v1alpha1 graph through the operator's conversion webhook to the v1beta1 storage version,
+// the operator reconciles it, and we read its status back through v1alpha1 as Running.
+func TestAccRealDynamoV1Alpha1ThroughConversionWebhook(t *testing.T) {
+	c := testcluster.Get(t)
+	c.LogOnFailure(t)
+	ns := shortNamespace(t, c, "dal")
+	nodes := gpuNodes(t, c, ns, 1, 1, nil)
+	const M = "kubefoundry_model_deployment.m"
+	body := deployment("m", fmt.Sprintf(`name = "old"
+namespace = %q
+runtime = "dynamo"
+model = "Qwen/Qwen3-0.6B"
+dynamo = { api_version = "v1alpha1" }`, ns))
+	resource.Test(t, testCase(t, nothingLeft(c, ns),
+		resource.TestStep{
+			Config: cfg(t, body, capacity(ns, M)),
+			ConfigStateChecks: append([]statecheck.StateCheck{
+				attr(M, "phase", knownvalue.StringExact("Running")),
+				attr(M, "status_message", knownvalue.StringExact("")),
+				attr(M, "ready", knownvalue.Int64Exact(1)),
+			}, capacityIs(1, 0)...),
+			Check: func(s *terraform.State) error {
+				beta, err := c.Dynamic.Resource(dgdGVR).Namespace(ns).Get(context.Background(), "old", metav1.GetOptions{})
+				if err != nil {
+					return err
+				}
+				if st, _, _ := unstructured.NestedString(beta.Object, "status", "state"); st != "successful" {
+					return fmt.Errorf("operator state %q", st)
+				}
+				pods, err := runningPods(c, ns, dgdLabel+"=old,"+componentLabel+"=worker")
+				if err != nil {
+					return err
+				}
+				if len(pods) != 1 || gpuLimit(&pods[0]) != 1 || !contains(nodes, pods[0].Spec.NodeName) {
+					return fmt.Errorf("want one 1-GPU worker pod on %v, got %d pods", nodes, len(pods))
+				}
+				if got := pods[0].Labels[dynNSLabel]; got != ns+"-old" {
+					return fmt.Errorf("Dynamo namespace %q, want %q (D9)", got, ns+"-old")
+				}
+				return nil
+			},
+		},
+		resource.TestStep{
+			Config:           cfg(t, body, capacity(ns, M)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		},
+	))
+}
