@@ -132,12 +132,17 @@ func frontendEnv(c *testcluster.Cluster, ns, dgd, name string) (string, error) {
 // made the component Deployments, kwok runs their pods and the operator reports the graph
 // successful; the pods carry what we rendered. The same name in a second namespace does not
 // collide (D9: the operator derives the Dynamo namespace "<ns>-<name>"). A replica change is
-// Running only once the new worker pods exist. Destroy leaves nothing behind.
+// Running only once the new worker pods exist, a template change only once the new worker
+// generation has replaced the old one. Destroy leaves nothing behind.
 func TestAccRealDynamoAggregatedVLLMLifecycle(t *testing.T) {
 	c := testcluster.Get(t)
 	c.LogOnFailure(t)
 	ns1, ns2 := shortNamespace(t, c, "dyn"), shortNamespace(t, c, "dyn")
-	nodes := gpuNodes(t, c, ns1, 3, 1, nil)
+	// 4 one-GPU nodes: 3 GPUs in use after the scale-up, one spare for the rolling update's
+	// surge pod (Dynamo 1.4 defaults maxSurge 25% rounded up, maxUnavailable 25% rounded down:
+	// with 2 replicas the old generation goes only once a new pod is available;
+	// internal/controller/dgd_worker_rollout_reconciler.go resolveRollingUpdateParams @ 1.4.0).
+	nodes := gpuNodes(t, c, ns1, 4, 1)
 	a := func(extra string) string {
 		return deployment("a", fmt.Sprintf(`name = "qwen"
 namespace = %q
@@ -164,7 +169,7 @@ model = "Qwen/Qwen3-0.6B"`, ns2))
 				attr(B, "phase", knownvalue.StringExact("Running")),
 				attr(B, "ready", knownvalue.Int64Exact(1)),
 				attr(B, "endpoint", knownvalue.StringExact("qwen-frontend."+ns2+".svc.cluster.local:8000")),
-			}, capacityIs(2, 1)...),
+			}, capacityIs(2, 2)...),
 			Check: func(s *terraform.State) error {
 				for _, x := range []struct{ addr, ns string }{{A, ns1}, {B, ns2}} {
 					dgd, err := c.Dynamic.Resource(dgdGVR).Namespace(x.ns).Get(context.Background(), "qwen", metav1.GetOptions{})
@@ -206,7 +211,7 @@ model = "Qwen/Qwen3-0.6B"`, ns2))
 				attr(A, "phase", knownvalue.StringExact("Running")),
 				attr(A, "desired", knownvalue.Int64Exact(2)),
 				attr(A, "ready", knownvalue.Int64Exact(2)),
-			}, capacityIs(3, 0)...),
+			}, capacityIs(3, 1)...),
 			Check: func(s *terraform.State) error {
 				// Checked as soon as apply returned, without polling: the new generation is
 				// Running only once the operator has rolled it out.
@@ -217,6 +222,33 @@ model = "Qwen/Qwen3-0.6B"`, ns2))
 				return err
 			},
 		},
+		resource.TestStep{
+			// A pod-template change: Dynamo 1.4 rolls workers out as a new worker generation
+			// (a new "<name>-vllmdecodeworker-<hash>" Deployment). Running means the running
+			// workers are the new ones, checked as soon as apply returns.
+			Config: cfg(t, a("replicas = 2\nengine_args = { max-num-seqs = \"16\" }"), b, capacity(ns1, both...)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(A, plancheck.ResourceActionUpdate),
+			}},
+			// Back to 3 GPUs in use: the old generation's pods are gone.
+			ConfigStateChecks: append([]statecheck.StateCheck{
+				attr(A, "phase", knownvalue.StringExact("Running")),
+				attr(A, "ready", knownvalue.Int64Exact(2)),
+			}, capacityIs(3, 1)...),
+			Check: func(s *terraform.State) error {
+				pods, err := checkWorkerPods(c, s, A, ns1, "qwen", "worker", 2, 1, nodes)
+				if err != nil {
+					return err
+				}
+				for _, p := range pods {
+					main, _ := container(&p, "main")
+					if !contiguous(main.Args, "--max-num-seqs", "16") {
+						return fmt.Errorf("running worker %s is of the old generation: %q", p.Name, main.Args)
+					}
+				}
+				return nil
+			},
+		},
 	))
 }
 
@@ -224,12 +256,14 @@ model = "Qwen/Qwen3-0.6B"`, ns2))
 // decode pod per graph, and the flags the engines need for P/D reach both containers:
 // D2 `--host 0.0.0.0` for SGLang's bootstrap server, D3 TensorRT-LLM's
 // cache_transceiver_config (and no overlap scheduler on the prefill worker).
-// The frontend routes round-robin, the disaggregated default.
+// The frontend routes round-robin, the disaggregated default. Decode workers take 2 GPUs.
 func TestAccRealDynamoDisaggregatedSGLangAndTRTLLM(t *testing.T) {
 	c := testcluster.Get(t)
 	c.LogOnFailure(t)
 	ns := shortNamespace(t, c, "dpd")
-	nodes := gpuNodes(t, c, ns, 2, 2, nil)
+	// 4 nodes x 2 GPUs: whatever the order the scheduler places the 1-GPU prefill workers
+	// in, two nodes stay whole for the 2-GPU decode workers.
+	nodes := gpuNodes(t, c, ns, 4, 2)
 	pd := func(label, name, engine string) string {
 		return deployment(label, fmt.Sprintf(`name = %q
 namespace = %q
@@ -241,7 +275,7 @@ disaggregated = {
   prefill_replicas = 1
   prefill_gpus     = 1
   decode_replicas  = 1
-  decode_gpus      = 1
+  decode_gpus      = 2
 }`, name, ns, engine))
 	}
 	const SG, TRT = "kubefoundry_model_deployment.sg", "kubefoundry_model_deployment.trt"
@@ -251,10 +285,10 @@ disaggregated = {
 			attr(SG, "phase", knownvalue.StringExact("Running")),
 			attr(SG, "router_mode", knownvalue.StringExact("round-robin")),
 			attr(TRT, "phase", knownvalue.StringExact("Running")),
-		}, capacityIs(4, 0)...),
+		}, capacityIs(6, 2)...),
 		Check: func(s *terraform.State) error {
-			for _, role := range []string{"prefill", "decode"} {
-				pods, err := checkWorkerPods(c, s, SG, ns, "sg", role, 1, 1, nodes)
+			for role, gpus := range map[string]int64{"prefill": 1, "decode": 2} {
+				pods, err := checkWorkerPods(c, s, SG, ns, "sg", role, 1, gpus, nodes)
 				if err != nil {
 					return err
 				}
@@ -263,7 +297,7 @@ disaggregated = {
 				if !contiguous(args, "--host", "0.0.0.0") || !contiguous(args, "--disaggregation-mode", role) {
 					return fmt.Errorf("D2: SGLang %s pod %s runs %q, want --host 0.0.0.0 and --disaggregation-mode %s", role, pods[0].Name, args, role)
 				}
-				pods, err = checkWorkerPods(c, s, TRT, ns, "trt", role, 1, 1, nodes)
+				pods, err = checkWorkerPods(c, s, TRT, ns, "trt", role, 1, gpus, nodes)
 				if err != nil {
 					return err
 				}
@@ -309,7 +343,7 @@ func TestAccRealDynamoV1Alpha1ThroughConversionWebhook(t *testing.T) {
 	c := testcluster.Get(t)
 	c.LogOnFailure(t)
 	ns := shortNamespace(t, c, "dal")
-	nodes := gpuNodes(t, c, ns, 1, 1, nil)
+	nodes := gpuNodes(t, c, ns, 1, 1)
 	const M = "kubefoundry_model_deployment.m"
 	body := deployment("m", fmt.Sprintf(`name = "old"
 namespace = %q

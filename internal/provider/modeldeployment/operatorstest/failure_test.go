@@ -24,7 +24,7 @@ func TestAccRealDynamoMoreGPUsThanAnyNodeFailsFastWithSchedulerMessage(t *testin
 	c := testcluster.Get(t)
 	c.LogOnFailure(t, "kube-scheduler", testcluster.OperatorDynamo.LogName())
 	ns := shortNamespace(t, c, "big")
-	gpuNodes(t, c, ns, 1, 1, nil)
+	gpuNodes(t, c, ns, 1, 1)
 	body := deployment("m", fmt.Sprintf(`name = "big"
 namespace = %q
 runtime = "dynamo"

@@ -129,7 +129,7 @@ func TestAccRealKAITOVLLMLifecycleAndReplacement(t *testing.T) {
 	c := testcluster.Get(t)
 	c.LogOnFailure(t)
 	ns := c.Namespace(t)
-	nodes := gpuNodes(t, c, ns, 2, 1, nil)
+	nodes := gpuNodes(t, c, ns, 2, 1)
 	const W = "kubefoundry_model_deployment.w"
 	ws := func(replicas int) string {
 		return deployment("w", fmt.Sprintf(`name = "kv"

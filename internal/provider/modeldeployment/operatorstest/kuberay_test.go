@@ -151,7 +151,7 @@ func TestAccRealKubeRayDeployingWithOperatorReasonAndOwnPods(t *testing.T) {
 	c := testcluster.Get(t)
 	c.LogOnFailure(t)
 	ns := c.Namespace(t)
-	gpuNodes(t, c, ns, 3, 1, nil)
+	gpuNodes(t, c, ns, 3, 1)
 	const X, PD = "kubefoundry_model_deployment.x", "kubefoundry_model_deployment.pd"
 	small := `kuberay = {
   head_cpu      = "1"

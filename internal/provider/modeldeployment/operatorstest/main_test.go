@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -71,14 +70,11 @@ func capacityIs(requested, available int64) []statecheck.StateCheck {
 	}
 }
 
-// gpuNodes creates count kwok GPU nodes "<ns>-a", "<ns>-b", ... labelled pool=<ns> (plus
-// labels) and deletes them after the test.
-func gpuNodes(t *testing.T, c *testcluster.Cluster, ns string, count int, gpus int64, labels map[string]string) []string {
+// gpuNodes creates count kwok GPU nodes "<ns>-a", "<ns>-b", ... labelled pool=<ns> and
+// deletes them after the test.
+func gpuNodes(t *testing.T, c *testcluster.Cluster, ns string, count int, gpus int64) []string {
 	t.Helper()
 	l := map[string]string{"pool": ns}
-	for k, v := range labels {
-		l[k] = v
-	}
 	var names []string
 	for i := range count {
 		n := testcluster.GPUNode{Name: fmt.Sprintf("%s-%c", ns, 'a'+i), GPUs: gpus, Product: "NVIDIA-A100-SXM4-80GB", MemoryMiB: 81920, Labels: l}
@@ -121,22 +117,6 @@ func runningPods(c *testcluster.Cluster, ns, selector string) ([]corev1.Pod, err
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
-}
-
-// waitPods polls until exactly want pods matching selector run (for states reached after
-// apply returns, e.g. with wait_for_ready = false).
-func waitPods(c *testcluster.Cluster, ns, selector string, want int, timeout time.Duration) ([]corev1.Pod, error) {
-	deadline := time.Now().Add(timeout)
-	for {
-		pods, err := runningPods(c, ns, selector)
-		if err == nil && len(pods) == want {
-			return pods, nil
-		}
-		if time.Now().After(deadline) {
-			return pods, fmt.Errorf("%d running pods for %q in %s after %s, want %d (%v)", len(pods), selector, ns, timeout, want, err)
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
 }
 
 func podReady(p *corev1.Pod) bool {
