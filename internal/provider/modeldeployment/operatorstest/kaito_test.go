@@ -204,3 +204,66 @@ kaito = {
 		},
 	))
 }
+
+// KAITO 0.12 running a premade llama.cpp (AIKit) model on CPU nodes: Running with no GPU
+// asked, behind our "<name>-llamacpp" Service. A label_selector change is immutable in
+// KAITO's webhook, so it is planned as a replacement (D4) and the new Workspace's pod lands
+// on the node the new selector matches (KAITO turns the selector into a required node
+// affinity). CPU only, so it runs beside the other tests.
+func TestAccRealKAITOLlamaCppPremadeSelectorChangeReplaces(t *testing.T) {
+	t.Parallel()
+	c := testcluster.Get(t)
+	c.LogOnFailure(t, testcluster.OperatorKAITO.LogName(), "kube-scheduler")
+	ns := c.Namespace(t)
+	nodeA, nodeB := ns+"-a", ns+"-b"
+	for _, n := range []testcluster.GPUNode{
+		{Name: nodeA, Labels: map[string]string{"pool": ns, "tier": "a"}},
+		{Name: nodeB, Labels: map[string]string{"pool": ns, "tier": "b"}},
+	} {
+		if _, err := c.CreateKwokNode(context.Background(), n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.DeleteNodes(t, nodeA, nodeB)
+	const W = "kubefoundry_model_deployment.w"
+	ws := func(tier string) string {
+		return deployment("w", fmt.Sprintf(`name = "llama"
+namespace = %q
+runtime = "kaito"
+model = "kaito/llama3.2-1b"
+kaito = {
+  label_selector = { pool = %q, tier = %q }
+}`, ns, ns, tier))
+	}
+	onTier := func(node, tier string) func(*terraform.State) error {
+		return func(s *terraform.State) error {
+			pods, err := checkKAITOPods(c, s, W, ns, "llama", ns, 1, 0, []string{node})
+			if err != nil {
+				return err
+			}
+			if !requiresNodeLabel(&pods[0], "tier", tier) {
+				return fmt.Errorf("pod %s has no required node affinity tier=%s: %+v", pods[0].Name, tier, pods[0].Spec.Affinity)
+			}
+			return endpointsReach(c, ns, "llama-llamacpp", pods)
+		}
+	}
+	resource.Test(t, testCase(t, nothingLeft(c, ns),
+		resource.TestStep{
+			Config: cfg(t, ws("a")),
+			ConfigStateChecks: []statecheck.StateCheck{
+				attr(W, "phase", knownvalue.StringExact("Running")),
+				attr(W, "engine", knownvalue.StringExact("llamacpp")),
+				attr(W, "endpoint", knownvalue.StringExact("llama-llamacpp."+ns+".svc.cluster.local:80")),
+			},
+			Check: onTier(nodeA, "a"),
+		},
+		resource.TestStep{
+			Config: cfg(t, ws("b")),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(W, plancheck.ResourceActionReplace),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{attr(W, "phase", knownvalue.StringExact("Running"))},
+			Check:             onTier(nodeB, "b"),
+		},
+	))
+}
