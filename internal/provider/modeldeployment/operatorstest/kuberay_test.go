@@ -203,7 +203,10 @@ gpu_fit_check = "off"
 					return err
 				}
 				want, decode := map[string]int64{}, ""
-				for g := range groups {
+				for g, v := range groups {
+					if v[0] == "" {
+						return fmt.Errorf("D7: x-pd worker group %s renders no rayStartParams.resources to steer its deployment", g)
+					}
 					want[g] = map[bool]int64{true: 1, false: 2}[strings.Contains(g, "prefill")]
 					if !strings.Contains(g, "prefill") {
 						decode = g
