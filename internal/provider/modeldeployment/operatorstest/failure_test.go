@@ -63,7 +63,7 @@ func TestAccRealDynamoNamespacePlusNameOverLabelLimitRefusedAtPlan(t *testing.T)
 	t.Parallel()
 	c := testcluster.Get(t)
 	c.LogOnFailure(t, testcluster.OperatorDynamo.LogName())
-	ns := shortNamespace(t, c, strings.Repeat("n", 55)) // 58 or more characters
+	ns := shortNamespace(t, c, strings.Repeat("n", 58)) // 60 or more characters
 	name := "qwen"
 	if len(ns)+1+len(name) <= 63 {
 		t.Fatalf("namespace %q is too short for this test", ns)
