@@ -3,6 +3,7 @@ package operatorstest
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"testing"
 	"time"
 
@@ -266,4 +267,29 @@ kaito = {
 			Check:             onTier(nodeB, "b"),
 		},
 	))
+}
+
+// D6 with the real KAITO 0.12: a workspace whose label_selector matches too few nodes is not
+// a failure. With the byo provisioner KAITO waits for matching nodes (a user or autoscaler
+// may still add them) and says NodesReady False "NodeNotReady: Not enough Nodes are ready"
+// (pkg/nodeprovision/byo-provisioner, v0.12.0); we stay Deploying with its words until our
+// timeout, which names them.
+func TestAccRealKAITOTooFewMatchingNodesIsDeployingUntilTimeout(t *testing.T) {
+	t.Parallel()
+	c := testcluster.Get(t)
+	c.LogOnFailure(t, testcluster.OperatorKAITO.LogName())
+	ns := c.Namespace(t)
+	resource.Test(t, testCase(t, nothingLeft(c, ns), resource.TestStep{
+		Config: cfg(t, deployment("w", fmt.Sprintf(`name = "few"
+namespace = %q
+runtime = "kaito"
+model = "kaito/llama3.2-1b"
+kaito = {
+  label_selector = { pool = %q }
+}
+timeouts {
+  create = "20s"
+}`, ns, ns+"-none"))),
+		ExpectError: regexp.MustCompile(`(?s)timed\s+out\s+waiting\s+for\s+\S+/few\s+to\s+be\s+Running;\s+last\s+phase\s+Deploying:.*NodeNotReady:\s+Not\s+enough\s+Nodes\s+are\s+ready`),
+	}))
 }
