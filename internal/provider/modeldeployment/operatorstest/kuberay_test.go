@@ -184,7 +184,7 @@ gpu_fit_check = "off"
 	started := time.Now()
 	resource.Test(t, testCase(t, nothingLeft(c, ns),
 		resource.TestStep{
-			Config: cfg(t, pd, x("timeouts {\n  create = \"45s\"\n}")),
+			Config: cfg(t, pd, x("timeouts {\n  create = \"30s\"\n}")),
 			// Our timeout, with the operator's reason; not the scheduler message of x-pd's pod.
 			ExpectError: regexp.MustCompile(`(?s)timed\s+out\s+waiting\s+for\s+\S+/x\s+to\s+be\s+Running;\s+last\s+phase\s+Deploying:\s+Initializing:\s+RayService\s+is\s+initializing`),
 		},
@@ -192,8 +192,8 @@ gpu_fit_check = "off"
 			// x is tainted by the failed create and is replaced, now without waiting.
 			Config: cfg(t, pd, x(noWait)),
 			Check: func(s *terraform.State) error {
-				if time.Since(started) < 45*time.Second {
-					return fmt.Errorf("x failed after %s, before its 45s create timeout", time.Since(started))
+				if time.Since(started) < 30*time.Second {
+					return fmt.Errorf("x failed after %s, before its 30s create timeout", time.Since(started))
 				}
 				if _, err := checkRayWorkers(c, s, X, ns, "x", map[string]int64{"gpu-group": 1}); err != nil {
 					return err
