@@ -83,7 +83,13 @@ func (c *Cluster) Namespace(t testing.TB) string {
 	return name
 }
 
-// dnsName turns a test name into a DNS-1123 label that is unique within the binary.
+// namespaceMaxLen keeps test namespaces short: Dynamo 1.4 labels every component
+// nvidia.com/dynamo-namespace=<namespace>-<name> (at most 63 bytes), so a long namespace
+// leaves no room for a graph name and the provider refuses the pair at plan.
+const namespaceMaxLen = 32
+
+// dnsName turns a test name into a DNS-1123 label of at most namespaceMaxLen characters that
+// is unique within the binary.
 func dnsName(testName string, n int64) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(testName) {
@@ -95,8 +101,8 @@ func dnsName(testName string, n int64) string {
 	}
 	s := strings.Trim(b.String(), "-")
 	suffix := fmt.Sprintf("-%d", n)
-	if len(s) > 63-len(suffix) {
-		s = strings.Trim(s[:63-len(suffix)], "-")
+	if len(s) > namespaceMaxLen-len(suffix) {
+		s = strings.Trim(s[:namespaceMaxLen-len(suffix)], "-")
 	}
 	return s + suffix
 }

@@ -254,3 +254,29 @@ func TestD5NameLimitFromLongestComponentLabel(t *testing.T) {
 		t.Errorf("digit-leading name accepted: %v", ps.Error())
 	}
 }
+
+// D9 follow-up, found against the real 1.4 operator: it labels every component
+// nvidia.com/dynamo-namespace=<namespace>-<name>, so the namespace counts against the
+// 63-character label limit too (api/v1beta1 ComputeDynamoNamespace, internal/dynamo/graph.go).
+func TestD9DynamoNamespaceLabelFitsWithKubernetesNamespace(t *testing.T) {
+	ns := strings.Repeat("n", 40)
+	for _, apiVersion := range []string{dynamo.APIVersionV1Beta1, dynamo.APIVersionV1Alpha1} {
+		for _, tc := range []struct {
+			name   string
+			wantOK bool
+		}{{"a" + strings.Repeat("b", 63-40-1-1), true}, {"a" + strings.Repeat("b", 63-40-1), false}} {
+			cfg := rt.DeploymentConfig{Name: tc.name, Namespace: ns, Model: "Qwen/Qwen3-0.6B", Dynamo: &rt.DynamoConfig{APIVersion: apiVersion}}
+			r := dynamo.New()
+			r.Defaults(&cfg)
+			var got string
+			for _, p := range r.Validate(cfg) {
+				if p.Path == "name" {
+					got = p.Message
+				}
+			}
+			if tc.wantOK != (got == "") || !tc.wantOK && !strings.Contains(got, "nvidia.com/dynamo-namespace") {
+				t.Errorf("%s: namespace %d + name %d characters: problem %q, want ok=%v", apiVersion, len(ns), len(tc.name), got, tc.wantOK)
+			}
+		}
+	}
+}

@@ -46,6 +46,7 @@ func validateName(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
 			longest, longestComponent = s, c.name
 		}
 	}
+	validateDynamoNamespaceLabel(ps, cfg)
 	if limit := validation.LabelValueMaxLength - len(longest); len(cfg.Name) > limit {
 		why := "\"<name>" + strings.ToLower("-"+longestComponent) + "\""
 		if apiVer == APIVersionV1Beta1 {
@@ -68,4 +69,21 @@ func componentNames(cfg runtimes.DeploymentConfig) []componentName {
 		return append(out, componentName{workerKey(cfg.Engine, rolePrefill), true}, componentName{workerKey(cfg.Engine, roleDecode), true})
 	}
 	return append(out, componentName{workerKey(cfg.Engine, ""), true})
+}
+
+// validateDynamoNamespaceLabel: the operator labels every component
+// nvidia.com/dynamo-namespace=<namespace>-<name> (api/v1beta1 ComputeDynamoNamespace and
+// internal/dynamo/graph.go:444 @ 1.4.0 e147ceea; v1alpha1 graphs carry the same value in
+// dynamoNamespace, D9), so the two together must fit a 63-character label value, else the API
+// server refuses the operator's component objects and the graph never deploys.
+func validateDynamoNamespaceLabel(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
+	if cfg.Namespace == "" {
+		return
+	}
+	if n := len(cfg.Namespace) + 1 + len(cfg.Name); n > validation.LabelValueMaxLength {
+		ps.Add("name", "%q in namespace %q is too long for Dynamo: the operator labels its components "+
+			"nvidia.com/dynamo-namespace=\"<namespace>-<name>\" (%d characters here), and label values are limited to 63; "+
+			"shorten the name to at most %d characters or use a shorter namespace",
+			cfg.Name, cfg.Namespace, n, validation.LabelValueMaxLength-1-len(cfg.Namespace))
+	}
 }
