@@ -59,13 +59,15 @@ output "requested" { value = data.kubefoundry_gpu_capacity.c.requested_gpus }
 HCL
 done
 export TF_IN_AUTOMATION=1
-declare -A tfbest tfcpu
-for v in base new; do
-  runs=""
-  for _ in 1 2 3; do
-    runs+="$(TF_CLI_CONFIG_FILE="$work/tf-$v/terraformrc" timed "$tf" -chdir="$work/tf-$v" plan -input=false -refresh=true)"$'\n'
+declare -A tfbest tfcpu runs
+# Interleaved (base, new, base, new, ...), so load drifting on a shared machine hits both alike.
+for _ in 1 2 3; do
+  for v in base new; do
+    runs[$v]+="$(TF_CLI_CONFIG_FILE="$work/tf-$v/terraformrc" timed "$tf" -chdir="$work/tf-$v" plan -input=false -refresh=true)"$'\n'
   done
-  line=$(printf '%s' "$runs" | best)
+done
+for v in base new; do
+  line=$(printf '%s' "${runs[$v]}" | best)
   tfbest[$v]=$(echo "$line" | awk '{print $1}')
   tfcpu[$v]=$(echo "$line" | awk '{print $2}')
 done
