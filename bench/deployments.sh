@@ -97,7 +97,7 @@ conflicts() { grep '"userAgent":"terraform-provider-kubefoundry' "$audit" | grep
 host=$(awk '/server:/ {print $2; exit}' "$kubeconfig")
 token=$(awk '/token:/ {print $2; exit}' "$kubeconfig")
 left() {
-  curl -sk -H "Authorization: Bearer $token" "$host/apis/nvidia.com/v1alpha1/namespaces/default/dynamographdeployments" |
+  curl -sk -H "Authorization: Bearer $token" "$host/apis/nvidia.com/v1beta1/namespaces/default/dynamographdeployments" |
     { grep -o '"name":"bench-[0-9]*"' || true; } | wc -l
 }
 
