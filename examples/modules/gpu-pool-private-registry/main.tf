@@ -9,7 +9,7 @@ resource "kubefoundry_model_deployment" "this" {
 
   # Every pod: the private registry and its pull secret.
   pod = {
-    image              = "${var.registry}/nvidia/ai-dynamo/vllm-runtime:0.7.1"
+    image              = "${var.registry}/nvidia/ai-dynamo/vllm-runtime:1.4.0"
     image_pull_secrets = [var.pull_secret]
   }
 

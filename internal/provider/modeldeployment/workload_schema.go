@@ -55,9 +55,9 @@ func podSettingsAttributes() map[string]schema.Attribute {
 			Attributes: map[string]schema.Attribute{
 				"cpu": optionalString("CPU request and limit, e.g. `8`. Dynamo only: KubeRay uses `kuberay.head_cpu`/`worker_cpu`, KAITO `kaito.cpu`."),
 				"extra": strMap("Extra extended resources, request and limit, e.g. `{ \"rdma/hca\" = \"1\" }`. Replaces the inherited map. " +
-					"On Dynamo they go to the service's `resources.custom`."),
+					"On Dynamo v1alpha1 they go to the service's `resources.custom`."),
 				"gpu_resource_name": optionalString("Resource the GPUs are requested as. Default `nvidia.com/gpu`; also `nvidia.com/mig-<profile>`, " +
-					"`amd.com/gpu`, `gpu.intel.com/i915`, `gpu.intel.com/xe`. KubeRay and KAITO; Dynamo 0.7.1 always requests `nvidia.com/gpu`. " +
+					"`amd.com/gpu`, `gpu.intel.com/i915`, `gpu.intel.com/xe`. KubeRay, KAITO and Dynamo v1beta1; Dynamo v1alpha1 (0.7.1) always requests `nvidia.com/gpu`. " +
 					"On KubeRay a name not ending in `gpu` also sets the group's `num-gpus`, which KubeRay would not derive."),
 			},
 		},

@@ -42,7 +42,7 @@ resource "kubefoundry_model_deployment" "m" {
   model     = "Qwen/Qwen3-0.6B"
   labels    = { "cost-center" = "42" }
   pod = {
-    image              = "registry.test.example/ai-dynamo/vllm-runtime:0.7.1"
+    image              = "registry.test.example/ai-dynamo/vllm-runtime:1.4.0"
     image_pull_secrets = ["regcred"]
     node_selector      = { "pool" = "gpu" }
     tolerations        = [{ key = "nvidia.com/gpu", operator = "Exists", effect = "NoSchedule" }]
@@ -102,10 +102,10 @@ func TestAccWorkloadGPUPoolPrivateImageCacheMirror(t *testing.T) {
 				}},
 				Check: func(*terraform.State) error {
 					obj := getObject(t, "dynamo", ns, "prod")
-					if err := checkWorker(obj.Object, "spec", "services", "VllmWorker"); err != nil {
+					if err := checkWorker(component(t, obj, "VllmWorker")); err != nil {
 						return err
 					}
-					if tol, found, _ := unstructured.NestedSlice(obj.Object, "spec", "services", "Frontend", "extraPodSpec", "tolerations"); found {
+					if tol, found, _ := unstructured.NestedSlice(component(t, obj, "Frontend"), "podTemplate", "spec", "tolerations"); found {
 						return fmt.Errorf("frontend must not tolerate the GPU taint (roles.frontend.tolerations = []): %v", tol)
 					}
 					if obj.GetLabels()["cost-center"] != "42" {
@@ -145,7 +145,7 @@ func TestAccWorkloadGPUPoolPrivateImageCacheMirror(t *testing.T) {
 						return fmt.Errorf("download Job %s kept across an env change", job)
 					}
 					job = newJob
-					env, _, _ := unstructured.NestedSlice(getObject(t, "dynamo", ns, "prod").Object, "spec", "services", "VllmWorker", "envs")
+					env := mainContainer(component(t, getObject(t, "dynamo", ns, "prod"), "VllmWorker"))["env"]
 					if !strings.Contains(fmt.Sprint(env), "VLLM_LOGGING_LEVEL value:DEBUG") {
 						return fmt.Errorf("env not updated: %v", env)
 					}
@@ -155,17 +155,16 @@ func TestAccWorkloadGPUPoolPrivateImageCacheMirror(t *testing.T) {
 			// Drift of a setting: someone drops the toleration; the plan restores it.
 			{
 				PreConfig: func() {
-					patch := `{"spec":{"services":{"VllmWorker":{"extraPodSpec":{"tolerations":null}}}}}`
-					if _, err := c.Dynamic.Resource(testcluster.GVRFor("dynamo")).Namespace(ns).Patch(ctx, "prod", types.MergePatchType, []byte(patch), metav1.PatchOptions{FieldManager: "kubectl-edit"}); err != nil {
-						t.Fatal(err)
-					}
+					editComponent(t, c, ns, "prod", "VllmWorker", func(comp map[string]any) {
+						delete(podSpec(comp), "tolerations")
+					})
 				},
 				Config: workloadConfig(t, ns, `env = { "VLLM_LOGGING_LEVEL" = "DEBUG" }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
 				Check: func(*terraform.State) error {
-					return checkWorker(getObject(t, "dynamo", ns, "prod").Object, "spec", "services", "VllmWorker")
+					return checkWorker(component(t, getObject(t, "dynamo", ns, "prod"), "VllmWorker"))
 				},
 			},
 			// Drift of a companion: the download Job is deleted; the plan re-creates it.
@@ -192,25 +191,59 @@ func TestAccWorkloadGPUPoolPrivateImageCacheMirror(t *testing.T) {
 	})
 }
 
-// checkWorker asserts the worker service of the custom resource carries the settings.
-func checkWorker(obj map[string]any, fields ...string) error {
-	svc, _, _ := unstructured.NestedMap(obj, fields...)
-	eps, _ := svc["extraPodSpec"].(map[string]any)
-	if !strings.Contains(fmt.Sprint(eps["tolerations"]), "key:nvidia.com/gpu") {
-		return fmt.Errorf("worker tolerations: %v", eps["tolerations"])
+// checkWorker asserts the worker component (v1beta1 spec.components entry) of the custom
+// resource carries the settings in its podTemplate and engine container "main".
+func checkWorker(comp map[string]any) error {
+	spec := podSpec(comp)
+	if !strings.Contains(fmt.Sprint(spec["tolerations"]), "key:nvidia.com/gpu") {
+		return fmt.Errorf("worker tolerations: %v", spec["tolerations"])
 	}
-	if fmt.Sprint(eps["imagePullSecrets"]) != "[map[name:regcred]]" {
-		return fmt.Errorf("worker pull secrets: %v", eps["imagePullSecrets"])
+	if fmt.Sprint(spec["imagePullSecrets"]) != "[map[name:regcred]]" {
+		return fmt.Errorf("worker pull secrets: %v", spec["imagePullSecrets"])
 	}
-	mc, _ := eps["mainContainer"].(map[string]any)
-	if mc["image"] != "registry.test.example/ai-dynamo/vllm-runtime:0.7.1" {
+	mc := mainContainer(comp)
+	if mc["image"] != "registry.test.example/ai-dynamo/vllm-runtime:1.4.0" {
 		return fmt.Errorf("worker image %v", mc["image"])
 	}
-	env := fmt.Sprint(svc["envs"])
+	env := fmt.Sprint(mc["env"])
 	if !strings.Contains(env, "HF_ENDPOINT value:"+mirror) || !strings.Contains(env, "HF_HOME value:"+rt.DefaultModelCachePath) {
 		return fmt.Errorf("worker env lacks the mirror or the cache: %v", env)
 	}
 	return nil
+}
+
+// podSpec is the podTemplate.spec of a v1beta1 component (the map inside it, so edits
+// write through); an empty map when the component has none.
+func podSpec(comp map[string]any) map[string]any {
+	spec, _, _ := unstructured.NestedFieldNoCopy(comp, "podTemplate", "spec")
+	m, _ := spec.(map[string]any)
+	if m == nil {
+		return map[string]any{}
+	}
+	return m
+}
+
+// mainContainer is the engine container "main" of a v1beta1 component (the map inside it).
+func mainContainer(comp map[string]any) map[string]any {
+	ctrs, _ := podSpec(comp)["containers"].([]any)
+	for _, c := range ctrs {
+		if m, ok := c.(map[string]any); ok && m["name"] == "main" {
+			return m
+		}
+	}
+	return map[string]any{}
+}
+
+// editComponent is an out-of-band edit of one spec.components entry of a Dynamo
+// deployment: fetch, edit the component in place, Update under another field manager (a
+// merge patch would replace the whole list).
+func editComponent(t *testing.T, c *testcluster.Cluster, ns, name, comp string, edit func(map[string]any)) {
+	t.Helper()
+	obj := getObject(t, "dynamo", ns, name)
+	edit(component(t, obj, comp))
+	if _, err := c.Dynamic.Resource(testcluster.GVRFor("dynamo")).Namespace(ns).Update(context.Background(), obj, metav1.UpdateOptions{FieldManager: "kubectl-edit"}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // checkDownloadPod waits for the pod the Job controller creates for the download Job and
@@ -240,7 +273,7 @@ func checkDownloadPod(ctx context.Context, c *testcluster.Cluster, ns, job strin
 		return fmt.Errorf("download pod pull secrets %v", s.ImagePullSecrets)
 	}
 	ctr := s.Containers[0]
-	if ctr.Image != "registry.test.example/ai-dynamo/vllm-runtime:0.7.1" {
+	if ctr.Image != "registry.test.example/ai-dynamo/vllm-runtime:1.4.0" {
 		return fmt.Errorf("download pod image %s", ctr.Image)
 	}
 	if !slices.Contains(ctr.Env, corev1.EnvVar{Name: "HF_ENDPOINT", Value: mirror}) {
@@ -437,15 +470,15 @@ func TestAccWorkloadOverridePatchesManagedField(t *testing.T) {
 namespace = %q
 runtime = "dynamo"
 model = "Qwen/Qwen3-0.6B"
-overrides = yamlencode({ spec = { services = { VllmWorker = { replicas = 2 } } } })`, ns))
+overrides = yamlencode({ spec = { components = [{ name = "VllmWorker", replicas = 2 }] } })`, ns))
 	resource.Test(t, steps(t,
 		resource.TestStep{
 			Config: cfg,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectKnownValue(addr, tfjsonpath.New("manifest"), knownvalue.StringRegexp(regexp.MustCompile(`(?s)VllmWorker:.*replicas: 2`))),
+				plancheck.ExpectKnownValue(addr, tfjsonpath.New("manifest"), knownvalue.StringRegexp(regexp.MustCompile(`(?s)name: VllmWorker.*replicas: 2`))),
 			}},
 			Check: func(*terraform.State) error {
-				n, _, _ := unstructured.NestedInt64(getObject(t, "dynamo", ns, "ovr-managed").Object, "spec", "services", "VllmWorker", "replicas")
+				n, _, _ := unstructured.NestedInt64(component(t, getObject(t, "dynamo", ns, "ovr-managed"), "VllmWorker"), "replicas")
 				if n != 2 {
 					return fmt.Errorf("worker replicas %d, want the patched 2", n)
 				}
@@ -502,18 +535,27 @@ func TestAccWorkloadDriftOfEachSetting(t *testing.T) {
 			}
 		}
 	}
-	worker := func(field string) string {
-		return `{"spec":{"services":{"VllmWorker":` + field + `}}}`
+	worker := func(f func(comp map[string]any)) func() {
+		return func() { editComponent(t, c, ns, "prod", "VllmWorker", f) }
 	}
 	drifts := []struct {
 		name string
 		edit func()
 	}{
-		{"env value", edit(worker(`{"envs":[{"name":"VLLM_LOGGING_LEVEL","value":"INFO"}]}`))},
-		{"node selector", edit(worker(`{"extraPodSpec":{"nodeSelector":{"pool":"cpu"}}}`))},
-		{"image", edit(worker(`{"extraPodSpec":{"mainContainer":{"image":"docker.io/evil/vllm:latest"}}}`))},
-		{"pull secrets", edit(worker(`{"extraPodSpec":{"imagePullSecrets":null}}`))},
-		{"service account", edit(worker(`{"extraPodSpec":{"serviceAccountName":"other"}}`))},
+		{"env value", worker(func(comp map[string]any) {
+			env, _ := mainContainer(comp)["env"].([]any)
+			for _, e := range env {
+				if m, _ := e.(map[string]any); m["name"] == "VLLM_LOGGING_LEVEL" {
+					m["value"] = "INFO"
+					return
+				}
+			}
+			t.Fatalf("worker env has no VLLM_LOGGING_LEVEL: %v", env)
+		})},
+		{"node selector", worker(func(comp map[string]any) { podSpec(comp)["nodeSelector"] = map[string]any{"pool": "cpu"} })},
+		{"image", worker(func(comp map[string]any) { mainContainer(comp)["image"] = "docker.io/evil/vllm:latest" })},
+		{"pull secrets", worker(func(comp map[string]any) { delete(podSpec(comp), "imagePullSecrets") })},
+		{"service account", worker(func(comp map[string]any) { podSpec(comp)["serviceAccountName"] = "other" })},
 		{"custom resource label", edit(`{"metadata":{"labels":{"cost-center":null}}}`)},
 		{"cache claim label", func() {
 			patch := `{"metadata":{"labels":{"app.kubernetes.io/component":"edited"}}}`
