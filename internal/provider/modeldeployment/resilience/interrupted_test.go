@@ -75,9 +75,9 @@ func TestAccForeignObjectsAreRefused(t *testing.T) {
 	c := testcluster.Get(t)
 	ns := c.Namespace(t)
 	foreign := &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": "nvidia.com/v1alpha1", "kind": "DynamoGraphDeployment",
+		"apiVersion": "nvidia.com/v1beta1", "kind": "DynamoGraphDeployment",
 		"metadata": map[string]any{"name": "theirs", "namespace": ns},
-		"spec":     map[string]any{"services": map[string]any{}},
+		"spec":     map[string]any{"components": []any{}},
 	}}
 	if _, err := c.Dynamic.Resource(testcluster.DynamoGVR).Namespace(ns).Create(context.Background(), foreign, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
