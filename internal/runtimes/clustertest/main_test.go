@@ -2,6 +2,8 @@ package clustertest
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -80,4 +82,18 @@ func storable(t *testing.T, c *testcluster.Cluster, crd rt.CRD) bool {
 		}
 	}
 	return false
+}
+
+// operatorBinary is $env when set, else the named binary scripts/operators-build.sh caches
+// (built on first use), so these real-operator tests always run.
+func operatorBinary(t *testing.T, env, name string) string {
+	t.Helper()
+	if bin := os.Getenv(env); bin != "" {
+		return bin
+	}
+	dir, err := testcluster.OperatorBinDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, name)
 }

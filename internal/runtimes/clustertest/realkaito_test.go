@@ -26,7 +26,7 @@ import (
 
 // TestRealKaito012OperatorRules runs the real KAITO 0.12.0 workspace controller (a binary built
 // from kaito-project/kaito v0.12.0 cmd/workspace, given by $KUBEFOUNDRY_KAITO_OPERATOR_BIN;
-// opt-in until internal/testcluster starts the real operators itself) with
+// default: the one scripts/operators-build.sh caches) with
 // --node-provisioner=byo and without its webhook, on a Ready node, and checks against what it
 // creates for our premade Workspace with replicas = 2:
 //   - D8: its Service "<name>" selects only pod "<name>-0", while our "<name>-llamacpp" selects
@@ -36,10 +36,7 @@ import (
 //   - D4: a template change is accepted by the API server but never reaches the StatefulSet,
 //     which is why such changes are planned as replacements.
 func TestRealKaito012OperatorRules(t *testing.T) {
-	bin := os.Getenv("KUBEFOUNDRY_KAITO_OPERATOR_BIN")
-	if bin == "" {
-		t.Skip("opt-in: set KUBEFOUNDRY_KAITO_OPERATOR_BIN to a KAITO v0.12.0 workspace controller binary")
-	}
+	bin := operatorBinary(t, "KUBEFOUNDRY_KAITO_OPERATOR_BIN", "kaito-workspace")
 	ctx := context.Background()
 	c, err := testcluster.Start(ctx, testcluster.Options{SkipCRDs: true, NoControllerManager: true})
 	if err != nil {

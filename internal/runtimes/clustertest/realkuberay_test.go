@@ -19,17 +19,13 @@ import (
 
 // TestRealKubeRay162OperatorRules runs the real KubeRay 1.6.2 operator (a binary built from
 // github.com/ray-project/kuberay/ray-operator@v1.6.2, given by
-// $KUBEFOUNDRY_KUBERAY_OPERATOR_BIN; opt-in until internal/testcluster starts the real
-// operators itself) on our rendered RayServices and checks: a 48-character name is Failed
+// $KUBEFOUNDRY_KUBERAY_OPERATOR_BIN; default: the one scripts/operators-build.sh caches) on our rendered RayServices and checks: a 48-character name is Failed
 // with KubeRay's words and its event ends a wait (D5, fail fast); the pods of "qwen-ray" and
 // "qwen-ray-pd" are told apart by the RayCluster names in the status (D10); every worker
 // gets --num-gpus from its GPU limit, including the disaggregated groups whose
 // rayStartParams.resources KubeRay must parse (D7).
 func TestRealKubeRay162OperatorRules(t *testing.T) {
-	bin := os.Getenv("KUBEFOUNDRY_KUBERAY_OPERATOR_BIN")
-	if bin == "" {
-		t.Skip("opt-in: set KUBEFOUNDRY_KUBERAY_OPERATOR_BIN to a KubeRay v1.6.2 operator binary")
-	}
+	bin := operatorBinary(t, "KUBEFOUNDRY_KUBERAY_OPERATOR_BIN", "kuberay-operator")
 	ctx := context.Background()
 	c, err := testcluster.Start(ctx, testcluster.Options{SkipCRDs: true, NoControllerManager: true})
 	if err != nil {
