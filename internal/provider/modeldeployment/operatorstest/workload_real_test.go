@@ -13,6 +13,7 @@ import (
 	tfconfig "github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	corev1 "k8s.io/api/core/v1"
 	kresource "k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -110,22 +111,7 @@ func TestAccRealWorkloadTaintedPoolPrivateImageCacheMirror(t *testing.T) {
 	// persistentvolume) binds the claim the provider creates to it, so the scheduler's
 	// VolumeBinding filter admits the pods. The class object need not exist for static binding.
 	class := "kf-static-" + ns
-	pvName := class + "-pv"
-	if _, err := c.Clientset.CoreV1().PersistentVolumes().Create(ctx, &corev1.PersistentVolume{
-		ObjectMeta: metav1.ObjectMeta{Name: pvName},
-		Spec: corev1.PersistentVolumeSpec{
-			StorageClassName:              class,
-			Capacity:                      corev1.ResourceList{corev1.ResourceStorage: kresource.MustParse("20Gi")},
-			AccessModes:                   []corev1.PersistentVolumeAccessMode{corev1.ReadWriteMany},
-			PersistentVolumeReclaimPolicy: corev1.PersistentVolumeReclaimRetain,
-			PersistentVolumeSource:        corev1.PersistentVolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/var/cache/kf-" + ns}},
-		},
-	}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = c.Clientset.CoreV1().PersistentVolumes().Delete(context.Background(), pvName, metav1.DeleteOptions{})
-	})
+	pvName := staticVolume(t, c, class)
 
 	const addr = "module.gpu.kubefoundry_model_deployment.this"
 	claim := rt.ModelCacheClaimName("qwen")
@@ -434,4 +420,163 @@ func untoleratedStaysPending(c *testcluster.Cluster, ns string, w *corev1.Pod) e
 		return fmt.Errorf("control pod without the toleration is %s on %q, want Pending unscheduled", got.Status.Phase, got.Spec.NodeName)
 	}
 	return nil
+}
+
+// TestAccRealWorkloadKubeRayPodsCarrySettings: the same settings reach the pods KubeRay
+// 1.6.2 creates from our head and worker group templates. The worker role tolerates the
+// pool's taint and selects it, so the real scheduler places the worker on the tainted node
+// and the head (no toleration) on the untainted one; both pull from the private registry
+// with the pull secret, get the provider's huggingface.endpoint as HF_ENDPOINT and mount
+// the cache claim at HF_HOME. The claim is ours with delete_claim_on_destroy = true, so
+// destroy removes it. wait_for_ready = false: a RayService never becomes Ready here (no
+// Ray dashboard runs on kwok; see TestAccRealKubeRayDeployingWithOperatorReasonAndOwnPods).
+func TestAccRealWorkloadKubeRayPodsCarrySettings(t *testing.T) {
+	c := testcluster.Get(t)
+	c.LogOnFailure(t)
+	ctx := context.Background()
+	ns := shortNamespace(t, c, "wlr")
+	pool := ns + "-gpu"
+	taint := corev1.Taint{Key: poolTaintKey, Value: poolTaintValue, Effect: corev1.TaintEffectNoSchedule}
+	gpuNode := testcluster.GPUNode{Name: pool + "-a", GPUs: 1, Labels: map[string]string{"pool": pool}}
+	cpuNode := testcluster.GPUNode{Name: ns + "-cpu-a", Labels: map[string]string{"pool": ns + "-cpu"}}
+	if _, err := c.CreateKwokNode(ctx, gpuNode, taint); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateKwokNode(ctx, cpuNode); err != nil {
+		t.Fatal(err)
+	}
+	c.DeleteNodes(t, gpuNode.Name, cpuNode.Name)
+	if _, err := c.Clientset.CoreV1().Secrets(ns).Create(ctx, &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: "regcred"}, Type: corev1.SecretTypeDockerConfigJson,
+		StringData: map[string]string{corev1.DockerConfigJsonKey: `{"auths":{"` + privateReg + `":{"auth":"dXNlcjpwYXNz"}}}`},
+	}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	class := "kf-static-" + ns
+	staticVolume(t, c, class)
+	claim := rt.ModelCacheClaimName("ray")
+	const addr = "kubefoundry_model_deployment.r"
+	config := acctest.ProviderBlock(t, fmt.Sprintf("  huggingface {\n    endpoint = %q\n  }", hubMirror)) + deployment("r", fmt.Sprintf(`name = "ray"
+namespace = %q
+runtime = "kuberay"
+model = "Qwen/Qwen3-0.6B"
+wait_for_ready = false
+kuberay = {
+  head_cpu      = "1"
+  head_memory   = "2Gi"
+  worker_cpu    = "2"
+  worker_memory = "8Gi"
+  image         = "%s/rayproject/ray-llm:2.52.0-py311-cu128"
+}
+pod = {
+  image_pull_secrets = ["regcred"]
+}
+roles = {
+  worker = {
+    node_selector = { pool = %q }
+    tolerations   = [{ key = %q, operator = "Equal", value = %q, effect = "NoSchedule" }]
+  }
+}
+model_cache = {
+  size                    = "20Gi"
+  storage_class           = %q
+  delete_claim_on_destroy = true
+}`, ns, privateReg, pool, poolTaintKey, poolTaintValue, class))
+	resource.Test(t, testCase(t, func(s *terraform.State) error {
+		if err := nothingLeft(c, ns)(s); err != nil {
+			return err
+		}
+		// Ours and asked for: deleted (the pvc-protection finalizer may still hold it briefly).
+		pvc, err := c.Clientset.CoreV1().PersistentVolumeClaims(ns).Get(ctx, claim, metav1.GetOptions{})
+		if err == nil && pvc.DeletionTimestamp == nil {
+			return fmt.Errorf("cache claim %s kept on destroy despite delete_claim_on_destroy = true", claim)
+		}
+		return nil
+	},
+		resource.TestStep{
+			Config: config,
+			Check: func(*terraform.State) error {
+				worker, err := waitRunning(c, ns, "ray.io/node-type=worker", 60*time.Second)
+				if err != nil {
+					return err
+				}
+				head, err := waitRunning(c, ns, "ray.io/node-type=head", 10*time.Second)
+				if err != nil {
+					return err
+				}
+				if err := checkPoolPod(worker, pool, gpuNode.Name, claim, false); err != nil {
+					return fmt.Errorf("KubeRay worker: %w", err)
+				}
+				for _, tol := range head.Spec.Tolerations {
+					if tol.Key == poolTaintKey {
+						return fmt.Errorf("head pod %s tolerates the GPU taint, only roles.worker asked: %v", head.Name, head.Spec.Tolerations)
+					}
+				}
+				if head.Spec.NodeName != cpuNode.Name {
+					return fmt.Errorf("head pod %s on %q, want the untainted node %s", head.Name, head.Spec.NodeName, cpuNode.Name)
+				}
+				if !hasPullSecret(head, "regcred") {
+					return fmt.Errorf("head pod %s imagePullSecrets %v", head.Name, head.Spec.ImagePullSecrets)
+				}
+				for _, p := range []*corev1.Pod{head, worker} {
+					// KubeRay 1.6.2 keeps the first container as the Ray container
+					// (ray-operator/controllers/ray/utils/constant.go RayContainerIndex = 0).
+					ctr := &p.Spec.Containers[0]
+					if !strings.HasPrefix(ctr.Image, privateReg+"/") {
+						return fmt.Errorf("pod %s image %q is not from %s", p.Name, ctr.Image, privateReg)
+					}
+					if v, _ := envValue(ctr, "HF_ENDPOINT"); v != hubMirror {
+						return fmt.Errorf("pod %s HF_ENDPOINT = %q, want the provider's huggingface.endpoint %s", p.Name, v, hubMirror)
+					}
+					if err := checkCacheMount(p, ctr, claim, rt.DefaultModelCachePath); err != nil {
+						return err
+					}
+				}
+				return nil
+			},
+		},
+	))
+}
+
+// staticVolume creates a hostPath PersistentVolume of the storage class for the claim the
+// provider creates: kwok clusters have no provisioner, and kube-controller-manager's PV
+// binder (pkg/controller/volume/persistentvolume) binds a claim to a matching static volume.
+func staticVolume(t *testing.T, c *testcluster.Cluster, class string) string {
+	t.Helper()
+	name := class + "-pv"
+	if _, err := c.Clientset.CoreV1().PersistentVolumes().Create(context.Background(), &corev1.PersistentVolume{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
+		Spec: corev1.PersistentVolumeSpec{
+			StorageClassName:              class,
+			Capacity:                      corev1.ResourceList{corev1.ResourceStorage: kresource.MustParse("20Gi")},
+			AccessModes:                   []corev1.PersistentVolumeAccessMode{corev1.ReadWriteMany},
+			PersistentVolumeReclaimPolicy: corev1.PersistentVolumeReclaimRetain,
+			PersistentVolumeSource:        corev1.PersistentVolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/var/cache/" + class}},
+		},
+	}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = c.Clientset.CoreV1().PersistentVolumes().Delete(context.Background(), name, metav1.DeleteOptions{})
+	})
+	return name
+}
+
+// waitRunning waits for exactly one Running, Ready pod matching selector.
+func waitRunning(c *testcluster.Cluster, ns, selector string, timeout time.Duration) (*corev1.Pod, error) {
+	var pods []corev1.Pod
+	err := wait.PollUntilContextTimeout(context.Background(), 250*time.Millisecond, timeout, true, func(context.Context) (bool, error) {
+		var err error
+		pods, err = runningPods(c, ns, selector)
+		return err == nil && len(pods) == 1, nil
+	})
+	if err != nil {
+		all, _ := c.Clientset.CoreV1().Pods(ns).List(context.Background(), metav1.ListOptions{LabelSelector: selector})
+		var seen []string
+		for _, p := range all.Items {
+			seen = append(seen, fmt.Sprintf("%s %s on %q", p.Name, p.Status.Phase, p.Spec.NodeName))
+		}
+		return nil, fmt.Errorf("no single running pod %q in %s after %s: %v", selector, ns, timeout, seen)
+	}
+	return &pods[0], nil
 }
