@@ -455,7 +455,6 @@ func TestAccRealWorkloadKubeRayPodsCarrySettings(t *testing.T) {
 	class := "kf-static-" + ns
 	staticVolume(t, c, class)
 	claim := rt.ModelCacheClaimName("ray")
-	const addr = "kubefoundry_model_deployment.r"
 	config := acctest.ProviderBlock(t, fmt.Sprintf("  huggingface {\n    endpoint = %q\n  }", hubMirror)) + deployment("r", fmt.Sprintf(`name = "ray"
 namespace = %q
 runtime = "kuberay"
