@@ -12,6 +12,7 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 	tfconfig "github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	corev1 "k8s.io/api/core/v1"
@@ -578,4 +579,112 @@ func waitRunning(c *testcluster.Cluster, ns, selector string, timeout time.Durat
 		return nil, fmt.Errorf("no single running pod %q in %s after %s: %v", selector, ns, timeout, seen)
 	}
 	return &pods[0], nil
+}
+
+// TestAccRealWorkloadKAITOTemplatePodCarriesSettings: the settings on our KAITO inference
+// template reach the pod of the StatefulSet KAITO 0.12 makes from it. The pool's taint key
+// is our own: KAITO adds its own nvidia.com/gpu and sku=gpu tolerations to every inference
+// pod (pkg/workspace/inference/preset_inferences.go defaultTolerations, v0.12.0), so only a
+// key it does not know shows that ours got through. The cache is an existing claim, bound
+// by the PV binder to a static volume, and is kept on destroy: the provider never deletes a
+// claim it did not create.
+func TestAccRealWorkloadKAITOTemplatePodCarriesSettings(t *testing.T) {
+	c := testcluster.Get(t)
+	c.LogOnFailure(t)
+	ctx := context.Background()
+	ns := shortNamespace(t, c, "wlk")
+	pool := ns + "-gpu"
+	taint := corev1.Taint{Key: "pool.example/gpu", Value: "a100", Effect: corev1.TaintEffectNoSchedule}
+	gpuNode := testcluster.GPUNode{Name: pool + "-a", GPUs: 1, Labels: map[string]string{"pool": pool}}
+	if _, err := c.CreateKwokNode(ctx, gpuNode, taint); err != nil {
+		t.Fatal(err)
+	}
+	c.DeleteNodes(t, gpuNode.Name)
+	if _, err := c.Clientset.CoreV1().Secrets(ns).Create(ctx, &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: "regcred"}, Type: corev1.SecretTypeDockerConfigJson,
+		StringData: map[string]string{corev1.DockerConfigJsonKey: `{"auths":{"` + privateReg + `":{"auth":"dXNlcjpwYXNz"}}}`},
+	}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	class := "kf-static-" + ns
+	staticVolume(t, c, class)
+	const claim = "shared-weights"
+	existing, err := c.Clientset.CoreV1().PersistentVolumeClaims(ns).Create(ctx, &corev1.PersistentVolumeClaim{
+		ObjectMeta: metav1.ObjectMeta{Name: claim},
+		Spec: corev1.PersistentVolumeClaimSpec{
+			StorageClassName: &class,
+			AccessModes:      []corev1.PersistentVolumeAccessMode{corev1.ReadWriteMany},
+			Resources:        corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: kresource.MustParse("20Gi")}},
+		},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := cfg(t, deployment("k", fmt.Sprintf(`name = "kv"
+namespace = %q
+runtime = "kaito"
+model = "Qwen/Qwen3-0.6B"
+kaito = {
+  model_source   = "vllm"
+  label_selector = { pool = %q }
+}
+pod = {
+  image_pull_secrets = ["regcred"]
+  tolerations        = [{ key = %q, operator = "Equal", value = %q, effect = "NoSchedule" }]
+}
+model_cache = { claim_name = %q }
+huggingface_endpoint = %q`, ns, pool, taint.Key, taint.Value, claim, hubMirror)))
+	resource.Test(t, testCase(t, func(s *terraform.State) error {
+		if err := nothingLeft(c, ns)(s); err != nil {
+			return err
+		}
+		pvc, err := c.Clientset.CoreV1().PersistentVolumeClaims(ns).Get(ctx, claim, metav1.GetOptions{})
+		if err != nil || pvc.UID != existing.UID || pvc.DeletionTimestamp != nil {
+			return fmt.Errorf("the existing claim %s was not left alone on destroy: %v", claim, err)
+		}
+		return nil
+	},
+		resource.TestStep{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				attr("kubefoundry_model_deployment.k", "phase", knownvalue.StringExact("Running")),
+			},
+			Check: func(*terraform.State) error {
+				pods, err := runningPods(c, ns, kaitoWorkspaceLabel+"=kv")
+				if err != nil {
+					return err
+				}
+				if len(pods) != 1 {
+					return fmt.Errorf("%d running workspace pods, want 1", len(pods))
+				}
+				p := &pods[0]
+				ours := false
+				for _, tol := range p.Spec.Tolerations {
+					ours = ours || tol.Key == taint.Key && tol.Value == taint.Value && tol.Effect == taint.Effect
+				}
+				if !ours {
+					return fmt.Errorf("pod %s lacks our toleration %s=%s: %v", p.Name, taint.Key, taint.Value, p.Spec.Tolerations)
+				}
+				if p.Spec.NodeName != gpuNode.Name {
+					return fmt.Errorf("pod %s on %q, want the tainted node %s", p.Name, p.Spec.NodeName, gpuNode.Name)
+				}
+				if !hasPullSecret(p, "regcred") {
+					return fmt.Errorf("pod %s imagePullSecrets %v, want regcred", p.Name, p.Spec.ImagePullSecrets)
+				}
+				// Our template's container is "model" (internal/runtimes/kaito/workload.go).
+				ctr, err := container(p, "model")
+				if err != nil {
+					return err
+				}
+				if v, _ := envValue(ctr, "HF_ENDPOINT"); v != hubMirror {
+					return fmt.Errorf("pod %s HF_ENDPOINT = %q, want %s", p.Name, v, hubMirror)
+				}
+				home, _ := envValue(ctr, "HF_HOME")
+				if home != rt.DefaultModelCachePath {
+					return fmt.Errorf("pod %s HF_HOME = %q, want %s", p.Name, home, rt.DefaultModelCachePath)
+				}
+				return checkCacheMount(p, ctr, claim, home)
+			},
+		},
+	))
 }
