@@ -274,7 +274,7 @@ func checkPoolPod(p *corev1.Pod, pool, node, claim string, engine bool) error {
 	if p.Spec.NodeName != node {
 		return fmt.Errorf("pod %s scheduled onto %q, want the tainted pool node %s", p.Name, p.Spec.NodeName, node)
 	}
-	if !hasPullSecret(p, "regcred") {
+	if !hasPullSecret(p) {
 		return fmt.Errorf("pod %s imagePullSecrets %v, want regcred", p.Name, p.Spec.ImagePullSecrets)
 	}
 	name := ""
@@ -295,9 +295,10 @@ func checkPoolPod(p *corev1.Pod, pool, node, claim string, engine bool) error {
 	return checkCacheMount(p, ctr, claim, home)
 }
 
-func hasPullSecret(p *corev1.Pod, name string) bool {
+// hasPullSecret: the pod names the private registry's pull secret "regcred".
+func hasPullSecret(p *corev1.Pod) bool {
 	for _, s := range p.Spec.ImagePullSecrets {
-		if s.Name == name {
+		if s.Name == "regcred" {
 			return true
 		}
 	}
@@ -342,7 +343,7 @@ func checkFrontend(c *testcluster.Cluster, ns, node string) error {
 	if f.Spec.NodeName != node {
 		return fmt.Errorf("frontend pod %s on %q, want the untainted node %s", f.Name, f.Spec.NodeName, node)
 	}
-	if !hasPullSecret(f, "regcred") {
+	if !hasPullSecret(f) {
 		return fmt.Errorf("frontend pod %s imagePullSecrets %v, want regcred", f.Name, f.Spec.ImagePullSecrets)
 	}
 	main, err := container(f, "main")
@@ -515,7 +516,7 @@ model_cache = {
 				if head.Spec.NodeName != cpuNode.Name {
 					return fmt.Errorf("head pod %s on %q, want the untainted node %s", head.Name, head.Spec.NodeName, cpuNode.Name)
 				}
-				if !hasPullSecret(head, "regcred") {
+				if !hasPullSecret(head) {
 					return fmt.Errorf("head pod %s imagePullSecrets %v", head.Name, head.Spec.ImagePullSecrets)
 				}
 				for _, p := range []*corev1.Pod{head, worker} {
@@ -668,7 +669,7 @@ huggingface_endpoint = %q`, ns, pool, taint.Key, taint.Value, claim, hubMirror))
 				if p.Spec.NodeName != gpuNode.Name {
 					return fmt.Errorf("pod %s on %q, want the tainted node %s", p.Name, p.Spec.NodeName, gpuNode.Name)
 				}
-				if !hasPullSecret(p, "regcred") {
+				if !hasPullSecret(p) {
 					return fmt.Errorf("pod %s imagePullSecrets %v, want regcred", p.Name, p.Spec.ImagePullSecrets)
 				}
 				// Our template's container is "model" (internal/runtimes/kaito/workload.go).
