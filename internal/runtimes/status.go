@@ -214,17 +214,40 @@ func PodReasons(pods []corev1.Pod, events []corev1.Event) []string {
 			}
 		}
 	}
+	bound := map[string]bool{}
+	for _, p := range pods {
+		bound[p.Name] = podScheduled(p)
+	}
 	warnings := make([]corev1.Event, 0, len(events))
 	for _, e := range events {
-		if e.Type == corev1.EventTypeWarning && eventReasons[e.Reason] {
-			warnings = append(warnings, e)
+		if e.Type != corev1.EventTypeWarning || !eventReasons[e.Reason] {
+			continue
 		}
+		// A FailedScheduling event outlives its cause: once the pod is bound (a node joined,
+		// a rollout freed a GPU) it no longer explains anything and must not end a wait as
+		// "Insufficient nvidia.com/gpu".
+		if e.Reason == "FailedScheduling" && e.InvolvedObject.Kind == "Pod" && bound[e.InvolvedObject.Name] {
+			continue
+		}
+		warnings = append(warnings, e)
 	}
 	sort.SliceStable(warnings, func(i, j int) bool { return eventTime(warnings[i]) > eventTime(warnings[j]) })
 	for _, e := range warnings {
 		add(fmt.Sprintf("%s %s: %s: %s", strings.ToLower(e.InvolvedObject.Kind), e.InvolvedObject.Name, e.Reason, e.Message))
 	}
 	return out
+}
+
+func podScheduled(p corev1.Pod) bool {
+	if p.Spec.NodeName != "" {
+		return true
+	}
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodScheduled {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
 }
 
 func eventTime(e corev1.Event) int64 {

@@ -97,3 +97,22 @@ func TestConditions(t *testing.T) {
 		t.Errorf("oldest observed generation = %d, %v", g, ok)
 	}
 }
+
+// A FailedScheduling event about a pod that has since been bound is stale: it must not be
+// reported (and so cannot end a wait as "Insufficient nvidia.com/gpu"). Events about pods
+// not in the list are kept (the caller may pass no pods).
+func TestStaleFailedSchedulingIsDropped(t *testing.T) {
+	insufficient := func(pod string) corev1.Event {
+		return corev1.Event{Type: corev1.EventTypeWarning, Reason: "FailedScheduling",
+			Message:        "0/4 nodes are available: 4 Insufficient nvidia.com/gpu.",
+			InvolvedObject: corev1.ObjectReference{Kind: "Pod", Name: pod}}
+	}
+	bound := corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "bound"}, Spec: corev1.PodSpec{NodeName: "gpu-1"}}
+	pending := corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "pending"}, Status: corev1.PodStatus{Conditions: []corev1.PodCondition{
+		{Type: corev1.PodScheduled, Status: corev1.ConditionFalse, Reason: "Unschedulable"}}}}
+	got := PodReasons([]corev1.Pod{bound, pending}, []corev1.Event{insufficient("bound"), insufficient("unlisted"), insufficient("pending")})
+	joined := strings.Join(got, "|")
+	if strings.Contains(joined, "pod bound:") || !strings.Contains(joined, "pod pending: FailedScheduling") || !strings.Contains(joined, "pod unlisted: FailedScheduling") {
+		t.Errorf("want the pending and unlisted pods' events only, got %q", got)
+	}
+}
