@@ -2,6 +2,7 @@ package operatorstest
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -175,7 +176,13 @@ func TestDynamoV1alpha1ConvertsThroughWebhookAndIsReconciled(t *testing.T) {
 func TestDynamoFailsGraphWhoseNamespaceAndNameExceedALabel(t *testing.T) {
 	c := testcluster.Get(t)
 	c.LogOnFailure(t, testcluster.OperatorDynamo.LogName())
-	ns := c.Namespace(t) // named after this long test
+	// A namespace long enough that "<namespace>-<name>" overflows a label value (test
+	// namespaces from c.Namespace are kept short for exactly this reason).
+	ns := fmt.Sprintf("a-namespace-long-enough-to-overflow-dynamos-label-%d", time.Now().UnixNano()%100000)
+	if _, err := c.Clientset.CoreV1().Namespaces().Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Clientset.CoreV1().Namespaces().Delete(context.Background(), ns, metav1.DeleteOptions{}) })
 	name := "aggregated-qwen"
 	if len(ns)+1+len(name) <= 63 {
 		t.Fatalf("namespace %s too short for this test", ns)
