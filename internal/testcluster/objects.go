@@ -113,6 +113,22 @@ func (c *Cluster) CreatePod(ctx context.Context, p GPUPod) (*corev1.Pod, error) 
 }
 
 // DeleteNodes removes nodes when the test ends.
+// KwokGPUNodes creates count kwok A100 nodes "<prefix>-a", "<prefix>-b", ... with gpus GPUs
+// each, the labels and taints given, fails t on error and removes them when t ends.
+func (c *Cluster) KwokGPUNodes(t testing.TB, prefix string, count int, gpus int64, labels map[string]string, taints ...corev1.Taint) []string {
+	t.Helper()
+	var names []string
+	for i := range count {
+		n := GPUNode{Name: fmt.Sprintf("%s-%c", prefix, 'a'+i), GPUs: gpus, Product: "NVIDIA-A100-SXM4-80GB", MemoryMiB: 81920, Labels: labels}
+		names = append(names, n.Name)
+		if _, err := c.CreateKwokNode(context.Background(), n, taints...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.DeleteNodes(t, names...)
+	return names
+}
+
 func (c *Cluster) DeleteNodes(t testing.TB, names ...string) {
 	t.Cleanup(func() {
 		for _, n := range names {

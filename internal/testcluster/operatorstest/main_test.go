@@ -32,16 +32,7 @@ var (
 // them afterwards.
 func gpuNodes(t *testing.T, c *testcluster.Cluster, prefix string, count int, gpus int64, labels map[string]string, taints ...corev1.Taint) []string {
 	t.Helper()
-	var names []string
-	for i := range count {
-		n := testcluster.GPUNode{Name: prefix + "-" + string(rune('a'+i)), GPUs: gpus, Product: "NVIDIA-A100-SXM4-80GB", MemoryMiB: 81920, Labels: labels}
-		if _, err := c.CreateKwokNode(context.Background(), n, taints...); err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, n.Name)
-	}
-	c.DeleteNodes(t, names...)
-	return names
+	return c.KwokGPUNodes(t, prefix, count, gpus, labels, taints...)
 }
 
 func create(t *testing.T, c *testcluster.Cluster, gvr schema.GroupVersionResource, ns, manifest string) *unstructured.Unstructured {

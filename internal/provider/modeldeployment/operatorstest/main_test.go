@@ -74,17 +74,7 @@ func capacityIs(requested, available int64) []statecheck.StateCheck {
 // deletes them after the test.
 func gpuNodes(t *testing.T, c *testcluster.Cluster, ns string, count int, gpus int64) []string {
 	t.Helper()
-	l := map[string]string{"pool": ns}
-	var names []string
-	for i := range count {
-		n := testcluster.GPUNode{Name: fmt.Sprintf("%s-%c", ns, 'a'+i), GPUs: gpus, Product: "NVIDIA-A100-SXM4-80GB", MemoryMiB: 81920, Labels: l}
-		names = append(names, n.Name)
-		if _, err := c.CreateKwokNode(context.Background(), n); err != nil {
-			t.Fatal(err)
-		}
-	}
-	c.DeleteNodes(t, names...)
-	return names
+	return c.KwokGPUNodes(t, ns, count, gpus, map[string]string{"pool": ns})
 }
 
 var nsSeq atomic.Int64
