@@ -49,11 +49,14 @@ type DeploymentConfig struct {
 	Memory          string // per worker, Kubernetes quantity
 	ContextLength   *int64
 	EnforceEager    *bool
-	// EnablePrefixCaching and TrustRemoteCode default to false, so plain bools suffice.
-	EnablePrefixCaching bool
-	TrustRemoteCode     bool
+	// EnablePrefixCaching: nil takes the runtime's default (Runtime.Defaults), which is what
+	// that runtime's engine does when no flag is given.
+	EnablePrefixCaching *bool
+	// TrustRemoteCode defaults to false, so a plain bool suffices.
+	TrustRemoteCode bool
 	// EngineArgs are extra engine flags: key without leading dashes; "true" renders a bare
-	// flag, "false" drops it, anything else renders "--key value".
+	// flag, anything else renders "--key value" (each runtime checks keys and values against
+	// its engines' flag tables).
 	EngineArgs    map[string]string
 	Disaggregated *DisaggregatedConfig
 	// HFTokenSecret names a Secret with key HF_TOKEN. Empty means a public model: no secret

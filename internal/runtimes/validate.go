@@ -145,16 +145,23 @@ func CheckEngineArgs(ps *Problems, args map[string]string, reserved map[string]s
 		case reserved[k] != "":
 			ps.AddKey("engine_args", k, "%q is managed by this provider: set %s instead", k, reserved[k])
 		}
-		switch v := args[k]; {
-		case !utf8.ValidString(v):
-			ps.AddKey("engine_args", k, "the value must be valid UTF-8 text")
-		case !engineArgValue.MatchString(v):
-			ps.AddKey("engine_args", k, "the value must not contain control characters such as newlines")
-		case v == "false":
+		if args[k] == "false" {
 			ps.AddKey("engine_args", k, "\"false\" would render nothing: remove the entry to leave the flag off, or use the engine's negated flag (e.g. \"no-%s\" = \"true\")", k)
-		case strings.HasPrefix(v, "--"):
-			ps.AddKey("engine_args", k, "the value %q looks like a flag: give each flag its own engine_args entry", v)
+			continue
 		}
+		CheckEngineArgText(ps, k, args[k])
+	}
+}
+
+// CheckEngineArgText reports an engine_args value that cannot travel as one argv token.
+func CheckEngineArgText(ps *Problems, k, v string) {
+	switch {
+	case !utf8.ValidString(v):
+		ps.AddKey("engine_args", k, "the value must be valid UTF-8 text")
+	case !engineArgValue.MatchString(v):
+		ps.AddKey("engine_args", k, "the value must not contain control characters such as newlines")
+	case strings.HasPrefix(v, "--"):
+		ps.AddKey("engine_args", k, "the value %q looks like a flag: give each flag its own engine_args entry", v)
 	}
 }
 

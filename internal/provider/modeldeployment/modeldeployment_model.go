@@ -184,7 +184,7 @@ func (m model) toConfig(ctx context.Context, hub string, diags *diag.Diagnostics
 		Memory:              strOf(m.Memory),
 		ContextLength:       intPtr(m.ContextLength),
 		EnforceEager:        boolPtr(m.EnforceEager),
-		EnablePrefixCaching: m.EnablePrefixCaching.ValueBool(),
+		EnablePrefixCaching: boolPtr(m.EnablePrefixCaching),
 		TrustRemoteCode:     m.TrustRemoteCode.ValueBool(),
 		EngineArgs:          stringMap(m.EngineArgs),
 		HFTokenSecret:       strOf(m.HFTokenSecret),
@@ -266,7 +266,7 @@ func (m *model) setConfig(cfg rt.DeploymentConfig) {
 	m.Memory = optStr(cfg.Memory)
 	m.ContextLength = optInt64(cfg.ContextLength)
 	m.EnforceEager = optBoolValue(cfg.EnforceEager)
-	m.EnablePrefixCaching = types.BoolValue(cfg.EnablePrefixCaching)
+	m.EnablePrefixCaching = optBoolValue(cfg.EnablePrefixCaching)
 	m.TrustRemoteCode = types.BoolValue(cfg.TrustRemoteCode)
 	m.EngineArgs = mapValue(cfg.EngineArgs)
 	if m.HFTokenWOVersion.IsNull() {

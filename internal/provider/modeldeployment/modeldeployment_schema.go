@@ -88,12 +88,14 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			"memory":                optString("Memory per worker as a Kubernetes quantity, e.g. `64Gi`. Default: unset (the runtime's default)."),
 			"context_length":        optInt("Maximum context length in tokens (`--max-model-len`). Default: the model's own."),
 			"enforce_eager":         optBool("Disable CUDA graphs (vLLM `--enforce-eager`): faster start, slower serving. Default `true` for Dynamo and KubeRay."),
-			"enable_prefix_caching": optBool("Enable automatic prefix caching. Default `false`."),
+			"enable_prefix_caching": optBool("Reuse the KV cache of shared prompt prefixes. Default: `true` for Dynamo (what all three engines do on their own; `false` renders vLLM `--no-enable-prefix-caching`, SGLang `--disable-radix-cache`, TensorRT-LLM `kv_cache_config.enable_block_reuse = false`; `router_mode = \"kv\"` needs it on), `false` for KubeRay and KAITO."),
 			"trust_remote_code":     optBool("Allow model repositories to run their own code. Default `false`."),
 			"engine_args": schema.MapAttribute{
 				ElementType: types.StringType, Optional: true, Computed: true,
-				MarkdownDescription: "Extra engine flags without leading dashes: `\"true\"` renders a bare flag, `\"false\"` drops it, " +
-					"anything else renders `--key value`. Passed as separate arguments, never through a shell.",
+				MarkdownDescription: "Extra engine flags without leading dashes: `\"true\"` renders a bare switch, anything else renders `--key value` " +
+					"(`\"false\"` is refused: use the `no-<flag>` form or drop the entry). Passed as separate arguments, never through a shell. " +
+					"Checked at plan against the flags of the pinned engine images (unknown flags, value types, `\"true\"` on a flag that takes a value, " +
+					"flags the provider renders from other attributes). Dynamo TensorRT-LLM: LLM arguments as `\"trtllm.<path>\" = \"<value>\"`.",
 			},
 			"disaggregated": schema.SingleNestedAttribute{
 				Optional: true, Computed: true,

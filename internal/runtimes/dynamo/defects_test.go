@@ -105,8 +105,9 @@ func TestD2SGLangDisaggregatedWorkersBindAllInterfaces(t *testing.T) {
 // D3: TensorRT-LLM transfers no KV cache without cache_transceiver_config, and prefill-only
 // workers must disable the overlap scheduler (ai-dynamo/dynamo recipes/qwen3/trtllm/
 // {prefill,decode}.yaml, examples/backends/trtllm/deploy/disagg.yaml @ e20adb44).
+// 1.4 carries the same settings as --trtllm.* flags (engine_defects_test.go); 0.7.1 as JSON.
 func TestD3TRTLLMDisaggregatedCacheTransceiverConfig(t *testing.T) {
-	for _, v := range apiVersions {
+	for _, v := range []string{dynamo.APIVersionV1Alpha1} {
 		args := workerArgs(t, render(t, disagg(rt.EngineTRTLLM), v))
 		for key, wantOverlapOff := range map[string]bool{"TrtllmPrefillWorker": true, "TrtllmDecodeWorker": false} {
 			raw, ok := flagValue(args[key], "--override-engine-args")
@@ -161,10 +162,15 @@ func TestVLLMDisaggregationFlagsPerRelease(t *testing.T) {
 }
 
 // D11: with the KV router, SGLang and TRT-LLM workers must publish KV events
-// (--kv-events-config resp. --publish-events-and-metrics); vLLM publishes by default.
+// (--kv-events-config resp. --publish-kv-events, 0.7.1: --publish-events-and-metrics;
+// trtllm/backend_args.py @ e147ceea). vLLM: engine_defects_test.go.
 func TestD11KVRouterEnablesKVEventsOnSGLangAndTRTLLM(t *testing.T) {
 	for _, v := range apiVersions {
-		for engine, flag := range map[rt.Engine]string{rt.EngineSGLang: "--kv-events-config", rt.EngineTRTLLM: "--publish-events-and-metrics"} {
+		trtFlag := "--publish-kv-events"
+		if v == dynamo.APIVersionV1Alpha1 {
+			trtFlag = "--publish-events-and-metrics"
+		}
+		for engine, flag := range map[rt.Engine]string{rt.EngineSGLang: "--kv-events-config", rt.EngineTRTLLM: trtFlag} {
 			cfg := rt.DeploymentConfig{Name: "kv", Namespace: "models", Model: "Qwen/Qwen3-0.6B", Engine: engine, RouterMode: rt.RouterKV}
 			for key, args := range workerArgs(t, render(t, cfg, v)) {
 				if !slices.Contains(args, flag) {

@@ -17,9 +17,24 @@ func parseArgs(cfg *runtimes.DeploymentConfig, args []string, role string, rel r
 	if len(args) < 2 || args[0] != "-m" {
 		return fmt.Errorf("worker args do not start with \"-m <module>\": %q", args)
 	}
-	f := flagsByEngine[cfg.Engine]
+	f := flagsFor(cfg.Engine, rel)
 	cfg.EnforceEager = runtimes.Bool(false)
-	rest := stripRun(args[2:], roleFlags(*cfg, role, rel))
+	rest, _ := stripRun(args[2:], roleFlags(*cfg, role, rel))
+	// No prefix-caching flag: the engine's default, on for every Dynamo engine (flags.go).
+	cfg.EnablePrefixCaching = runtimes.Bool(true)
+	for _, setting := range []struct {
+		run []string
+		set func()
+	}{
+		{f.prefixCachingOff, func() { cfg.EnablePrefixCaching = runtimes.Bool(false) }},
+		{f.prefixCachingOn, func() { cfg.EnablePrefixCaching = runtimes.Bool(true) }},
+		{f.trustRemote, func() { cfg.TrustRemoteCode = true }},
+	} {
+		var found bool
+		if rest, found = stripRun(rest, setting.run); found {
+			setting.set()
+		}
+	}
 	for i := 0; i < len(rest); i++ {
 		flag := rest[i]
 		value, hasValue := "", i+1 < len(rest) && !strings.HasPrefix(rest[i+1], "--")
@@ -35,8 +50,8 @@ func parseArgs(cfg *runtimes.DeploymentConfig, args []string, role string, rel r
 		switch {
 		case !strings.HasPrefix(flag, "--"):
 			return fmt.Errorf("unexpected worker argument %q", flag)
-		case flag == f.model:
-			cfg.Model = consume()
+		case flag == f.model, cfg.Engine == runtimes.EngineTRTLLM && (flag == "--model" || flag == "--model-path"):
+			cfg.Model = consume() // TRT-LLM: --model-path is 1.4's obsolete alias of --model
 		case flag == f.servedName:
 			cfg.ServedModelName = consume()
 		case flag == f.contextLength:
@@ -47,10 +62,6 @@ func parseArgs(cfg *runtimes.DeploymentConfig, args []string, role string, rel r
 			cfg.ContextLength = &n
 		case flag == f.enforceEager && f.enforceEager != "":
 			cfg.EnforceEager = runtimes.Bool(true)
-		case flag == f.prefixCaching && f.prefixCaching != "":
-			cfg.EnablePrefixCaching = true
-		case flag == f.trustRemote && f.trustRemote != "":
-			cfg.TrustRemoteCode = true
 		case flag == f.tensorParallel: // follows the GPU count
 			consume()
 		default:
@@ -67,15 +78,16 @@ func parseArgs(cfg *runtimes.DeploymentConfig, args []string, role string, rel r
 	return nil
 }
 
-// stripRun removes the first occurrence of run (a contiguous token sequence) from args.
-func stripRun(args, run []string) []string {
+// stripRun removes the first occurrence of run (a contiguous token sequence) from args,
+// and reports whether it was there.
+func stripRun(args, run []string) ([]string, bool) {
 	if len(run) == 0 {
-		return args
+		return args, false
 	}
 	for i := 0; i+len(run) <= len(args); i++ {
 		if slices.Equal(args[i:i+len(run)], run) {
-			return append(append([]string(nil), args[:i]...), args[i+len(run):]...)
+			return append(append([]string(nil), args[:i]...), args[i+len(run):]...), true
 		}
 	}
-	return args
+	return args, false
 }

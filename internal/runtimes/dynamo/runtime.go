@@ -155,6 +155,9 @@ func (shared) Defaults(cfg *runtimes.DeploymentConfig) {
 	}
 	// vLLM defaults to eager mode (KubeFoundry's choice: faster start); other engines have no such flag.
 	runtimes.SetDefault(&cfg.EnforceEager, cfg.Engine == runtimes.EngineVLLM)
+	// Every Dynamo engine reuses cached prefixes unless told not to (flags.go flagsFor); the
+	// default says so, and the KV router needs it.
+	runtimes.SetDefault(&cfg.EnablePrefixCaching, true)
 	if cfg.Mode == runtimes.ModeDisaggregated {
 		// Disaggregation needs a router between the pools; round-robin is Dynamo's default.
 		if cfg.RouterMode == "" {

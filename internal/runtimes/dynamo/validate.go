@@ -1,8 +1,11 @@
 package dynamo
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/engineflags"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 )
 
@@ -89,18 +92,94 @@ func validateDisaggregated(ps *runtimes.Problems, cfg runtimes.DeploymentConfig)
 // validateEngineOptions rejects options the chosen engine has no flag for, instead of
 // emitting vLLM flags to SGLang or TensorRT-LLM workers.
 func validateEngineOptions(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
-	f, ok := flagsByEngine[cfg.Engine]
-	if !ok {
+	if !slices.Contains([]runtimes.Engine{runtimes.EngineVLLM, runtimes.EngineSGLang, runtimes.EngineTRTLLM}, cfg.Engine) {
 		return
 	}
+	rel := releaseFor(cfg)
+	f := flagsFor(cfg.Engine, rel)
 	if runtimes.Deref(cfg.EnforceEager) && f.enforceEager == "" {
 		ps.Add("enforce_eager", "engine %q has no eager-mode flag: set enforce_eager = false (it only applies to vllm)", cfg.Engine)
 	}
-	if cfg.EnablePrefixCaching && f.prefixCaching == "" {
-		ps.Add("enable_prefix_caching", "engine %q has no prefix-caching flag (SGLang caches prefixes by default): set enable_prefix_caching = false", cfg.Engine)
+	prefix := cfg.EnablePrefixCaching
+	switch {
+	case prefix != nil && !*prefix && f.prefixCachingOff == nil:
+		ps.Add("enable_prefix_caching", "engine %q under Dynamo %s cannot turn KV block reuse off from here: remove enable_prefix_caching or use dynamo.api_version = \"v1beta1\"", cfg.Engine, rel.version)
+	case prefix != nil && !*prefix && cfg.RouterMode == runtimes.RouterKV:
+		// Workers publish KV events only with prefix caching on: vLLM (dynamo vllm/args.py
+		// create_kv_events_config), SGLang (the radix cache emits them), TRT-LLM (block reuse
+		// events; trtllm/workers/llm_worker.py warns "KV-aware routing ... falls back").
+		ps.Add("enable_prefix_caching", "router_mode = \"kv\" routes on the workers' cached prefixes, which %s only reports with prefix caching on: remove enable_prefix_caching = false or use router_mode = \"round-robin\"", cfg.Engine)
 	}
-	if cfg.TrustRemoteCode && f.trustRemote == "" {
-		ps.Add("trust_remote_code", "engine %q has no trust-remote-code flag: set trust_remote_code = false", cfg.Engine)
+	if cfg.TrustRemoteCode && f.trustRemote == nil {
+		ps.Add("trust_remote_code", "engine %q under Dynamo %s has no trust-remote-code flag: set trust_remote_code = false or use dynamo.api_version = \"v1beta1\"", cfg.Engine, rel.version)
 	}
-	runtimes.CheckEngineArgs(ps, cfg.EngineArgs, reservedArgs(cfg))
+	reserved := reservedArgs(cfg)
+	generic := map[string]string{}
+	for k, v := range cfg.EngineArgs {
+		if isTRTLLMDynamic(cfg, k) {
+			checkTRTLLMDynamic(ps, cfg, k, v, reserved)
+			continue
+		}
+		generic[k] = v
+	}
+	runtimes.CheckEngineArgs(ps, generic, reserved)
+	checkEngineArgTables(ps, cfg, generic)
 }
+
+// checkEngineArgTables checks the engine_args entries that passed the generic checks
+// against the flags the 1.4 worker accepts (internal/engineflags, generated from Dynamo's
+// and the engines' parsers). The 0.7.1 renderer (v1alpha1) has no tables: not checked.
+func checkEngineArgTables(ps *runtimes.Problems, cfg runtimes.DeploymentConfig, args map[string]string) {
+	if !releaseFor(cfg).modernFlags {
+		return
+	}
+	reported := map[string]bool{}
+	for _, p := range *ps {
+		if p.Path == "engine_args" {
+			reported[p.Key] = true
+		}
+	}
+	parser := engineflags.DynamoWorker(string(cfg.Engine))
+	for _, k := range runtimes.SortedKeys(args) {
+		if reported[k] {
+			continue
+		}
+		if msg := parser.Check(k, args[k]); msg != "" {
+			if cfg.Engine == runtimes.EngineTRTLLM {
+				if _, known := parser.Lookup(k); !known {
+					msg += "; TensorRT-LLM arguments go in as \"trtllm.<path>\" keys, e.g. \"trtllm.kv_cache_config.free_gpu_memory_fraction\""
+				}
+			}
+			ps.AddKey("engine_args", k, "%s", msg)
+		}
+	}
+}
+
+// checkTRTLLMDynamic checks one trtllm.<path> engine_args entry: a dotted path of LLM
+// argument names taking a value (dynamic_flags.py: any value, typed by infer_type; the
+// path must not end or pass through one the provider renders, or set_nested exits).
+func checkTRTLLMDynamic(ps *runtimes.Problems, cfg runtimes.DeploymentConfig, key, value string, reserved map[string]string) {
+	if !releaseFor(cfg).modernFlags {
+		ps.AddKey("engine_args", key, "Dynamo %s has no --trtllm.* flags (they came with 1.4): use dynamo.api_version = \"v1beta1\" or remove the entry", PreviousVersion)
+		return
+	}
+	path := strings.TrimPrefix(key, trtllmDynamicPrefix)
+	for _, seg := range strings.Split(path, ".") {
+		if !trtllmPathSegment.MatchString(seg) {
+			ps.AddKey("engine_args", key, "the path after \"trtllm.\" must be dot-separated TensorRT-LLM argument names such as \"kv_cache_config.free_gpu_memory_fraction\"")
+			return
+		}
+	}
+	for r, attr := range reserved {
+		if !strings.HasPrefix(r, trtllmDynamicPrefix) {
+			continue
+		}
+		if r == key || strings.HasPrefix(r, key+".") || strings.HasPrefix(key, r+".") {
+			ps.AddKey("engine_args", key, "%q is managed by this provider (it renders --%s): set %s instead", key, r, attr)
+			return
+		}
+	}
+	runtimes.CheckEngineArgText(ps, key, value)
+}
+
+var trtllmPathSegment = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)

@@ -50,8 +50,12 @@ func TestValidateRejects(t *testing.T) {
 			c.Disaggregated = &rt.DisaggregatedConfig{DecodeGPUs: rt.Int64(0)}
 		}, "disaggregated.decode_gpus", "at least 1, got 0"},
 		{"enforce eager on sglang", func(c *rt.DeploymentConfig) { c.Engine = rt.EngineSGLang; c.EnforceEager = rt.Bool(true) }, "enforce_eager", `engine "sglang" has no eager-mode flag`},
-		{"prefix caching on trtllm", func(c *rt.DeploymentConfig) { c.Engine = rt.EngineTRTLLM; c.EnablePrefixCaching = true }, "enable_prefix_caching", `engine "trtllm" has no prefix-caching flag`},
-		{"trust remote code on trtllm", func(c *rt.DeploymentConfig) { c.Engine = rt.EngineTRTLLM; c.TrustRemoteCode = true }, "trust_remote_code", `engine "trtllm" has no trust-remote-code flag`},
+		{"prefix caching off on trtllm 0.7.1", func(c *rt.DeploymentConfig) {
+			c.Engine, c.EnablePrefixCaching, c.Dynamo = rt.EngineTRTLLM, rt.Bool(false), &rt.DynamoConfig{APIVersion: dynamo.APIVersionV1Alpha1}
+		}, "enable_prefix_caching", `engine "trtllm" under Dynamo 0.7.1 cannot turn KV block reuse off`},
+		{"trust remote code on trtllm 0.7.1", func(c *rt.DeploymentConfig) {
+			c.Engine, c.TrustRemoteCode, c.Dynamo = rt.EngineTRTLLM, true, &rt.DynamoConfig{APIVersion: dynamo.APIVersionV1Alpha1}
+		}, "trust_remote_code", `engine "trtllm" under Dynamo 0.7.1 has no trust-remote-code flag`},
 		{"engine arg with dashes", func(c *rt.DeploymentConfig) { c.EngineArgs = map[string]string{"--max-num-seqs": "8"} }, `engine_args["--max-num-seqs"]`, "without leading dashes"},
 		{"engine arg shell injection key", func(c *rt.DeploymentConfig) { c.EngineArgs = map[string]string{"x;rm -rf /": "1"} }, `engine_args["x;rm -rf /"]`, "may only contain"},
 		{"engine arg newline value", func(c *rt.DeploymentConfig) { c.EngineArgs = map[string]string{"chat-template": "a\nb"} }, `engine_args["chat-template"]`, "control characters"},

@@ -204,7 +204,7 @@ func vllmArgs(cfg runtimes.DeploymentConfig) []string {
 	if runtimes.Deref(cfg.EnforceEager) {
 		args = append(args, "--enforce-eager")
 	}
-	if cfg.EnablePrefixCaching {
+	if runtimes.Deref(cfg.EnablePrefixCaching) {
 		args = append(args, "--enable-prefix-caching")
 	}
 	if cfg.TrustRemoteCode {

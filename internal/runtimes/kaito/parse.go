@@ -40,6 +40,8 @@ func (Runtime) Parse(obj *unstructured.Unstructured) (runtimes.DeploymentConfig,
 		Replicas:     runtimes.Int64(ws.Resource.Count),
 		EnforceEager: runtimes.Bool(false),
 		KAITO:        k,
+		// KAITO renders --enable-prefix-caching only when set (manifest.go vllmArgs).
+		EnablePrefixCaching: runtimes.Bool(false),
 	}
 	if k.ModelSource == "" {
 		k.ModelSource = sourceFromImage(c.Image)
@@ -170,7 +172,7 @@ func parseVLLMArgs(cfg *runtimes.DeploymentConfig, args []string) error {
 		case "--enforce-eager":
 			cfg.EnforceEager = runtimes.Bool(true)
 		case "--enable-prefix-caching":
-			cfg.EnablePrefixCaching = true
+			cfg.EnablePrefixCaching = runtimes.Bool(true)
 		case "--trust-remote-code":
 			cfg.TrustRemoteCode = true
 		default:

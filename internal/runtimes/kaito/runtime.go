@@ -84,6 +84,7 @@ func (Runtime) Defaults(cfg *runtimes.DeploymentConfig) {
 	}
 	runtimes.SetDefault(&cfg.Replicas, 1)
 	runtimes.SetDefault(&cfg.EnforceEager, false)
+	runtimes.SetDefault(&cfg.EnablePrefixCaching, false)
 	switch k.ModelSource {
 	case runtimes.KaitoSourcePremade:
 		if k.PremadeModel == "" && strings.HasPrefix(cfg.Model, "kaito/") {

@@ -98,7 +98,7 @@ func validateLlamaCpp(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
 	unsupported("served_model_name", cfg.ServedModelName != "")
 	unsupported("context_length", cfg.ContextLength != nil)
 	unsupported("enforce_eager", runtimes.Deref(cfg.EnforceEager))
-	unsupported("enable_prefix_caching", cfg.EnablePrefixCaching)
+	unsupported("enable_prefix_caching", runtimes.Deref(cfg.EnablePrefixCaching))
 	unsupported("trust_remote_code", cfg.TrustRemoteCode)
 	unsupported("engine_args", len(cfg.EngineArgs) > 0)
 }

@@ -119,7 +119,7 @@ func parseEngineKwargs(cfg *runtimes.DeploymentConfig, kwargs map[string]any) {
 		k.KVConnector = kw.KVTransferConfig.KVConnector
 	}
 	cfg.ContextLength = runtimes.Int64(kw.MaxModelLen)
-	cfg.EnablePrefixCaching = kw.EnablePrefixCaching
+	cfg.EnablePrefixCaching = runtimes.Bool(kw.EnablePrefixCaching)
 	cfg.EnforceEager = runtimes.Bool(kw.EnforceEager)
 	cfg.TrustRemoteCode = kw.TrustRemoteCode
 	for key, v := range kwargs {

@@ -92,6 +92,8 @@ func (Runtime) Defaults(cfg *runtimes.DeploymentConfig) {
 		cfg.ServedModelName = cfg.Model
 	}
 	runtimes.SetDefault(&cfg.EnforceEager, true)
+	// Rendered explicitly as enable_prefix_caching in engine_kwargs, so false is what runs.
+	runtimes.SetDefault(&cfg.EnablePrefixCaching, false)
 	runtimes.SetDefault(&cfg.ContextLength, defaultMaxModelLen)
 	if cfg.Mode == runtimes.ModeDisaggregated {
 		if cfg.Disaggregated == nil {

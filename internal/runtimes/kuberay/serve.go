@@ -130,7 +130,7 @@ func buildLLMConfig(cfg runtimes.DeploymentConfig, kvRole, nodeResource string) 
 		MaxNumSeqs:           *k.MaxNumSeqs,
 		MaxModelLen:          *cfg.ContextLength,
 		EnableChunkedPrefill: *k.EnableChunkedPrefill,
-		EnablePrefixCaching:  cfg.EnablePrefixCaching,
+		EnablePrefixCaching:  *cfg.EnablePrefixCaching,
 		EnforceEager:         *cfg.EnforceEager,
 		TrustRemoteCode:      cfg.TrustRemoteCode,
 	}

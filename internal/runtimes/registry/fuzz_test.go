@@ -25,7 +25,7 @@ func FuzzValidateManifests(f *testing.F) {
 		cfg := rt.DeploymentConfig{
 			Name: name, Namespace: "ns", Model: model, Engine: rt.Engine(engine), Mode: rt.Mode(mode),
 			RouterMode: rt.RouterMode(router), Memory: memory,
-			EnablePrefixCaching: flags&1 != 0, TrustRemoteCode: flags&2 != 0,
+			EnablePrefixCaching: rt.Bool(flags&1 != 0), TrustRemoteCode: flags&2 != 0,
 		}
 		if replicas != 0 {
 			cfg.Replicas = &replicas

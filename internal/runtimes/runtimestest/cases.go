@@ -58,7 +58,7 @@ func baseCases() []Case {
 		{"dynamo-aggregated-vllm-full", rt.DeploymentConfig{
 			Runtime: "dynamo", Name: "llama-kv", Namespace: "models", Model: "meta-llama/Llama-3.2-3B-Instruct",
 			ServedModelName: "llama", RouterMode: rt.RouterKV, Replicas: rt.Int64(2), GPUs: rt.Int64(2), Memory: "40Gi",
-			ContextLength: rt.Int64(8192), EnforceEager: rt.Bool(false), EnablePrefixCaching: true, TrustRemoteCode: true,
+			ContextLength: rt.Int64(8192), EnforceEager: rt.Bool(false), EnablePrefixCaching: rt.Bool(true), TrustRemoteCode: true,
 			EngineArgs:    map[string]string{"gpu-memory-utilization": "0.85", "max-num-seqs": "64", "no-enable-chunked-prefill": "true"},
 			HFTokenSecret: "hf-token-secret",
 		}},
@@ -93,7 +93,7 @@ func baseCases() []Case {
 		{"kuberay-aggregated-vllm", rt.DeploymentConfig{Runtime: "kuberay", Name: "qwen-ray", Namespace: "kuberay-system", Model: "Qwen/Qwen3-0.6B"}},
 		{"kuberay-aggregated-vllm-full", rt.DeploymentConfig{
 			Runtime: "kuberay", Name: "llama-ray", Namespace: "models", Model: "meta-llama/Llama-3.2-1B-Instruct", ServedModelName: "llama",
-			Replicas: rt.Int64(3), GPUs: rt.Int64(2), ContextLength: rt.Int64(32768), EnforceEager: rt.Bool(false), EnablePrefixCaching: true, TrustRemoteCode: true,
+			Replicas: rt.Int64(3), GPUs: rt.Int64(2), ContextLength: rt.Int64(32768), EnforceEager: rt.Bool(false), EnablePrefixCaching: rt.Bool(true), TrustRemoteCode: true,
 			EngineArgs:    map[string]string{"max_num_batched_tokens": "8192", "quantization": "fp8", "enable_lora": "true"},
 			HFTokenSecret: "hf-token-secret",
 			KubeRay: &rt.KubeRayConfig{AcceleratorType: "A10G", TensorParallel: rt.Int64(2), GPUMemoryUtilization: rt.Float64(0.8), MaxNumSeqs: rt.Int64(64),

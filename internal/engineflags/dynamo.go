@@ -1,0 +1,43 @@
+package engineflags
+
+// Dynamo 1.4.0's engine pins: docs/fern/components/releases.data.ts MAIN_TOT at the 1.4.0
+// branch point (wxsms/dynamo e147ceea; the fork's history is upstream's). TensorRT-LLM is
+// 1.3.0rc23 there (also container/compliance/base_sboms/manifest.json), not rc22.
+const DynamoVersion = "1.4.0"
+
+// DynamoEngineVersions are the engine versions inside the Dynamo 1.4.0 runtime images.
+var DynamoEngineVersions = map[string]string{
+	"vllm":   "0.26.0",
+	"sglang": "0.5.16",
+	"trtllm": "1.3.0rc23",
+}
+
+// DynamoWorker is what `python3 -m dynamo.<engine>` of Dynamo 1.4.0 accepts after the
+// flags the provider renders:
+//   - vLLM: Dynamo's runtime, vLLM-wrapper and worker-router flags (an argparse parser
+//     with allow_abbrev=False), the rest goes to vLLM's FlexibleArgumentParser (vllm/args.py
+//     parse_args), which takes --a_b for --a-b and --<json flag>.<key>.
+//   - SGLang: the same Dynamo groups, the rest to SGLang's ServerArgs parser (sglang/args.py).
+//   - TensorRT-LLM: Dynamo's flags only; whatever is left must be --trtllm.<path> <value>
+//     or the worker exits "Unrecognized argument" (trtllm/dynamic_flags.py), which the
+//     caller checks itself.
+//
+// An engine's own table (vllm, sglang) is used when it is present for exactly the pinned
+// version; without it the parser is incomplete and unknown flags pass unchecked.
+func DynamoWorker(engine string) Parser {
+	p := Parser{Name: "dynamo." + engine + " " + DynamoVersion, Tables: []*Table{MustLoad("dynamo-" + engine)}}
+	switch engine {
+	case "trtllm":
+		p.Complete = true
+	case "vllm", "sglang":
+		if t, err := Load(engine); err == nil && t.Version == DynamoEngineVersions[engine] {
+			p.Tables = append(p.Tables, t)
+			p.Name += " + " + engine + " " + t.Version
+			p.Complete = true
+		}
+		if engine == "vllm" {
+			p.Underscores, p.Dotted = true, true
+		}
+	}
+	return p
+}

@@ -1,0 +1,66 @@
+package dynamo_test
+
+import (
+	"strings"
+	"testing"
+
+	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+)
+
+// engine_args checked at plan against the flag tables generated from Dynamo 1.4.0's parsers
+// (internal/engineflags/tables/dynamo-*.json, tools/engineflags/gen.py over wxsms/dynamo
+// e147ceea): per engine, an unknown flag with suggestions, a wrong type, "true" on a flag
+// that takes a value, and a flag the provider renders itself.
+func TestEngineArgsCheckedAgainstTables(t *testing.T) {
+	type tc struct {
+		engine rt.Engine
+		key    string
+		value  string
+		want   string // "" = accepted
+	}
+	cases := []tc{
+		// Wrong type: Dynamo's --router-temperature is a float (router_args.py).
+		{rt.EngineVLLM, "router-temperature", "hot", "takes a number"},
+		{rt.EngineSGLang, "router-temperature", "hot", "takes a number"},
+		{rt.EngineTRTLLM, "max-batch-size", "many", "takes an integer"},
+		// Choice: --request-plane tcp|nats (runtime_args.py).
+		{rt.EngineVLLM, "request-plane", "http", `takes one of "nats", "tcp"`},
+		{rt.EngineTRTLLM, "request-plane", "nats", ""},
+		// "true" on a flag that takes a value would render it bare.
+		{rt.EngineVLLM, "router-temperature", "true", "takes a value"},
+		{rt.EngineSGLang, "engine-request-limit", "true", "takes a value"},
+		{rt.EngineTRTLLM, "free-gpu-memory-fraction", "true", "takes a value"},
+		// A switch given a value.
+		{rt.EngineSGLang, "enable-rl", "yes", "is a switch"},
+		// Negation of a negatable switch.
+		{rt.EngineTRTLLM, "no-conversation-affinity", "true", ""},
+		// Unknown flags: TRT-LLM's parser is complete (anything else exits), so typos are
+		// caught with suggestions; a Dynamo-flag typo too.
+		{rt.EngineTRTLLM, "free-gpu-memory-fractoin", "0.8", `did you mean "free-gpu-memory-fraction"`},
+		// Flags the provider renders itself.
+		{rt.EngineVLLM, "kv-events-config", `{"enable_kv_cache_events":true}`, "set router_mode instead"},
+		{rt.EngineVLLM, "no-enable-prefix-caching", "true", "set enable_prefix_caching instead"},
+		{rt.EngineSGLang, "disable-radix-cache", "true", "set enable_prefix_caching instead"},
+		{rt.EngineSGLang, "tensor-parallel-size", "2", "tensor parallelism follows the GPU count"},
+		{rt.EngineTRTLLM, "model-path", "x/y", "set model instead"},
+		{rt.EngineTRTLLM, "publish-events-and-metrics", "true", "set router_mode instead"},
+		{rt.EngineTRTLLM, "trtllm.max_seq_len", "4096", "set context_length instead"},
+		// Valid engine flags pass.
+		{rt.EngineVLLM, "gpu-memory-utilization", "0.85", ""},
+		{rt.EngineVLLM, "router-temperature", "0.5", ""},
+		{rt.EngineSGLang, "mem-fraction-static", "0.8", ""},
+		{rt.EngineTRTLLM, "trtllm.kv_cache_config.free_gpu_memory_fraction", "0.8", ""},
+		{rt.EngineTRTLLM, "trtllm.kv_cache_config..x", "1", "dot-separated"},
+	}
+	for _, c := range cases {
+		cfg := base(c.engine)
+		cfg.EngineArgs = map[string]string{c.key: c.value}
+		msg := problemsAt(t, cfg, `engine_args["`+c.key+`"]`)
+		switch {
+		case c.want == "" && msg != "":
+			t.Errorf("%s engine_args[%q] = %q rejected: %s", c.engine, c.key, c.value, msg)
+		case c.want != "" && !strings.Contains(msg, c.want):
+			t.Errorf("%s engine_args[%q] = %q: got %q, want %q", c.engine, c.key, c.value, msg, c.want)
+		}
+	}
+}
