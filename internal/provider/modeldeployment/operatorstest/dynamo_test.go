@@ -3,7 +3,7 @@ package operatorstest
 import (
 	"context"
 	"fmt"
-	"strings"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -302,12 +302,14 @@ disaggregated = {
 					return err
 				}
 				main, _ = container(&pods[0], "main")
-				override := flagValue(append(append([]string{}, main.Command...), main.Args...), "--override-engine-args")
-				if !strings.Contains(override, `"cache_transceiver_config"`) {
-					return fmt.Errorf("D3: TensorRT-LLM %s pod %s has --override-engine-args %q, want cache_transceiver_config", role, pods[0].Name, override)
+				// 1.4 takes these LLM arguments as --trtllm.<path> flags (trtllm/dynamic_flags.py
+				// @ wxsms/dynamo e147ceea); --override-engine-args would exclude the user's own.
+				trtArgs := append(append([]string{}, main.Command...), main.Args...)
+				if !contiguous(trtArgs, "--trtllm.cache_transceiver_config.backend", "DEFAULT") || slices.Contains(trtArgs, "--override-engine-args") {
+					return fmt.Errorf("D3: TensorRT-LLM %s pod %s runs %q, want --trtllm.cache_transceiver_config.backend DEFAULT", role, pods[0].Name, trtArgs)
 				}
-				if overlapOff := strings.Contains(override, `"disable_overlap_scheduler":true`); overlapOff != (role == "prefill") {
-					return fmt.Errorf("D3: TensorRT-LLM %s pod %s: disable_overlap_scheduler in %q, want it on prefill only", role, pods[0].Name, override)
+				if overlapOff := contiguous(trtArgs, "--trtllm.disable_overlap_scheduler", "true"); overlapOff != (role == "prefill") {
+					return fmt.Errorf("D3: TensorRT-LLM %s pod %s: disable_overlap_scheduler in %q, want it on prefill only", role, pods[0].Name, trtArgs)
 				}
 			}
 			for _, dgd := range []string{"sg", "trt"} {
@@ -322,18 +324,6 @@ disaggregated = {
 			return nil
 		},
 	}))
-}
-
-func flagValue(args []string, flag string) string {
-	for i, a := range args {
-		if a == flag && i+1 < len(args) {
-			return args[i+1]
-		}
-		if v, ok := strings.CutPrefix(a, flag+"="); ok {
-			return v
-		}
-	}
-	return ""
 }
 
 // dynamo { api_version = "v1alpha1" } on a Dynamo 1.4 cluster: the API server converts our
