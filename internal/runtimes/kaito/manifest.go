@@ -204,8 +204,13 @@ func vllmArgs(cfg runtimes.DeploymentConfig) []string {
 	if runtimes.Deref(cfg.EnforceEager) {
 		args = append(args, "--enforce-eager")
 	}
+	// vLLM >= 0.8 (V1) turns prefix caching on when no flag is given, so false is rendered
+	// too (BooleanOptionalAction; KAITO 0.12's base image pins vllm==0.25.1,
+	// presets/workspace/dependencies/requirements.txt).
 	if runtimes.Deref(cfg.EnablePrefixCaching) {
 		args = append(args, "--enable-prefix-caching")
+	} else {
+		args = append(args, "--no-enable-prefix-caching")
 	}
 	if cfg.TrustRemoteCode {
 		args = append(args, "--trust-remote-code")

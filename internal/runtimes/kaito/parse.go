@@ -173,6 +173,8 @@ func parseVLLMArgs(cfg *runtimes.DeploymentConfig, args []string) error {
 			cfg.EnforceEager = runtimes.Bool(true)
 		case "--enable-prefix-caching":
 			cfg.EnablePrefixCaching = runtimes.Bool(true)
+		case "--no-enable-prefix-caching":
+			cfg.EnablePrefixCaching = runtimes.Bool(false)
 		case "--trust-remote-code":
 			cfg.TrustRemoteCode = true
 		default:

@@ -193,7 +193,7 @@ func validateVLLM(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
 	runtimes.CheckEngineArgs(ps, cfg.EngineArgs, map[string]string{
 		"model": "model", "served-model-name": "served_model_name", "tensor-parallel-size": "gpus",
 		"max-model-len": "context_length", "enforce-eager": "enforce_eager",
-		"enable-prefix-caching": "enable_prefix_caching", "trust-remote-code": "trust_remote_code",
+		"enable-prefix-caching": "enable_prefix_caching", "no-enable-prefix-caching": "enable_prefix_caching", "trust-remote-code": "trust_remote_code",
 		"port": "nothing (the Service expects port 8000)",
 	})
 }
