@@ -156,10 +156,10 @@ func TestTRTLLMDisaggregatedEngineArgsDoNotCollideWithOverride(t *testing.T) {
 	}
 	// The explicit override flag itself, and paths the provider renders, are refused.
 	for k, want := range map[string]string{
-		"override-engine-args":                     "trtllm.<path>",
-		"trtllm.cache_transceiver_config":          "set mode instead",
-		"trtllm.cache_transceiver_config.backend":  "set mode instead",
-		"trtllm.trust_remote_code":                 "set trust_remote_code instead",
+		"override-engine-args":                      "trtllm.<path>",
+		"trtllm.cache_transceiver_config":           "set mode instead",
+		"trtllm.cache_transceiver_config.backend":   "set mode instead",
+		"trtllm.trust_remote_code":                  "set trust_remote_code instead",
 		"trtllm.kv_cache_config.enable_block_reuse": "set enable_prefix_caching instead",
 	} {
 		c := disagg(rt.EngineTRTLLM)
