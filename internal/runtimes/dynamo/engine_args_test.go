@@ -51,6 +51,7 @@ func TestEngineArgsCheckedAgainstTables(t *testing.T) {
 		{rt.EngineSGLang, "mem-fraction-static", "0.8", ""},
 		{rt.EngineTRTLLM, "trtllm.kv_cache_config.free_gpu_memory_fraction", "0.8", ""},
 		{rt.EngineTRTLLM, "trtllm.kv_cache_config..x", "1", "dot-separated"},
+		{rt.EngineSGLang, "tp-size", "2", "tensor parallelism follows the GPU count"},
 	}
 	for _, c := range cases {
 		cfg := base(c.engine)
@@ -62,5 +63,19 @@ func TestEngineArgsCheckedAgainstTables(t *testing.T) {
 		case c.want != "" && !strings.Contains(msg, c.want):
 			t.Errorf("%s engine_args[%q] = %q: got %q, want %q", c.engine, c.key, c.value, msg, c.want)
 		}
+	}
+}
+
+// One setting, one mechanism: a dynamo.trtllm flag and the trtllm.<path> entry for the LLM
+// argument it sets (trtllm/workers/llm_worker.py arg_map @ e147ceea) are refused together.
+func TestTRTLLMFlagAndDynamicPathForOneSettingRefused(t *testing.T) {
+	cfg := base(rt.EngineTRTLLM)
+	cfg.EngineArgs = map[string]string{"free-gpu-memory-fraction": "0.8", "trtllm.kv_cache_config.free_gpu_memory_fraction": "0.7"}
+	if msg := problemsAt(t, cfg, `engine_args["trtllm.kv_cache_config.free_gpu_memory_fraction"]`); !strings.Contains(msg, "keep one of them") {
+		t.Errorf("got %q", msg)
+	}
+	delete(cfg.EngineArgs, "free-gpu-memory-fraction")
+	if msg := problemsAt(t, cfg, `engine_args["trtllm.kv_cache_config.free_gpu_memory_fraction"]`); msg != "" {
+		t.Errorf("the dynamic path alone was refused: %s", msg)
 	}
 }

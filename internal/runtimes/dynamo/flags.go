@@ -258,7 +258,9 @@ func reservedArgs(cfg runtimes.DeploymentConfig) map[string]string {
 		add("model", "--model", "--model-path") // no second spelling of the model
 	case runtimes.EngineSGLang:
 		add("model", "--model") // sglang's alias of --model-path (server_args.py)
-		add("gpus (tensor parallelism follows the GPU count)", "--tensor-parallel-size")
+		// --tp is what upstream's examples pass (an abbreviation of --tp-size, SGLang's
+		// alias of --tensor-parallel-size): every spelling follows the GPU count.
+		add("gpus (tensor parallelism follows the GPU count)", "--tensor-parallel-size", "--tp-size")
 		add("enable_prefix_caching", "--disable-radix-cache")
 	case runtimes.EngineTRTLLM:
 		add("model", "--model", "--model-path")

@@ -124,6 +124,30 @@ func validateEngineOptions(ps *runtimes.Problems, cfg runtimes.DeploymentConfig)
 	}
 	runtimes.CheckEngineArgs(ps, generic, reserved)
 	checkEngineArgTables(ps, cfg, generic)
+	if cfg.Engine == runtimes.EngineTRTLLM {
+		for flag, path := range trtllmFlagSettings {
+			if _, both := cfg.EngineArgs[flag]; both {
+				if _, ok := cfg.EngineArgs[trtllmDynamicPrefix+path]; ok {
+					ps.AddKey("engine_args", trtllmDynamicPrefix+path, "sets the same TensorRT-LLM argument as engine_args[%q] (dynamo.trtllm passes --%s as %s): keep one of them", flag, flag, path)
+				}
+			}
+		}
+	}
+}
+
+// trtllmFlagSettings are the dynamo.trtllm flags that set an LLM argument, by that
+// argument's path (trtllm/workers/llm_worker.py arg_map and KvCacheConfig @ e147ceea). A
+// trtllm.<path> entry for the same argument would override the flag with a warning: one
+// setting, two mechanisms.
+var trtllmFlagSettings = map[string]string{
+	"pipeline-parallel-size":   "pipeline_parallel_size",
+	"expert-parallel-size":     "moe_expert_parallel_size",
+	"enable-attention-dp":      "enable_attention_dp",
+	"max-batch-size":           "max_batch_size",
+	"max-num-tokens":           "max_num_tokens",
+	"max-beam-width":           "max_beam_width",
+	"gpus-per-node":            "gpus_per_node",
+	"free-gpu-memory-fraction": "kv_cache_config.free_gpu_memory_fraction",
 }
 
 // checkEngineArgTables checks the engine_args entries that passed the generic checks
