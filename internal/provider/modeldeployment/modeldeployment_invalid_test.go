@@ -52,6 +52,10 @@ var invalidCases = []invalidCase{
 	{"write-only token without version", `name = "a" runtime = "dynamo" model = "m/x" hf_token_wo = "hf_x"`, "hf_token_wo", `hf_token_wo_version`},
 	{"both token kinds", `name = "a" runtime = "dynamo" model = "m/x" hf_token_secret = "s" hf_token_wo = "hf_x" hf_token_wo_version = 1`, "hf_token", `cannot be specified when`},
 	{"bad engine arg key", `name = "a" runtime = "dynamo" model = "m/x" engine_args = { "--bad key" = "1" }`, "engine_args", `engine_args`},
+	// Engine flags (issue 17): checked against the tables of Dynamo 1.4.0's parsers.
+	{"trtllm unknown engine arg", `name = "a" runtime = "dynamo" model = "m/x" engine = "trtllm" engine_args = { "max-num-token" = "8" }`, "engine_args", `did you mean "max-num-tokens"`},
+	{"true on a value flag", `name = "a" runtime = "dynamo" model = "m/x" engine_args = { "router-temperature" = "true" }`, "engine_args", `takes a value`},
+	{"kv router without prefix caching", `name = "a" runtime = "dynamo" model = "m/x" router_mode = "kv" enable_prefix_caching = false`, "enable_prefix_caching", `router_mode = "kv"`},
 	// Operator rules (shared/reference/operator-behaviour.md D1, D5, D12), named at plan.
 	{"kuberay name over 47", `name = "` + strings.Repeat("r", 48) + `" runtime = "kuberay" model = "m/x"`, "name", `at most 47 fit here: KubeRay`},
 	{"kuberay name leading digit", `name = "7b" runtime = "kuberay" model = "m/x"`, "name", `must start with a lower-case letter`},
