@@ -82,7 +82,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				stringvalidator.OneOf("aggregated", "disaggregated")),
 			"served_model_name": optString("Model name clients send in OpenAI API requests. Defaults to `model`."),
 			"router_mode": optString("Dynamo frontend routing: `none`, `kv` (KV-cache aware) or `round-robin`. Default `none` "+
-				"(`round-robin` in disaggregated mode).", stringvalidator.OneOf("none", "kv", "round-robin")),
+				"(`round-robin` in disaggregated mode). `none` sets no mode, so the frontend uses its own default, which is round-robin in Dynamo 1.4 (frontend_args.py).", stringvalidator.OneOf("none", "kv", "round-robin")),
 			"replicas":              optInt("Worker replicas, 1 to 10. Default 1. For KAITO a change replaces the Workspace (KAITO makes `resource.count` immutable)."),
 			"gpus":                  optInt("GPUs per worker. Default 1 (0 for KAITO CPU models)."),
 			"memory":                optString("Memory per worker as a Kubernetes quantity, e.g. `64Gi`. Default: unset (the runtime's default)."),
