@@ -52,6 +52,8 @@ func TestEngineArgsCheckedAgainstTables(t *testing.T) {
 		{rt.EngineTRTLLM, "trtllm.kv_cache_config.free_gpu_memory_fraction", "0.8", ""},
 		{rt.EngineTRTLLM, "trtllm.kv_cache_config..x", "1", "dot-separated"},
 		{rt.EngineSGLang, "tp-size", "2", "tensor parallelism follows the GPU count"},
+		// Parses, but the 1.4 vLLM worker raises on it (vllm/args.py _reject_connector_flag).
+		{rt.EngineVLLM, "connector", "nixl", "no longer supports --connector"},
 	}
 	for _, c := range cases {
 		cfg := base(c.engine)

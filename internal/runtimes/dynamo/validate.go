@@ -114,6 +114,10 @@ func validateEngineOptions(ps *runtimes.Problems, cfg runtimes.DeploymentConfig)
 		ps.Add("trust_remote_code", "engine %q under Dynamo %s has no trust-remote-code flag: set trust_remote_code = false or use dynamo.api_version = \"v1beta1\"", cfg.Engine, rel.version)
 	}
 	reserved := reservedArgs(cfg)
+	if _, set := cfg.EngineArgs["connector"]; set && cfg.Engine == runtimes.EngineVLLM && rel.modernFlags {
+		// The flag parses but the 1.4 worker raises on it (vllm/args.py _reject_connector_flag).
+		ps.AddKey("engine_args", "connector", "dynamo.vllm %s no longer supports --connector: pass \"kv-transfer-config\" instead (aggregated mode; disaggregated mode renders it)", rel.version)
+	}
 	generic := map[string]string{}
 	for k, v := range cfg.EngineArgs {
 		if isTRTLLMDynamic(cfg, k) {
