@@ -31,8 +31,10 @@ type engineFlags struct {
 //     must be rendered; create_kv_events_config publishes KV events only when the user
 //     passes --kv-events-config with enable_kv_cache_events true (the automatic config was
 //     removed in #7591, 2026-03; Dynamo 0.7.1 still created it, so v1alpha1 renders none).
-//   - SGLang: the radix cache (prefix caching) is on unless --disable-radix-cache
-//     (sglang server_args.py); KV events need --kv-events-config (sglang/publisher.py).
+//   - SGLang: the radix cache (prefix caching) is on unless --disable-radix-cache, the
+//     spelling 1.4's own launch scripts pass to SGLang 0.5.16
+//     (examples/backends/sglang/launch/multimodal_disagg.sh; SGLang's parser itself was
+//     not reachable here); KV events need --kv-events-config (sglang/publisher.py).
 //   - TensorRT-LLM: trtllm/backend_args.py takes --model (--model-path is its obsolete
 //     alias) and --publish-kv-events (--publish-events-and-metrics is a deprecated alias,
 //     removed after 1.4); LLM arguments such as trust_remote_code and
