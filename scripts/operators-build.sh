@@ -5,6 +5,9 @@
 #   kuberay-operator  github.com/ray-project/kuberay/ray-operator, Go module proxy (wrapper module)
 #   kaito-workspace   KAITO workspace controller + webhook, source archive in $KUBEFOUNDRY_OPERATOR_SOURCES
 #   dynamo-operator   NVIDIA Dynamo operator, source archive in $KUBEFOUNDRY_OPERATOR_SOURCES
+#   kuberay-operator-<v>  KubeRay operator releases the module proxy does not serve (1.7.0: it serves the
+#                     .mod but refuses the zip), source archive in $KUBEFOUNDRY_OPERATOR_SOURCES; the
+#                     extracted tree keeps the release's Helm chart (helm-chart/kuberay-operator)
 # The archives (not served by the module proxy) are extracted into the cache, never into the repository;
 # the extracted trees stay there (src/) because the clusters read CRDs and chart files from them.
 # Idempotent and safe to run concurrently: a lock serialises builders and binaries are moved into
@@ -15,15 +18,17 @@ KWOK_VERSION="${KWOK_VERSION:-v0.8.0}"
 KUBERAY_VERSION="${KUBERAY_VERSION:-v1.6.2}"
 KAITO_VERSION="${KAITO_VERSION:-0.12.0}"
 DYNAMO_VERSION="${DYNAMO_VERSION:-1.4.0}"
+KUBERAY_ARCHIVE_VERSION="${KUBERAY_ARCHIVE_VERSION:-1.7.0}"
 root=$(cd "$(dirname "$0")/.." && pwd)
 SOURCES="${KUBEFOUNDRY_OPERATOR_SOURCES:-$root/../shared/operators}"
 CACHE_ROOT="${KUBEFOUNDRY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubefoundry}"
 OUT="$CACHE_ROOT/operators/kwok-${KWOK_VERSION}-kuberay-${KUBERAY_VERSION}-kaito-${KAITO_VERSION}-dynamo-${DYNAMO_VERSION}"
-BINARIES=(kwok kuberay-operator kaito-workspace dynamo-operator)
+BINARIES=(kwok kuberay-operator kaito-workspace dynamo-operator "kuberay-operator-${KUBERAY_ARCHIVE_VERSION}")
 
 have_all() {
   for b in "${BINARIES[@]}"; do [ -x "$OUT/$b" ] || return 1; done
-  [ -f "$OUT/src/kaito/.complete" ] && [ -f "$OUT/src/dynamo/.complete" ] && [ -f "$OUT/kwok-stages.yaml" ]
+  [ -f "$OUT/src/kaito/.complete" ] && [ -f "$OUT/src/dynamo/.complete" ] && [ -f "$OUT/kwok-stages.yaml" ] &&
+    [ -f "$OUT/src/kuberay-${KUBERAY_ARCHIVE_VERSION}/.complete" ]
 }
 
 if have_all; then echo "$OUT"; exit 0; fi
@@ -72,6 +77,9 @@ wrapper() {
 
 extract "kaito-${KAITO_VERSION}.tar.gz" kaito
 extract "dynamo-operator-${DYNAMO_VERSION}.tar.gz" dynamo
+extract "kuberay-operator-${KUBERAY_ARCHIVE_VERSION}.tar.gz" "kuberay-${KUBERAY_ARCHIVE_VERSION}"
+# The archive holds one top-level folder kuberay-<version>/ with ray-operator/ and helm-chart/.
+kuberay_src="$OUT/src/kuberay-${KUBERAY_ARCHIVE_VERSION}/kuberay-${KUBERAY_ARCHIVE_VERSION}"
 
 # Module downloads are network-bound: fetch them for all four in parallel, then compile one after
 # another (compiling in parallel on two cores only thrashes).
@@ -83,7 +91,9 @@ p2=$!
 p3=$!
 (cd "$OUT/src/dynamo/deploy/operator" && go mod download >&2) &
 p4=$!
-for p in $p1 $p2 $p3 $p4; do wait "$p"; done
+(cd "$kuberay_src/ray-operator" && go mod download >&2) &
+p5=$!
+for p in $p1 $p2 $p3 $p4 $p5; do wait "$p"; done
 
 # kwok runs no stages unless configured (kwokctl adds them): keep kwok's own "fast" node and pod
 # stages and the lease heartbeat, verbatim from the module, as its configuration.
@@ -106,6 +116,7 @@ timed kwok "$work/kwok" sigs.k8s.io/kwok/cmd/kwok
 timed kuberay-operator "$work/kuberay" github.com/ray-project/kuberay/ray-operator
 timed kaito-workspace "$OUT/src/kaito" ./cmd/workspace
 timed dynamo-operator "$OUT/src/dynamo/deploy/operator" ./cmd
+timed "kuberay-operator-${KUBERAY_ARCHIVE_VERSION}" "$kuberay_src/ray-operator" .
 
 have_all
 log "binaries ready in $OUT"

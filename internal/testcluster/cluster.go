@@ -42,6 +42,9 @@ type Options struct {
 	// Operators starts these real operators as local processes (and implies Kwok). The
 	// current-release runtime CRDs are installed instead of the previous pins.
 	Operators []Operator
+	// KubeRayVersion selects the KubeRay operator release (and its CRDs) that OperatorKubeRay
+	// runs: KubeRay170 (default) or KubeRay162.
+	KubeRayVersion string
 }
 
 // Cluster is a running control plane.
@@ -67,6 +70,8 @@ type Cluster struct {
 	operatorStartup map[Operator]time.Duration
 	phases          []string // how long each startup phase took, for startupSummary
 	byName          map[string]*exec.Cmd
+	serviceAccounts bool // the ServiceAccount admission plugin and controller run
+	kubeRayVersion  string
 }
 
 const adminToken = "kubefoundry-test-admin-token"
@@ -80,7 +85,13 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 	}
 	started := time.Now()
 	c := &Cluster{Dir: opts.Dir, Token: adminToken, kwok: opts.Kwok || len(opts.Operators) > 0,
-		operators: opts.Operators, operatorStartup: map[Operator]time.Duration{}}
+		operators: opts.Operators, operatorStartup: map[Operator]time.Duration{}, kubeRayVersion: opts.KubeRayVersion}
+	if c.kubeRayVersion == "" {
+		c.kubeRayVersion = DefaultKubeRayVersion
+	}
+	if _, err := kubeRayBinary(c.kubeRayVersion); err != nil {
+		return nil, err
+	}
 	if c.kwok {
 		if c.OperatorBin, err = OperatorBinDir(); err != nil {
 			return nil, err
@@ -126,19 +137,26 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 		return nil, err
 	}
 	c.Host = "https://127.0.0.1:" + strconv.Itoa(ports[2])
-	if err := c.run(filepath.Join(bin, "kube-apiserver"), "kube-apiserver",
-		"--etcd-servers="+etcdURL, "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
-		"--secure-port="+strconv.Itoa(ports[2]), "--cert-dir="+filepath.Join(c.Dir, "certs"),
-		"--service-account-key-file="+saPub, "--service-account-signing-key-file="+saKey,
+	apiserverArgs := []string{
+		"--etcd-servers=" + etcdURL, "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
+		"--secure-port=" + strconv.Itoa(ports[2]), "--cert-dir=" + filepath.Join(c.Dir, "certs"),
+		"--service-account-key-file=" + saPub, "--service-account-signing-key-file=" + saKey,
 		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-		"--token-auth-file="+tokenFile, "--authorization-mode=RBAC",
+		"--token-auth-file=" + tokenFile, "--authorization-mode=RBAC",
 		"--service-cluster-ip-range=10.96.0.0/16", "--allow-privileged=true",
-		// No controller creates default ServiceAccounts fast enough for tests that create
-		// pods right after their namespace; the plugin adds nothing these tests rely on.
-		"--disable-admission-plugins=ServiceAccount",
-		"--audit-log-path="+filepath.Join(c.Dir, "logs", "audit.log"),
-		"--audit-policy-file="+writeAuditPolicy(c.Dir),
-	); err != nil {
+		"--audit-log-path=" + filepath.Join(c.Dir, "logs", "audit.log"),
+		"--audit-policy-file=" + writeAuditPolicy(c.Dir),
+	}
+	// The ServiceAccount admission plugin is on, as in every real cluster: a pod naming a
+	// missing account is refused and its controller reports FailedCreate. Its accounts come
+	// from kube-controller-manager's serviceaccount controller ("default" in every
+	// namespace), so a cluster started without the controller-manager, where no namespace
+	// would ever get one, runs without the plugin.
+	c.serviceAccounts = !opts.NoControllerManager
+	if !c.serviceAccounts {
+		apiserverArgs = append(apiserverArgs, "--disable-admission-plugins=ServiceAccount")
+	}
+	if err := c.run(filepath.Join(bin, "kube-apiserver"), "kube-apiserver", apiserverArgs...); err != nil {
 		return nil, err
 	}
 	if err := c.waitReady(ctx); err != nil {

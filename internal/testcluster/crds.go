@@ -101,7 +101,7 @@ func CRDByName(dir, name string) (*apiextensionsv1.CustomResourceDefinition, err
 type CRDSet string
 
 const (
-	// CurrentCRDs are the current releases (Dynamo 1.4.0, KAITO 0.12.0, KubeRay 1.6.2): the
+	// CurrentCRDs are the current releases (Dynamo 1.4.0, KAITO 0.12.0, KubeRay 1.7.0): the
 	// folders CurrentCRDFolders under CRDDir.
 	CurrentCRDs CRDSet = "current"
 	// PreviousCRDs are the previous pins (Dynamo 0.7-era v1alpha1, KAITO 0.8.0, KubeRay
@@ -110,7 +110,7 @@ const (
 )
 
 // CurrentCRDFolders are the per-release folders of the current CRD set.
-var CurrentCRDFolders = []string{"dynamo-1.4.0", "kaito-0.12.0", "kuberay-1.6.2"}
+var CurrentCRDFolders = []string{"dynamo-1.4.0", "kaito-0.12.0", "kuberay-1.7.0"}
 
 // DefaultCRDSet is CurrentCRDs unless $KUBEFOUNDRY_CRD_SET=previous asks for the previous
 // releases (for a whole test binary, e.g. to run the v1alpha1 Dynamo suite).

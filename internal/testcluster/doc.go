@@ -29,12 +29,13 @@
 //     answers its readiness probe and, for KAITO and Dynamo, its webhook serves TLS):
 //     OperatorDynamo (1.4.0, component Deployments, no Grove/LWS; admission and CRD conversion
 //     webhooks on https://127.0.0.1:<port>, so v1alpha1 graphs convert to the v1beta1 storage
-//     version), OperatorKubeRay (v1.6.2) and OperatorKAITO (0.12.0, --node-provisioner=byo,
+//     version), OperatorKubeRay (v1.7.0, built from ../shared/operators; Options.KubeRayVersion
+//     = KubeRay162 runs v1.6.2 instead) and OperatorKAITO (0.12.0, --node-provisioner=byo,
 //     its validating webhook on loopback).
 //
 // Such a cluster installs the current-release CRDs instead of the previous pins (a CRD can
 // exist once per API server): Dynamo 1.4.0 (all of deploy/operator/config/crd/bases),
-// ../shared/crds/kuberay-1.6.2 and kaito-0.12.0, and KAITO's NodeClaim. Options.Kwok alone
+// ../shared/crds/kuberay-<KubeRayVersion> and kaito-0.12.0, and KAITO's NodeClaim. Options.Kwok alone
 // runs kube-scheduler and kwok without operators (and with the previous CRD pins).
 //
 // Nodes: CreateKwokNode(ctx, GPUNode{Name, GPUs, Product, MemoryMiB, Labels}, taints...) makes
@@ -52,6 +53,13 @@
 // Waiting: Cluster.WaitFor(ctx, gvr, ns, name, timeout, cond) polls a custom resource;
 // Cluster.WaitForEvent(ctx, ns, kind, name, reason, substring, timeout) waits for an event
 // such as the scheduler's FailedScheduling or KubeRay's InvalidRayServiceMetadata.
+//
+// Admission: kube-apiserver runs its default admission plugins, ServiceAccount included, and
+// kube-controller-manager's serviceaccount controller creates each namespace's "default"
+// account (Namespace waits for it; WaitForDefaultServiceAccount for namespaces made
+// otherwise). A pod naming a missing account is refused, as on a real cluster. Only a
+// cluster started with NoControllerManager, where no account would ever appear, runs
+// without the plugin (AdmitsServiceAccounts).
 //
 // What is simulated: there is no kubelet and no container runtime. kwok reports pods Running
 // and Ready without running them, so no inference engine, Ray dashboard or model server

@@ -34,7 +34,8 @@ const (
 	// OperatorDynamo is the NVIDIA Dynamo operator 1.4.0 (component Deployments, no Grove/LWS),
 	// with its admission and CRD conversion webhooks on loopback.
 	OperatorDynamo Operator = "dynamo"
-	// OperatorKubeRay is the KubeRay operator v1.6.2.
+	// OperatorKubeRay is the KubeRay operator, v1.7.0 unless Options.KubeRayVersion selects
+	// v1.6.2.
 	OperatorKubeRay Operator = "kuberay"
 	// OperatorKAITO is the KAITO 0.12.0 workspace controller (--node-provisioner=byo) with its
 	// admission webhook on loopback.
@@ -84,7 +85,7 @@ func OperatorBinDir() (string, error) {
 
 // operatorCRDDirs are the current-release CRDs a cluster with real operators installs instead
 // of the previous pins (a group's CRD can exist only once per API server), by operator.
-func operatorCRDDirs(opbin string) (map[Operator][]string, error) {
+func operatorCRDDirs(opbin, kubeRayVersion string) (map[Operator][]string, error) {
 	shared, err := CRDDir()
 	if err != nil {
 		return nil, err
@@ -92,7 +93,7 @@ func operatorCRDDirs(opbin string) (map[Operator][]string, error) {
 	return map[Operator][]string{
 		// Dynamo 1.4.0: every CRD the operator watches, as the operator ships them.
 		OperatorDynamo:  {filepath.Join(opbin, "src", "dynamo", "deploy", "operator", "config", "crd", "bases")},
-		OperatorKubeRay: {filepath.Join(shared, "kuberay-1.6.2")},
+		OperatorKubeRay: {filepath.Join(shared, "kuberay-"+kubeRayVersion)},
 		OperatorKAITO: {
 			filepath.Join(shared, "kaito-0.12.0"),
 			// KAITO's chart installs NodeClaim (watched even with --node-provisioner=byo).
@@ -110,7 +111,7 @@ func (c *Cluster) startOperators(ctx context.Context, ops []Operator) error {
 		return err
 	}
 	c.webhookCert = cert
-	dirs, err := operatorCRDDirs(c.OperatorBin)
+	dirs, err := operatorCRDDirs(c.OperatorBin, c.kubeRayVersion)
 	if err != nil {
 		return err
 	}

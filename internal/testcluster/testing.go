@@ -77,6 +77,9 @@ func (c *Cluster) Namespace(t testing.TB) string {
 	if _, err := c.Clientset.CoreV1().Namespaces().Create(context.Background(), ns, metav1.CreateOptions{}); err != nil {
 		t.Fatalf("creating namespace %s: %v", name, err)
 	}
+	if err := c.WaitForDefaultServiceAccount(context.Background(), name); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() {
 		_ = c.Clientset.CoreV1().Namespaces().Delete(context.Background(), name, metav1.DeleteOptions{})
 	})

@@ -17,6 +17,7 @@ import (
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/kube"
 	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/podrefusal"
 )
 
 // podCheckInterval is how often pods and events are read while waiting: pod failures do
@@ -72,10 +73,19 @@ func waitForCRD(ctx context.Context, c *kube.Client, runtime rt.Runtime) error {
 // podsAndEvents reads the deployment's pods and the warning events about them or the
 // custom resource: two list calls in the namespace.
 func podsAndEvents(ctx context.Context, c *kube.Client, runtime rt.Runtime, obj *unstructured.Unstructured) ([]corev1.Pod, []corev1.Event, error) {
+	pods, events, _, err := podsEventsAndRefusals(ctx, c, runtime, obj)
+	return pods, events, err
+}
+
+// podsEventsAndRefusals is podsAndEvents that also returns, from the same event list, the
+// refused pod creates recorded about other objects of the namespace (ReplicaSets,
+// StatefulSets, RayClusters): whether they belong to this deployment is for
+// podCreateRefusal to find out.
+func podsEventsAndRefusals(ctx context.Context, c *kube.Client, runtime rt.Runtime, obj *unstructured.Unstructured) ([]corev1.Pod, []corev1.Event, []podrefusal.Refusal, error) {
 	ns, name := obj.GetNamespace(), obj.GetName()
 	podList, err := c.Typed.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var pods []corev1.Pod
 	involved := map[string]bool{name: true}
@@ -87,15 +97,17 @@ func podsAndEvents(ctx context.Context, c *kube.Client, runtime rt.Runtime, obj 
 	}
 	evList, err := c.Typed.CoreV1().Events(ns).List(ctx, metav1.ListOptions{FieldSelector: "type=Warning"})
 	if err != nil {
-		return pods, nil, err
+		return pods, nil, nil, err
 	}
-	var events []corev1.Event
+	var events, others []corev1.Event
 	for _, e := range evList.Items {
 		if involved[e.InvolvedObject.Name] {
 			events = append(events, e)
+		} else {
+			others = append(others, e)
 		}
 	}
-	return pods, events, nil
+	return pods, events, podrefusal.Candidates(others), nil
 }
 
 // belongsTo matches a pod to the deployment by the exact labels its operator sets: the
@@ -229,7 +241,7 @@ func waitReady(ctx context.Context, c *kube.Client, runtime rt.Runtime, ns, name
 			if obj == nil {
 				continue // nothing to match pods against yet
 			}
-			p, e, err := podsAndEvents(ctx, c, runtime, obj)
+			p, e, refusals, err := podsEventsAndRefusals(ctx, c, runtime, obj)
 			if err != nil {
 				continue
 			}
@@ -237,10 +249,14 @@ func waitReady(ctx context.Context, c *kube.Client, runtime rt.Runtime, ns, name
 			mu.Lock()
 			pods, events = p, e
 			mu.Unlock()
-			if _, done, why, fatal := evaluate(); fatal {
+			if st, done, why, fatal := evaluate(); fatal {
 				cancel(errors.New(why))
 			} else if done {
 				cancel(errSettled) // Running held through the settle time: no watch event will say so
+			} else if st.Phase != rt.PhaseRunning {
+				if why := podCreateRefusal(ctx, c, runtime, obj, refusals, started.Add(-eventClockSlack)); why != "" {
+					cancel(errors.New(why))
+				}
 			}
 		}
 	}()

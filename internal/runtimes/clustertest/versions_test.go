@@ -30,6 +30,7 @@ var supportedCRDs = []struct {
 }{
 	{kaito.ID, "0.12.0", "kaito-0.12.0", "workspaces.kaito.sh"},
 	{kaito.ID, "0.8.0", "", "workspaces.kaito.sh"}, // top level: the previous pins
+	{kuberay.ID, "1.7.0", "kuberay-1.7.0", "rayservices.ray.io"},
 	{kuberay.ID, "1.6.2", "kuberay-1.6.2", "rayservices.ray.io"},
 	{kuberay.ID, "1.5.1", "", "rayservices.ray.io"},
 }
@@ -60,7 +61,8 @@ func TestKaitoKubeRayManifestsPassStrictDryRunPerVersion(t *testing.T) {
 	for _, gen := range []struct {
 		name string
 		dirs map[string]bool
-	}{{"previous", map[string]bool{"": true}}, {"current", map[string]bool{"kaito-0.12.0": true, "kuberay-1.6.2": true}}} {
+	}{{"previous", map[string]bool{"": true}}, {"current", map[string]bool{"kaito-0.12.0": true, "kuberay-1.7.0": true}},
+		{"kuberay-1.6.2", map[string]bool{"kuberay-1.6.2": true}}} {
 		t.Run(gen.name, func(t *testing.T) {
 			ctx := context.Background()
 			c, err := testcluster.Start(ctx, testcluster.Options{SkipCRDs: true, NoControllerManager: true})

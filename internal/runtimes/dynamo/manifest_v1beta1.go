@@ -35,7 +35,6 @@ func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, e
 	}
 	components := make([]any, len(built))
 	for i, c := range built {
-		setRuntimeVersion(c)
 		components[i] = c
 	}
 	// No dynamoNamespace: 1.4 derives it from namespace and name ("<ns>-<name>"), which is
@@ -51,6 +50,7 @@ func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, e
 	if err := applyV1beta1Workload(cfg, obj); err != nil {
 		return runtimes.Manifests{}, err
 	}
+	setRuntimeVersions(obj) // after the workload settings: pod.image may replace the pinned image
 	return runtimes.FinishManifests(cfg, runtimes.Manifests{Primary: obj}, imageFor(cfg.Engine, releaseV1Beta1))
 }
 

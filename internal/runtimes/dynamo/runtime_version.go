@@ -3,6 +3,8 @@ package dynamo
 import (
 	"regexp"
 	"strings"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
 // imageTagSemver is the 1.4 operator's test for a main image tag it can derive the runtime
@@ -40,4 +42,17 @@ func setRuntimeVersion(component map[string]any) {
 			component["runtimeVersionOverride"] = Version
 		}
 	}
+}
+
+// setRuntimeVersions runs setRuntimeVersion on every component of a rendered v1beta1 graph,
+// once its pod templates are final (a pod.image or roles.<role>.image with a tag like "dev"
+// needs the override as much as a pinned image would).
+func setRuntimeVersions(obj *unstructured.Unstructured) {
+	components, _, _ := unstructured.NestedSlice(obj.Object, "spec", "components")
+	for _, c := range components {
+		if m, ok := c.(map[string]any); ok {
+			setRuntimeVersion(m)
+		}
+	}
+	_ = unstructured.SetNestedSlice(obj.Object, components, "spec", "components")
 }

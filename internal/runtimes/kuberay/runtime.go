@@ -14,23 +14,24 @@ import (
 // ID is the runtime identifier (also the kubefoundry.io/provider label value).
 const ID = "kuberay"
 
-// Pinned versions: the KubeRay operator chart and the Ray LLM image. The image is the one
-// KubeRay v1.6.2's own Ray Serve LLM sample runs (ray-project/kuberay
+// Pinned versions: the KubeRay operator chart (1.7.0: ray-project/kuberay tag
+// ray-operator/v1.7.0, helm-chart/kuberay-operator) and the Ray LLM image. The image is the
+// one KubeRay v1.6.2's own Ray Serve LLM sample runs (ray-project/kuberay
 // ray-operator/config/samples/ray-service.llm-serve.yaml @ v1.6.2).
 const (
-	OperatorVersion = "1.6.2"
+	OperatorVersion = "1.7.0"
 	DefaultImage    = "rayproject/ray-llm:2.52.0-py311-cu128"
 	ServePort       = 8000
 )
 
 // SupportedVersions are the KubeRay operator versions the rendered RayService is checked
 // against (strict server-side dry run with each version's CRDs); the first is the default.
-var SupportedVersions = []string{"1.6.2", "1.5.1"}
+var SupportedVersions = []string{"1.7.0", "1.6.2", "1.5.1"}
 
 // MaxNameLength is KubeRay's RayService name limit: the RayCluster is "<name>-<5 chars>"
 // and its "<cluster>-serve-svc" must stay a 63-character DNS label
 // (MaxRayServiceNameLength = MaxRayClusterNameLength - 6 = 47, ray-project/kuberay
-// ray-operator/controllers/ray/utils/constant.go, v1.5.1 and v1.6.2).
+// ray-operator/controllers/ray/utils/constant.go, v1.5.1, v1.6.2 and v1.7.0).
 const MaxNameLength = 47
 
 // Defaults from KubeFoundry's KubeRay schema.

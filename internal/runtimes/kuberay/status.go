@@ -19,8 +19,22 @@ var failedAppStates = map[string]bool{"DEPLOY_FAILED": true, "UNHEALTHY": true}
 // controllers/ray/rayservice_controller.go, ray-project/kuberay v1.6.2).
 var terminalReadyReasons = map[string]bool{"ValidationFailed": true, "InitializingTimeout": true}
 
-// Status maps the RayService conditions (Ready, UpgradeInProgress; KubeRay >= 1.3) and the Serve
-// application statuses. status.serviceStatus is deprecated and only used when no conditions exist.
+// KubeRay 1.7 conditions (apis/ray/v1/rayservice_types.go, ray-project/kuberay v1.7.0):
+//   - RollbackInProgress: a spec changed mid-upgrade, traffic goes back to the active
+//     cluster first. Its reason was TargetClusterChanged before 1.7.0 and is
+//     DesiredClusterSpecChanged since; both mean the same here.
+//   - Suspending / Suspended: spec.suspend = true (new in 1.7.0; we never render it, so
+//     someone set it out of band). KubeRay deletes the RayClusters and Services and
+//     reconciles nothing else until it is false again: no wait can end Running.
+const (
+	condRollback   = "RollbackInProgress"
+	condSuspending = "Suspending"
+	condSuspended  = "Suspended"
+)
+
+// Status maps the RayService conditions (Ready, UpgradeInProgress; KubeRay >= 1.3;
+// RollbackInProgress, Suspending, Suspended; 1.7) and the Serve application statuses.
+// status.serviceStatus is deprecated and only used when no conditions exist.
 func (Runtime) Status(obj *unstructured.Unstructured, pods []corev1.Pod, events []corev1.Event) runtimes.Status {
 	conds := runtimes.Conditions(obj)
 	observed, _ := runtimes.StatusObservedGeneration(obj)
@@ -35,11 +49,19 @@ func (Runtime) Status(obj *unstructured.Unstructured, pods []corev1.Pod, events 
 
 	ready, hasReady := runtimes.FindCondition(conds, "Ready")
 	upgrading, hasUpgrade := runtimes.FindCondition(conds, "UpgradeInProgress")
+	rollback, hasRollback := runtimes.FindCondition(conds, condRollback)
+	suspended, hasSuspended := runtimes.FindCondition(conds, condSuspended)
+	suspending, hasSuspending := runtimes.FindCondition(conds, condSuspending)
 	switch failed := failedApplications(obj); {
+	case (hasSuspended && suspended.IsTrue()) || (hasSuspending && suspending.IsTrue()) || suspendRequested(obj):
+		st.Phase, st.Message = runtimes.PhaseFailed, "the RayService is suspended (spec.suspend = true, set outside this "+
+			"provider; KubeRay deletes its RayClusters and Services and serves nothing): set spec.suspend to false to resume"
 	case failed != "":
 		st.Phase, st.Message = runtimes.PhaseFailed, failed
 	case hasReady && ready.IsFalse() && terminalReadyReasons[ready.Reason]:
 		st.Phase, st.Message = runtimes.PhaseFailed, ready.Describe()
+	case hasRollback && rollback.IsTrue():
+		st.Phase, st.Message = runtimes.PhaseDeploying, "rolling back an upgrade: "+rollback.Describe()
 	case hasUpgrade && upgrading.IsTrue():
 		st.Phase, st.Message = runtimes.PhaseDeploying, "upgrade in progress: "+upgrading.Describe()
 	case hasReady && ready.IsTrue():
@@ -129,3 +151,9 @@ var _ runtimes.Settler = Runtime{}
 // updateServeDeployment; rayservice_controller.go, ray-project/kuberay v1.6.2). The next
 // reconcile follows after ServiceDefaultRequeueDuration = 2 s; two of them fit in 5 s.
 func (Runtime) SettleAfterUpdate() time.Duration { return 5 * time.Second }
+
+// suspendRequested reads spec.suspend (KubeRay >= 1.7.0; older CRDs prune it).
+func suspendRequested(obj *unstructured.Unstructured) bool {
+	v, _, _ := unstructured.NestedBool(obj.Object, "spec", "suspend")
+	return v
+}

@@ -114,6 +114,23 @@ func StatusCases(runtimeID string) []StatusCase {
 				"conditions":          conds(Condition("Ready", "True", "NonZeroServeEndpoints", "ok", 1)),
 				"activeServiceStatus": map[string]any{"applicationStatuses": map[string]any{"llm_app": map[string]any{"status": "UNHEALTHY", "message": "replica crashed"}}}},
 				Want: rt.PhaseFailed, WantMessage: "UNHEALTHY: replica crashed"},
+			// A spec changed mid-upgrade: KubeRay rolls back to the active cluster first. The
+			// reason is TargetClusterChanged before 1.7.0, DesiredClusterSpecChanged since
+			// (apis/ray/v1/rayservice_types.go, v1.7.0); either is still an upgrade.
+			{Name: "rollback-target-cluster-changed", Status: map[string]any{"observedGeneration": int64(1), "conditions": conds(
+				Condition("Ready", "True", "NonZeroServeEndpoints", "ok", 1),
+				Condition("RollbackInProgress", "True", "TargetClusterChanged", "Goal state changed mid-upgrade, rolling back to original cluster.", 1))},
+				Want: rt.PhaseDeploying, WantMessage: "rolling back an upgrade: TargetClusterChanged"},
+			{Name: "rollback-desired-cluster-spec-changed", Status: map[string]any{"observedGeneration": int64(1), "conditions": conds(
+				Condition("Ready", "True", "NonZeroServeEndpoints", "ok", 1),
+				Condition("RollbackInProgress", "True", "DesiredClusterSpecChanged", "Goal state reverted to original cluster, rolling back.", 1))},
+				Want: rt.PhaseDeploying, WantMessage: "rolling back an upgrade: DesiredClusterSpecChanged"},
+			// spec.suspend = true (KubeRay 1.7.0 handleSuspend): Suspended=True with reason
+			// SuspendComplete; nothing is served until it is false again.
+			{Name: "suspended", Status: map[string]any{"observedGeneration": int64(1), "conditions": conds(
+				Condition("Ready", "False", "SuspendComplete", "RayService is suspended.", 1),
+				Condition("Suspended", "True", "SuspendComplete", "All owned resources have been deleted.", 1))},
+				Want: rt.PhaseFailed, WantMessage: "set spec.suspend to false to resume"},
 		}
 	case "kaito":
 		// Reasons and messages as KAITO writes them: 0.12.0 (pkg/workspace/controllers/

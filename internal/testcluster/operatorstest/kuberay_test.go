@@ -57,12 +57,16 @@ spec:
 `
 }
 
-// The real KubeRay 1.6.2 operator makes a RayCluster for a RayService; the scheduler binds
-// its head and GPU worker pods to kwok nodes and kwok runs them. Without a Ray dashboard
-// (no container runs) the service cannot become Ready: the operator keeps it not Ready with
-// its own reason, which is what our status mapping has to report.
+// The real KubeRay operator (1.7.0 here, 1.6.2 in TestKubeRay162Operator) makes a RayCluster
+// for a RayService; the scheduler binds its head and GPU worker pods to kwok nodes and kwok
+// runs them. Without a Ray dashboard (no container runs) the service cannot become Ready:
+// the operator keeps it not Ready with its own reason, which is what our status mapping has
+// to report.
 func TestKubeRayRayServiceGetsRunningRayClusterButNoDashboard(t *testing.T) {
-	c := testcluster.Get(t)
+	checkRayServiceRunsClusterWithoutDashboard(t, testcluster.Get(t))
+}
+
+func checkRayServiceRunsClusterWithoutDashboard(t *testing.T, c *testcluster.Cluster) {
 	c.LogOnFailure(t)
 	ns := c.Namespace(t)
 	gpuNodes(t, c, ns, 1, 1, nil)
@@ -102,9 +106,13 @@ func TestKubeRayRayServiceGetsRunningRayClusterButNoDashboard(t *testing.T) {
 }
 
 // KubeRay refuses a RayService name over 47 characters with an event and a condition
-// (ray-operator v1.6.2 controllers/ray/utils/validation.go, ValidateRayServiceMetadata).
+// (ray-operator controllers/ray/utils/validation.go, ValidateRayServiceMetadata, v1.6.2 and
+// v1.7.0).
 func TestKubeRayRejects48CharacterRayServiceName(t *testing.T) {
-	c := testcluster.Get(t)
+	checkRejects48CharacterName(t, testcluster.Get(t))
+}
+
+func checkRejects48CharacterName(t *testing.T, c *testcluster.Cluster) {
 	c.LogOnFailure(t)
 	ns := c.Namespace(t)
 	name := strings.Repeat("a", 48)

@@ -114,5 +114,8 @@ func shortNamespace(t *testing.T, c *testcluster.Cluster, prefix string) string 
 	t.Cleanup(func() {
 		_ = c.Clientset.CoreV1().Namespaces().Delete(context.Background(), name, metav1.DeleteOptions{})
 	})
+	if err := c.WaitForDefaultServiceAccount(context.Background(), name); err != nil {
+		t.Fatal(err)
+	}
 	return name
 }

@@ -1,5 +1,5 @@
 // Package operatorstest runs kubefoundry_model_deployment acceptance tests (the real
-// terraform CLI through terraform-plugin-testing) against the real Dynamo 1.4, KubeRay 1.6.2
+// terraform CLI through terraform-plugin-testing) against the real Dynamo 1.4, KubeRay 1.7.0
 // and KAITO 0.12 operators, the real kube-scheduler and kwok-simulated GPU nodes
 // (internal/testcluster with AllOperators). It has only tests.
 //
