@@ -3,6 +3,7 @@ package perf
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Parallel is one worker's layout. GPUs = TensorParallel x AttentionDataParallel x PipelineParallel;
@@ -43,6 +44,9 @@ type Output struct {
 	GPUs                  int
 	Fits                  bool
 	Reason                string
+
+	// one prompt's prefill and one decode step, seconds (for studying residuals)
+	prefillS, stepS float64
 }
 
 func (p Parallel) norm() Parallel {
@@ -248,19 +252,25 @@ func newWorker(in *Input, p Parallel) worker {
 	return worker{in: in, p: p.norm(), cal: cal, kvb: kvCacheBytes(in.Backend, in.WeightQuant, in.MoEQuant)}
 }
 
-// fit checks that the weights and batch x (isl+osl) tokens of cache fit on every GPU.
+// fit checks that the weights and at least one request's cache fit on every GPU. A batch whose
+// cache exceeds what is left still runs: the engine admits what fits and queues the rest, which
+// the estimate accounts for; the reason then says so.
 func (w worker) fit(batch float64, role string) (memGiB float64, ok bool, reason string) {
 	ctx := float64(w.in.ISL + w.in.OSL)
-	need := w.weightBytes() + w.activationBytes() + batch*(ctx*w.kvBytesPerToken(ctx)+float64(w.in.Arch.StateBytes)/float64(w.p.TensorParallel))
-	memGiB = (need + w.in.GPU.OtherMem) / (1 << 30)
+	perReq := ctx*w.kvBytesPerToken(ctx) + float64(w.in.Arch.StateBytes)/float64(w.p.TensorParallel)
+	base := w.weightBytes() + w.activationBytes()
 	usable := w.usableMemory()
+	memGiB = (math.Min(base+batch*perReq, usable) + w.in.GPU.OtherMem) / (1 << 30)
 	switch {
-	case w.weightBytes()+w.activationBytes() > usable:
-		return memGiB, false, fmt.Sprintf("%sweights need %.1f GiB per GPU but %s has %.1f GiB usable; add GPUs (tensor/expert parallel) or quantize",
+	case base > usable:
+		return memGiB, false, fmt.Sprintf("%sweights need %.1f GiB per GPU but %s has %.1f GiB usable; add GPUs (tensor or expert parallel) or quantize",
 			role, w.weightBytes()/(1<<30), w.in.GPU.Name, usable/(1<<30))
-	case need > usable*w.cal.kvOvercommit:
-		return memGiB, false, fmt.Sprintf("%sweights plus KV cache for %d requests of %d tokens need %.1f GiB per GPU but %s has %.1f GiB usable; lower batch_size or add GPUs",
-			role, int(batch), w.in.ISL+w.in.OSL, need/(1<<30), w.in.GPU.Name, usable/(1<<30))
+	case base+perReq > usable:
+		return memGiB, false, fmt.Sprintf("%sthe KV cache of one %d-token request does not fit next to the weights on %s; add GPUs or shorten isl/osl",
+			role, w.in.ISL+w.in.OSL, w.in.GPU.Name)
+	case base+batch*perReq > usable:
+		return memGiB, true, fmt.Sprintf("%sthe KV cache holds %d of the %d requests per rank at once; the rest queue (lower batch_size or add GPUs)",
+			role, int((usable-base)/perReq), int(batch))
 	}
 	return memGiB, true, ""
 }
@@ -275,21 +285,19 @@ func estimateAgg(in Input) Output {
 	if !out.Fits {
 		return out
 	}
-	// Requests beyond what the cache holds queue (the engine admits what fits).
-	running := math.Max(1, math.Min(b, w.kvCapacityTokens(isl+osl)/(isl+osl)))
+	// A batch larger than the cache still runs: engines admit it and preempt as the cache fills,
+	// which measured runs show costs decode speed, not time to first token.
+	running := b
 	ctx := isl + osl/2
 	tDecode := w.step(running, running, ctx, false)
+	// In-flight batching: each decoding request is slowed by the prefills mixed into its steps
+	// (every running request is prefilled once per osl steps), and a new prompt waits behind
+	// the prompts ahead of it and a few decode steps before its first token comes back.
 	tPrefill := w.prefillTime(isl)
-	// In-flight batching: over one request's life every other running request is prefilled once,
-	// and those prefills share the GPUs with this request's decode steps.
-	tpot := tDecode + (running-1)*tPrefill*w.cal.mixShare/osl
-	cycle := tPrefill + osl*tpot
-	rho := math.Min(running*tPrefill/cycle, 0.95)
-	ttft := tPrefill + w.cal.queueFactor*rho/(2*(1-rho))*tPrefill + tDecode*math.Ceil(isl/w.cal.chunkTokens)
-	if b > running {
-		// Little's law on the closed loop: the queued share waits for running slots to free.
-		ttft += (b - running) / running * cycle
-	}
+	out.prefillS, out.stepS = tPrefill, tDecode
+	c := w.cal
+	tpot := c.stepScale[0]*tDecode + c.stepExtra[0] + c.mixShare*running*tPrefill/2/osl
+	ttft := c.ttftOverhead + tPrefill*(1+c.ttftQueue[0]*math.Pow(running-1, c.ttftExp[0])) + c.ttftSteps[0]*tDecode
 	out.TTFTms, out.TPOTms = ttft*1e3, tpot*1e3
 	conc := b * float64(p.AttentionDataParallel)
 	out.TokensPerSecUser = 1 / tpot
@@ -310,41 +318,32 @@ func estimateDisagg(in Input) Output {
 	pm, pok, preason := pre.fit(float64(pre.p.BatchSize), "prefill: ")
 	dm, dok, dreason := dec.fit(float64(dec.p.BatchSize), "decode: ")
 	out.MemoryPerGPUGiB = math.Max(pm, dm)
-	switch {
-	case !pok:
-		out.Reason = preason
-		return out
-	case !dok:
-		out.Reason = dreason
+	out.Reason = strings.TrimPrefix(preason+"; "+dreason, "; ")
+	out.Reason = strings.TrimSuffix(out.Reason, "; ")
+	if !pok || !dok {
 		return out
 	}
 	out.Fits = true
 
 	bp := float64(pre.p.BatchSize)
 	tPrefill := pre.step(bp*isl, bp, isl/2, true)
-	prefillRate := float64(pre.p.Workers*pre.p.AttentionDataParallel) * bp / tPrefill // requests/s
 	// KV cache moves from prefill to decode GPUs once per request.
 	transfer := isl*pre.kvBytesPerToken(isl)*float64(pre.p.TensorParallel)/(pre.in.GPU.InterBW*pre.cal.commEff) + pre.cal.collLatency
 
 	ranks := float64(dec.p.Workers * dec.p.AttentionDataParallel)
 	conc := ranks * float64(dec.p.BatchSize)
+	// A decode worker cannot run more requests than its cache holds; the rest wait upstream.
 	running := math.Max(1, math.Min(float64(dec.p.BatchSize), dec.kvCapacityTokens(isl+osl)/(isl+osl)))
 	ctx := isl + osl/2
-	var ttft, tpot float64
-	for range 4 {
-		tpot = dec.step(running, running, ctx, false)
-		// Closed loop: conc requests cycle through prefill and decode; the slower side sets the rate.
-		rate := conc / (tPrefill + transfer + osl*tpot)
-		if rate <= prefillRate*0.95 {
-			rho := rate / prefillRate
-			ttft = tPrefill + transfer + pre.cal.queueFactor*rho/(2*(1-rho))*tPrefill
-			break
-		}
-		// Prefill-bound: decode runs emptier and the rest wait for prefill (Little's law).
-		rate = prefillRate
-		running = math.Max(1, math.Min(running, rate*osl*tpot/ranks))
-		ttft = conc/rate - osl*tpot
-	}
+	step := dec.step(running, running, ctx, false)
+	out.prefillS, out.stepS = tPrefill, step
+	tpot := dec.cal.stepScale[1]*step + dec.cal.stepExtra[1]
+	// A prompt waits behind the other prompts queued at the prefill workers (measured runs show
+	// this grows with concurrency far slower than a saturated queue would), then the hand-off.
+	c := pre.cal
+	perPrefillRank := conc / float64(pre.p.Workers*pre.p.AttentionDataParallel)
+	ttft := tPrefill*(1+c.ttftQueue[1]*math.Pow(math.Max(perPrefillRank-1, 0), c.ttftExp[1])) + transfer + c.ttftSteps[1]*step
+	ttft += pre.cal.ttftOverhead + pre.cal.disaggOverhead
 	out.TTFTms, out.TPOTms = ttft*1e3, tpot*1e3
 	out.TokensPerSecUser = 1 / tpot
 	out.TokensPerSecondPerGPU = conc * osl / (ttft + osl*tpot) / float64(out.GPUs)
