@@ -86,6 +86,12 @@ func loadMeasurements(t testing.TB, file string) []measured {
 				if m := concurrencyRE.FindStringSubmatch(get(r, "silicon_data_source")); m != nil {
 					conc, _ = strconv.Atoi(m[1])
 				}
+				if arch.IsMoE() && arch.KVShards == 1 {
+					// MLA MoE decode (DeepSeek, Kimi, GLM) is deployed with attention data parallel
+					// over the worker's GPUs (TensorRT-LLM enable_attention_dp, SGLang --enable-dp-attention).
+					dec.AttentionDataParallel *= dec.TensorParallel
+					dec.TensorParallel = 1
+				}
 				dec.BatchSize = max(1, conc/(dec.Workers*dec.AttentionDataParallel))
 			}
 			in.Prefill, in.Decode = &pre, &dec
@@ -128,7 +134,7 @@ func TestAccuracyAgainstMeasuredRuns(t *testing.T) {
 	if f := os.Getenv("PERF_DUMP"); f != "" {
 		dump, _ = os.Create(f)
 		defer dump.Close()
-		fmt.Fprintln(dump, "key,mode,isl,osl,batch,gpus,fits,ttft,pred_ttft,tpot,pred_tpot,reason,tpf,tstep")
+		fmt.Fprintln(dump, "key,mode,isl,osl,batch,gpus,fits,ttft,pred_ttft,tpot,pred_tpot,reason,tpf,tstep,rankbatch")
 	}
 	for _, m := range rows {
 		o := Estimate(m.in)
@@ -139,7 +145,7 @@ func TestAccuracyAgainstMeasuredRuns(t *testing.T) {
 			} else {
 				mode, batch = "disagg", m.in.Decode.BatchSize*m.in.Decode.AttentionDataParallel*m.in.Decode.Workers
 			}
-			fmt.Fprintf(dump, "%s,%s,%d,%d,%d,%d,%t,%g,%g,%g,%g,%q,%g,%g\n", m.key, mode, m.in.ISL, m.in.OSL, batch, o.GPUs, o.Fits, m.ttft, o.TTFTms, m.tpot, o.TPOTms, strings.ReplaceAll(o.Reason, ",", ";"), o.prefillS*1e3, o.stepS*1e3)
+			fmt.Fprintf(dump, "%s,%s,%d,%d,%d,%d,%t,%g,%g,%g,%g,%q,%g,%g,%d\n", m.key, mode, m.in.ISL, m.in.OSL, batch, o.GPUs, o.Fits, m.ttft, o.TTFTms, m.tpot, o.TPOTms, strings.ReplaceAll(o.Reason, ",", ";"), o.prefillS*1e3, o.stepS*1e3, rankBatch(m.in))
 		}
 		if groups[m.key] == nil {
 			groups[m.key] = &errStats{}
@@ -170,4 +176,11 @@ func TestAccuracyAgainstMeasuredRuns(t *testing.T) {
 	if dense.tpot() > 20 || dense.ttft() > 35 {
 		t.Errorf("dense rows: TPOT MAPE %.1f%% (limit 20), TTFT MAPE %.1f%% (limit 35)", dense.tpot(), dense.ttft())
 	}
+}
+
+func rankBatch(in Input) int {
+	if in.Aggregated != nil {
+		return max(in.Aggregated.BatchSize, 1)
+	}
+	return max(in.Decode.BatchSize, 1)
 }
