@@ -67,23 +67,23 @@ func calibrationFor(backend string, g GPU) calibration {
 	case "trtllm":
 		c.layerOverhead = 12e-6
 		c.stepOverhead = 1e-3
-		c.mixShare = 0.5
-		c.stepScale, c.stepExtra = [2]float64{1.2, 0.6}, [2]float64{0, 1e-3}
+		c.mixShare = 1.5
+		c.stepScale, c.stepExtra = [2]float64{1.1, 0.8}, [2]float64{0, 0}
 		c.ttftOverhead, c.disaggOverhead = 0.01, 0
-		c.ttftQueue, c.ttftExp, c.ttftSteps = [2]float64{0.3, 0.02}, [2]float64{0.5, 1}, [2]float64{16, 32}
+		c.ttftQueue, c.ttftExp, c.ttftSteps = [2]float64{0.2, 0.2}, [2]float64{0.75, 0.75}, [2]float64{16, 24}
 	case "sglang":
 		c.layerOverhead = 18e-6
 		c.mixShare = 1
-		c.stepScale, c.stepExtra = [2]float64{0.9, 0.5}, [2]float64{4e-3, 4e-3}
-		c.ttftOverhead, c.disaggOverhead = 0.15, -0.14
-		c.ttftQueue, c.ttftExp, c.ttftSteps = [2]float64{0.1, 0.1}, [2]float64{1, 0.75}, [2]float64{8, 32}
+		c.stepScale, c.stepExtra = [2]float64{0.9, 0.7}, [2]float64{4e-3, 2e-3}
+		c.ttftOverhead, c.disaggOverhead = 0.15, 0
+		c.ttftQueue, c.ttftExp, c.ttftSteps = [2]float64{0.1, 0.02}, [2]float64{1, 1}, [2]float64{8, 16}
 	default: // vllm
 		c.layerOverhead = 20e-6
 		c.stepOverhead = 2e-3
 		c.mixShare = 0.5
 		c.stepScale, c.stepExtra = [2]float64{1.2, 0.6}, [2]float64{-1e-3, 4e-3}
 		c.ttftOverhead, c.disaggOverhead = 0.01, 0.39
-		c.ttftQueue, c.ttftExp, c.ttftSteps = [2]float64{0, 0}, [2]float64{0.5, 0.5}, [2]float64{8, 0}
+		c.ttftQueue, c.ttftExp, c.ttftSteps = [2]float64{0.2, 0}, [2]float64{0.75, 0.5}, [2]float64{4, 0}
 	}
 	return c
 }
