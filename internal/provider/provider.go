@@ -92,6 +92,7 @@ func (p *kubefoundryProvider) DataSources(_ context.Context) []func() datasource
 		catalog.NewModelCatalogDataSource,
 		catalog.NewModelDataSource,
 		sizing.NewPerformanceEstimateDataSource,
+		sizing.NewSizingDataSource,
 	}
 }
 
