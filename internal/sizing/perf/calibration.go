@@ -74,7 +74,7 @@ func calibrationFor(backend string, g GPU) calibration {
 	case "sglang":
 		c.layerOverhead = 18e-6
 		c.mixShare = 1
-		c.stepScale, c.stepExtra = [2]float64{0.9, 0.7}, [2]float64{2.5e-3, 2e-3}
+		c.stepScale, c.stepExtra = [2]float64{0.9, 0.7}, [2]float64{3e-3, 2e-3}
 		c.ttftOverhead, c.disaggOverhead = 0.15, 0
 		c.ttftQueue, c.ttftExp, c.ttftSteps = [2]float64{0.1, 0.02}, [2]float64{1, 1}, [2]float64{8, 16}
 	default: // vllm

@@ -43,7 +43,9 @@ type Output struct {
 	MemoryPerGPUGiB       float64
 	GPUs                  int
 	Fits                  bool
-	Reason                string
+	// BatchFits is false when the KV cache holds fewer requests than the batch (the rest queue).
+	BatchFits bool
+	Reason    string
 
 	// one prompt's prefill and one decode step, seconds (for studying residuals)
 	prefillS, stepS float64
@@ -299,7 +301,9 @@ func estimateAgg(in Input) Output {
 	tpot := c.stepScale[0]*tDecode + c.stepExtra[0] + c.mixShare*running*tPrefill/2/osl
 	ttft := c.ttftOverhead + tPrefill*(1+c.ttftQueue[0]*math.Pow(running-1, c.ttftExp[0])) + c.ttftSteps[0]*tDecode
 	out.TTFTms, out.TPOTms = ttft*1e3, tpot*1e3
-	conc := b * float64(p.AttentionDataParallel)
+	// Preemption keeps at most what the cache holds decoding at once.
+	conc := math.Min(b, math.Max(1, w.kvCapacityTokens(isl+osl)/(isl+osl))) * float64(p.AttentionDataParallel)
+	out.BatchFits = conc >= b*float64(p.AttentionDataParallel)
 	out.TokensPerSecUser = 1 / tpot
 	out.TokensPerSecondPerGPU = conc * osl / (ttft + osl*tpot) / float64(out.GPUs)
 	return out
@@ -344,6 +348,8 @@ func estimateDisagg(in Input) Output {
 	perPrefillRank := conc / float64(pre.p.Workers*pre.p.AttentionDataParallel)
 	ttft := tPrefill*(1+c.ttftQueue[1]*math.Pow(math.Max(perPrefillRank-1, 0), c.ttftExp[1])) + transfer + c.ttftSteps[1]*step
 	ttft += pre.cal.ttftOverhead + pre.cal.disaggOverhead
+	out.BatchFits = running >= float64(dec.p.BatchSize)
+	conc = ranks * running
 	out.TTFTms, out.TPOTms = ttft*1e3, tpot*1e3
 	out.TokensPerSecUser = 1 / tpot
 	out.TokensPerSecondPerGPU = conc * osl / (ttft + osl*tpot) / float64(out.GPUs)

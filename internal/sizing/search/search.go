@@ -147,11 +147,14 @@ func (r Request) evaluate(backend string, pre *perf.Parallel, w perf.Parallel) C
 	}
 	c.Estimate = perf.Estimate(in)
 	o := c.Estimate
-	if !o.Fits {
-		return c
+	if !o.Fits || !o.BatchFits {
+		return c // sizing never relies on requests queueing for cache
 	}
 	// What one unit carries: concurrency it holds, requests/s it completes.
 	unitConc := float64(w.BatchSize * w.AttentionDataParallel * w.Workers)
+	if r.Concurrency > 0 && unitConc > float64(r.Concurrency) {
+		return c // the estimate assumes full batches; a unit larger than the load would not see them
+	}
 	unitRate := unitConc / ((o.TTFTms + float64(r.OSL)*o.TPOTms) / 1e3)
 	switch {
 	case r.RequestRate > 0:
@@ -178,7 +181,7 @@ func (r Request) evaluate(backend string, pre *perf.Parallel, w perf.Parallel) C
 func closestMiss(all []Config, r Request) (Config, bool) {
 	best, bestScore, found := Config{}, math.Inf(1), false
 	for _, c := range all {
-		if !c.Estimate.Fits {
+		if !c.Estimate.Fits || !c.Estimate.BatchFits || c.Replicas == 0 {
 			continue
 		}
 		s := 0.0
