@@ -19,6 +19,7 @@ import (
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/ggufimage/buildinfra"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/modeldeployment"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/runtimeinstall"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/sizing"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/providerdata"
 )
 
@@ -90,6 +91,8 @@ func (p *kubefoundryProvider) DataSources(_ context.Context) []func() datasource
 		modeldeployment.NewManifestDataSource,
 		catalog.NewModelCatalogDataSource,
 		catalog.NewModelDataSource,
+		sizing.NewPerformanceEstimateDataSource,
+		sizing.NewSizingDataSource,
 	}
 }
 
