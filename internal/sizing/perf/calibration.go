@@ -59,7 +59,7 @@ func calibrationFor(backend string, g GPU) calibration {
 		memUtil:        0.95,
 		ttftOverhead:   0.06,
 		disaggOverhead: 0.05,
-		kvOvercommit:   1.0,
+		kvOvercommit:   4.0,
 	}
 	if c.bwEff == 0 {
 		c.bwEff = 0.8
