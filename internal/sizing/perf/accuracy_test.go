@@ -134,7 +134,7 @@ func TestAccuracyAgainstMeasuredRuns(t *testing.T) {
 	if f := os.Getenv("PERF_DUMP"); f != "" {
 		dump, _ = os.Create(f)
 		defer dump.Close()
-		fmt.Fprintln(dump, "key,mode,isl,osl,batch,gpus,fits,ttft,pred_ttft,tpot,pred_tpot,reason,tpf,tstep,rankbatch,twave")
+		fmt.Fprintln(dump, "key,mode,isl,osl,batch,gpus,fits,ttft,pred_ttft,tpot,pred_tpot,reason,tpf,tstep,rankbatch")
 	}
 	for _, m := range rows {
 		o := Estimate(m.in)
@@ -145,7 +145,7 @@ func TestAccuracyAgainstMeasuredRuns(t *testing.T) {
 			} else {
 				mode, batch = "disagg", m.in.Decode.BatchSize*m.in.Decode.AttentionDataParallel*m.in.Decode.Workers
 			}
-			fmt.Fprintf(dump, "%s,%s,%d,%d,%d,%d,%t,%g,%g,%g,%g,%q,%g,%g,%d,%g\n", m.key, mode, m.in.ISL, m.in.OSL, batch, o.GPUs, o.Fits, m.ttft, o.TTFTms, m.tpot, o.TPOTms, strings.ReplaceAll(o.Reason, ",", ";"), o.prefillS*1e3, o.stepS*1e3, rankBatch(m.in), o.waveS*1e3)
+			fmt.Fprintf(dump, "%s,%s,%d,%d,%d,%d,%t,%g,%g,%g,%g,%q,%g,%g,%d\n", m.key, mode, m.in.ISL, m.in.OSL, batch, o.GPUs, o.Fits, m.ttft, o.TTFTms, m.tpot, o.TPOTms, strings.ReplaceAll(o.Reason, ",", ";"), o.prefillS*1e3, o.stepS*1e3, rankBatch(m.in))
 		}
 		if groups[m.key] == nil {
 			groups[m.key] = &errStats{}

@@ -16,7 +16,6 @@ type calibration struct {
 	stepOverhead   float64 // seconds per decode step (scheduler, sampling)
 	chunkTokens    float64 // prefill chunk (max_num_batched_tokens)
 	mixShare       float64 // share of other requests' prefill time a decoding request waits through
-	queueFactor    float64 // scales the queueing delay of a prompt behind other prompts
 	ttftOverhead   float64 // seconds every request spends outside the GPU before its first token (HTTP, tokenizer, scheduler)
 	disaggOverhead float64 // extra seconds of the prefill->decode hand-off (routing, KV transfer setup)
 	// Fitted once on the dev measurements for all models together (per backend, not per model):
@@ -55,7 +54,6 @@ func calibrationFor(backend string, g GPU) calibration {
 		stepOverhead:   1.5e-3,
 		chunkTokens:    8192,
 		mixShare:       1,
-		queueFactor:    1,
 		memUtil:        0.95,
 		ttftOverhead:   0.06,
 		disaggOverhead: 0.05,

@@ -47,9 +47,8 @@ type Output struct {
 	BatchFits bool
 	Reason    string
 
-	// one prompt's prefill, one decode step and the batch's prompts prefilled together, seconds
-	// (for studying residuals)
-	prefillS, stepS, waveS float64
+	// one prompt's prefill and one decode step, seconds (for studying residuals)
+	prefillS, stepS float64
 }
 
 func (p Parallel) norm() Parallel {
@@ -301,7 +300,6 @@ func estimateAgg(in Input) Output {
 	// the prompts ahead of it and a few decode steps before its first token comes back.
 	tPrefill := w.prefillTime(isl)
 	out.prefillS, out.stepS = tPrefill, tDecode
-	out.waveS = w.step(running*isl, running, isl/2, true)
 	c := w.cal
 	tpot := c.stepScale[0]*tDecode + c.stepExtra[0] + c.perRequest[0]*running + c.mixShare*running*tPrefill/2/osl
 	ttft := c.ttftOverhead + tPrefill*(1+c.ttftQueue[0]*math.Pow(running-1, c.ttftExp[0])) + c.ttftSteps[0]*tDecode
@@ -346,7 +344,6 @@ func estimateDisagg(in Input) Output {
 	ctx := isl + osl/2
 	step := dec.step(running, running, ctx, false)
 	out.prefillS, out.stepS = tPrefill, step
-	out.waveS = pre.step(conc*isl/float64(pre.p.Workers*pre.p.AttentionDataParallel), conc, isl/2, true)
 	tpot := dec.cal.stepScale[1]*step + dec.cal.stepExtra[1] + dec.cal.perRequest[1]*running
 	// A prompt waits behind the other prompts queued at the prefill workers (measured runs show
 	// this grows with concurrency far slower than a saturated queue would), then the hand-off.
