@@ -152,7 +152,7 @@ func estimateOutputAttributes() map[string]schema.Attribute {
 		"tokens_per_second_per_user": schema.Float64Attribute{Computed: true, MarkdownDescription: "Output tokens per second one request sees (1000 / tpot_ms)."},
 		"memory_per_gpu_gib":         schema.Float64Attribute{Computed: true, MarkdownDescription: "Memory per GPU of the most loaded worker: weights, KV cache of the batch (up to what fits), activations and engine overhead, GiB."},
 		"gpus":                       schema.Int64Attribute{Computed: true, MarkdownDescription: "GPUs of the whole configuration (all workers)."},
-		"fits":                       schema.BoolAttribute{Computed: true, MarkdownDescription: "False when the weights, or the KV cache of even one request next to them, do not fit in GPU memory; the times are then null."},
+		"fits":                       schema.BoolAttribute{Computed: true, MarkdownDescription: "False when the weights plus the KV cache of the batch do not fit in GPU memory (engines queue a batch up to about 4x what the cache holds, so such a batch still fits, with a note in `reason`); the times are then null."},
 		"reason":                     schema.StringAttribute{Computed: true, MarkdownDescription: "Why it does not fit, or a note when the KV cache holds fewer requests than the batch (the rest queue); empty otherwise."},
 	}
 }

@@ -16,12 +16,12 @@ type calibration struct {
 	stepOverhead   float64 // seconds per decode step (scheduler, sampling)
 	chunkTokens    float64 // prefill chunk (max_num_batched_tokens)
 	mixShare       float64 // share of other requests' prefill time a decoding request waits through
-	queueFactor    float64 // scales the queueing delay of a prompt behind other prompts
 	ttftOverhead   float64 // seconds every request spends outside the GPU before its first token (HTTP, tokenizer, scheduler)
 	disaggOverhead float64 // extra seconds of the prefill->decode hand-off (routing, KV transfer setup)
 	// Fitted once on the dev measurements for all models together (per backend, not per model):
 	stepScale    [2]float64 // modeled decode step -> measured, [aggregated, disaggregated]
 	stepExtra    [2]float64 // seconds added per decode step
+	perRequest   [2]float64 // seconds per running request per decode step (scheduling, sampling)
 	ttftQueue    [2]float64 // share of other requests' prefill a prompt waits through (x (batch-1)^ttftExp)
 	ttftExp      [2]float64
 	ttftSteps    [2]float64 // decode steps that pass before the first token is returned
@@ -54,11 +54,10 @@ func calibrationFor(backend string, g GPU) calibration {
 		stepOverhead:   1.5e-3,
 		chunkTokens:    8192,
 		mixShare:       1,
-		queueFactor:    1,
 		memUtil:        0.95,
 		ttftOverhead:   0.06,
 		disaggOverhead: 0.05,
-		kvOvercommit:   1.0,
+		kvOvercommit:   4.0,
 	}
 	if c.bwEff == 0 {
 		c.bwEff = 0.8
@@ -69,19 +68,22 @@ func calibrationFor(backend string, g GPU) calibration {
 		c.stepOverhead = 1e-3
 		c.mixShare = 1.5
 		c.stepScale, c.stepExtra = [2]float64{1.1, 0.8}, [2]float64{0, 0}
+		c.perRequest = [2]float64{0, 5e-6}
 		c.ttftOverhead, c.disaggOverhead = 0.01, 0
 		c.ttftQueue, c.ttftExp, c.ttftSteps = [2]float64{0.2, 0.2}, [2]float64{0.75, 0.75}, [2]float64{16, 24}
 	case "sglang":
 		c.layerOverhead = 18e-6
 		c.mixShare = 1
-		c.stepScale, c.stepExtra = [2]float64{0.9, 0.7}, [2]float64{3e-3, 2e-3}
+		c.stepScale, c.stepExtra = [2]float64{0.9, 0.6}, [2]float64{3e-3, 2e-3}
+		c.perRequest = [2]float64{10e-6, 40e-6}
 		c.ttftOverhead, c.disaggOverhead = 0.15, 0
 		c.ttftQueue, c.ttftExp, c.ttftSteps = [2]float64{0.1, 0.02}, [2]float64{1, 1}, [2]float64{8, 16}
 	default: // vllm
 		c.layerOverhead = 20e-6
 		c.stepOverhead = 2e-3
 		c.mixShare = 0.5
-		c.stepScale, c.stepExtra = [2]float64{1.2, 0.6}, [2]float64{-1e-3, 4e-3}
+		c.stepScale, c.stepExtra = [2]float64{1.2, 0.5}, [2]float64{-1e-3, 4e-3}
+		c.perRequest = [2]float64{0, 10e-6}
 		c.ttftOverhead, c.disaggOverhead = 0.01, 0.39
 		c.ttftQueue, c.ttftExp, c.ttftSteps = [2]float64{0.2, 0}, [2]float64{0.75, 0.5}, [2]float64{4, 0}
 	}

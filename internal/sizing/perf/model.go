@@ -254,9 +254,9 @@ func newWorker(in *Input, p Parallel) worker {
 	return worker{in: in, p: p.norm(), cal: cal, kvb: kvCacheBytes(in.Backend, in.WeightQuant, in.MoEQuant)}
 }
 
-// fit checks that the weights and at least one request's cache fit on every GPU. A batch whose
-// cache exceeds what is left still runs: the engine admits what fits and queues the rest, which
-// the estimate accounts for; the reason then says so.
+// fit checks that the weights and the batch's KV cache fit on every GPU. Engines admit what fits
+// and queue or preempt the rest, and measured runs do go somewhat beyond the cache, so a batch up
+// to kvOvercommit times what the cache holds still fits (the reason says so); beyond that it does not.
 func (w worker) fit(batch float64, role string) (memGiB float64, ok bool, reason string) {
 	ctx := float64(w.in.ISL + w.in.OSL)
 	perReq := ctx*w.kvBytesPerToken(ctx) + float64(w.in.Arch.StateBytes)/float64(w.p.TensorParallel)
@@ -270,6 +270,9 @@ func (w worker) fit(batch float64, role string) (memGiB float64, ok bool, reason
 	case base+perReq > usable:
 		return memGiB, false, fmt.Sprintf("%sthe KV cache of one %d-token request does not fit next to the weights on %s; add GPUs or shorten isl/osl",
 			role, w.in.ISL+w.in.OSL, w.in.GPU.Name)
+	case batch*perReq > (usable-base)*w.cal.kvOvercommit:
+		return memGiB, false, fmt.Sprintf("%sweights plus KV cache for %d requests of %d tokens need %.1f GiB per GPU but %s has %.1f GiB usable (the cache holds %d); lower batch_size or add GPUs",
+			role, int(batch), w.in.ISL+w.in.OSL, (base+batch*perReq)/(1<<30), w.in.GPU.Name, usable/(1<<30), int((usable-base)/perReq))
 	case base+batch*perReq > usable:
 		return memGiB, true, fmt.Sprintf("%sthe KV cache holds %d of the %d requests per rank at once; the rest queue (lower batch_size or add GPUs)",
 			role, int((usable-base)/perReq), int(batch))
@@ -298,7 +301,7 @@ func estimateAgg(in Input) Output {
 	tPrefill := w.prefillTime(isl)
 	out.prefillS, out.stepS = tPrefill, tDecode
 	c := w.cal
-	tpot := c.stepScale[0]*tDecode + c.stepExtra[0] + c.mixShare*running*tPrefill/2/osl
+	tpot := c.stepScale[0]*tDecode + c.stepExtra[0] + c.perRequest[0]*running + c.mixShare*running*tPrefill/2/osl
 	ttft := c.ttftOverhead + tPrefill*(1+c.ttftQueue[0]*math.Pow(running-1, c.ttftExp[0])) + c.ttftSteps[0]*tDecode
 	out.TTFTms, out.TPOTms = ttft*1e3, tpot*1e3
 	// Preemption keeps at most what the cache holds decoding at once.
@@ -341,7 +344,7 @@ func estimateDisagg(in Input) Output {
 	ctx := isl + osl/2
 	step := dec.step(running, running, ctx, false)
 	out.prefillS, out.stepS = tPrefill, step
-	tpot := dec.cal.stepScale[1]*step + dec.cal.stepExtra[1]
+	tpot := dec.cal.stepScale[1]*step + dec.cal.stepExtra[1] + dec.cal.perRequest[1]*running
 	// A prompt waits behind the other prompts queued at the prefill workers (measured runs show
 	// this grows with concurrency far slower than a saturated queue would), then the hand-off.
 	c := pre.cal
