@@ -3,6 +3,14 @@
 // the pinned images carry (tools/engineflags/gen.py writes tables/*.json), and checks
 // engine_args entries against them offline: unknown flags (with the nearest valid ones),
 // values of the wrong type, and "true" on a flag that takes a value.
+//
+// The committed dynamo-*.json tables were generated with
+//
+//	tools/engineflags/gen.py --out internal/engineflags/tables --dynamo-version 1.4.0 \
+//	    --dynamo-git <fetch github:wxsms/dynamo> --dynamo-commit e147ceeac0563354f530b9624d0fc90ccfa6952a
+//
+// vLLM, SGLang, TensorRT-LLM and llama.cpp tables need those sources at the pinned versions
+// (see DynamoEngineVersions); none was reachable when this package was written.
 package engineflags
 
 import (
