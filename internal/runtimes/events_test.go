@@ -51,3 +51,20 @@ func TestCurrentEventsDropsStaleAndNamesakes(t *testing.T) {
 		t.Errorf("CurrentEvents kept %v", got)
 	}
 }
+
+// KubeRay 1.7 records through events.k8s.io/v1: a repeated event keeps its first eventTime
+// and moves series.lastObservedTime, with no lastTimestamp. It is current while it repeats.
+func TestCurrentEventsReadsEventSeries(t *testing.T) {
+	since := time.Unix(5000, 0)
+	e := corev1.Event{Type: corev1.EventTypeWarning, Reason: "InvalidRayServiceSpec", Message: "repeating",
+		EventTime:      metav1.NewMicroTime(since.Add(-time.Hour)),
+		Series:         &corev1.EventSeries{Count: 7, LastObservedTime: metav1.NewMicroTime(since.Add(time.Second))},
+		InvolvedObject: corev1.ObjectReference{Kind: "RayService", Name: "q", UID: typesUID("uid")}}
+	if got := CurrentEvents([]corev1.Event{e}, "RayService", typesUID("uid"), since); len(got) != 1 {
+		t.Errorf("a series observed after the wait began was dropped: %v", got)
+	}
+	e.Series.LastObservedTime = metav1.NewMicroTime(since.Add(-time.Minute))
+	if got := CurrentEvents([]corev1.Event{e}, "RayService", typesUID("uid"), since); len(got) != 0 {
+		t.Errorf("a series last observed before the wait began was kept: %v", got)
+	}
+}

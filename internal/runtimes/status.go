@@ -252,6 +252,10 @@ func podScheduled(p corev1.Pod) bool {
 
 func eventTime(e corev1.Event) int64 {
 	switch {
+	// events.k8s.io/v1 recorders (controller-runtime >= 0.23, e.g. KubeRay 1.7) count repeats
+	// in a series and leave lastTimestamp unset.
+	case e.Series != nil && !e.Series.LastObservedTime.IsZero():
+		return e.Series.LastObservedTime.UnixNano()
 	case !e.LastTimestamp.IsZero():
 		return e.LastTimestamp.UnixNano()
 	case !e.EventTime.IsZero():

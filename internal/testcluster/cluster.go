@@ -180,6 +180,11 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 			return nil, err
 		}
 	}
+	// Tests create pods in "default" right away: its account must exist first (the plugin
+	// itself retries only about a second for it).
+	if err := c.WaitForDefaultServiceAccount(ctx, "default"); err != nil {
+		return nil, err
+	}
 	if c.kwok {
 		if err := c.startScheduler(bin); err != nil {
 			return nil, err

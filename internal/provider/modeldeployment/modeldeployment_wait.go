@@ -78,7 +78,7 @@ func podsAndEvents(ctx context.Context, c *kube.Client, runtime rt.Runtime, obj 
 }
 
 // podsEventsAndRefusals is podsAndEvents that also returns, from the same event list, the
-// refused pod creates recorded about other objects of the namespace (ReplicaSets,
+// refused pod creates recorded about any object of the namespace (ReplicaSets,
 // StatefulSets, RayClusters): whether they belong to this deployment is for
 // podCreateRefusal to find out.
 func podsEventsAndRefusals(ctx context.Context, c *kube.Client, runtime rt.Runtime, obj *unstructured.Unstructured) ([]corev1.Pod, []corev1.Event, []podrefusal.Refusal, error) {
@@ -99,15 +99,15 @@ func podsEventsAndRefusals(ctx context.Context, c *kube.Client, runtime rt.Runti
 	if err != nil {
 		return pods, nil, nil, err
 	}
-	var events, others []corev1.Event
+	var events []corev1.Event
 	for _, e := range evList.Items {
 		if involved[e.InvolvedObject.Name] {
 			events = append(events, e)
-		} else {
-			others = append(others, e)
 		}
 	}
-	return pods, events, podrefusal.Candidates(others), nil
+	// All of them: KAITO's StatefulSet has the Workspace's name, Dynamo's ReplicaSets and
+	// KubeRay's RayClusters have names of their own.
+	return pods, events, podrefusal.Candidates(evList.Items), nil
 }
 
 // belongsTo matches a pod to the deployment by the exact labels its operator sets: the
