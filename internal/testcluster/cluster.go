@@ -82,7 +82,7 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 	c := &Cluster{Dir: opts.Dir, Token: adminToken, kwok: opts.Kwok || len(opts.Operators) > 0,
 		operators: opts.Operators, operatorStartup: map[Operator]time.Duration{}}
 	if c.kwok {
-		if c.OperatorBin, err = OperatorBinDir(); err != nil {
+		if c.OperatorBin, err = OperatorBinDirFor(opts.Operators...); err != nil {
 			return nil, err
 		}
 	}
