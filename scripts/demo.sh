@@ -46,34 +46,17 @@ else
   echo "==> everything is built and cached; rebuilding the provider if it changed"
 fi
 
-# Independent builds run concurrently (DEMO_SERIAL=1: one after another), each logging to a file.
-logs="$work/build-logs"
-rm -rf "$logs" && mkdir -p "$logs"
-pids=() lanes=()
-lane() { # lane <name> <command...>: runs in the background, or now with DEMO_SERIAL=1
-  local name=$1; shift
-  if [ "${DEMO_SERIAL:-0}" = 1 ]; then
-    run_lane "$name" "$@" || { tail -n 40 "$logs/$name.log"; exit 1; }
-  else
-    run_lane "$name" "$@" & pids+=($!); lanes+=("$name")
-  fi
-}
-run_lane() {
-  local name=$1 t; shift
-  t=$(date +%s)
-  "$@" > "$logs/$name.out" 2> "$logs/$name.log" || return 1
-  echo "    built $name in $(( $(date +%s) - t ))s"
-}
+# Independent builds run concurrently (LANES_SERIAL=1: one after another); see scripts/lanes.sh.
+. scripts/lanes.sh
+LANES_LOG="$work/build-logs"
+rm -rf "$LANES_LOG"
+[ ${#parts[@]} = 0 ] || lanes_prewarm_std
 lane control-plane bash scripts/testenv-build.sh
 lane operators bash scripts/operators-build.sh kwok "${op_names[@]}"
 [ -n "$tf" ] || lane opentofu bash scripts/tofu-build.sh
 lane provider go build -o "$work/bin/" . ./tools/devcluster ./tools/devcluster/inspect
-failed=0
-for i in "${!pids[@]}"; do
-  wait "${pids[$i]}" || { echo "build of ${lanes[$i]} failed:"; tail -n 40 "$logs/${lanes[$i]}.log"; failed=1; }
-done
-[ "$failed" = 0 ] || exit 1
-[ -n "$tf" ] || tf=$(cat "$logs/opentofu.out")
+lanes_wait
+[ -n "$tf" ] || tf=$(cat "$LANES_LOG/opentofu.out")
 took
 
 echo "==> starting the local cluster with the real operators"
