@@ -11,6 +11,7 @@
 #
 #   operators-build.sh [kwok|dynamo|kuberay|kaito]...   builds the named parts (default: all four)
 #   operators-build.sh --missing [name]...              prints the named parts not built yet, builds nothing
+#   operators-build.sh --dir                            prints the cache directory, builds nothing
 #
 # `make demo` builds only kwok and Dynamo; a test cluster builds the operators it starts on first use
 # (internal/testcluster). Idempotent and safe to run concurrently: a lock serialises builders and
@@ -45,6 +46,7 @@ have() {
   [ -f "$OUT/src/kaito/.complete" ] && [ -f "$OUT/src/dynamo/.complete" ]
 }
 
+if [ "${1:-}" = --dir ]; then echo "$OUT"; exit 0; fi
 missing_only=0
 if [ "${1:-}" = --missing ]; then missing_only=1; shift; fi
 names=("$@")
