@@ -1,19 +1,20 @@
-package provider_test
+package kubefoundry_test
 
 import (
 	"context"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
-	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/acctest"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/pkg/kubefoundry"
 )
 
 // TestTimeoutsAreBlocksOnEveryResource keeps one syntax for timeouts across the provider,
 // `timeouts { ... }`, in the schema Terraform receives: a resource that took `timeouts = { ... }`
 // would reject the syntax the others document with "Unsupported argument".
 func TestTimeoutsAreBlocksOnEveryResource(t *testing.T) {
-	srv, err := acctest.ProtoV6ProviderFactories["kubefoundry"]()
+	srv, err := providerserver.NewProtocol6WithError(kubefoundry.New("test")())()
 	if err != nil {
 		t.Fatal(err)
 	}
