@@ -83,7 +83,8 @@ func TestAccRuntimeInstall_TimeoutsUpgrade(t *testing.T) {
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 				Config:                   attributeConfig(cfg),
 				PlanOnly:                 true,
-				ExpectError:              regexp.MustCompile(`(?s)Unsupported argument.*Did you mean to define a block of type "timeouts"\?`),
+				// terraform wraps the detail: any space may be a line break.
+				ExpectError: regexp.MustCompile(`(?s)Unsupported\s+argument.*Did\s+you\s+mean\s+to\s+define\s+a\s+block\s+of\s+type\s+"timeouts"\?`),
 			},
 			{ // Changing a timeout in the block is an in-place update.
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
