@@ -25,13 +25,13 @@ missing_tofu=""
 [ -n "$tf" ] || missing_tofu=$(bash scripts/tofu-build.sh --missing)
 
 # An honest estimate before a cold build: each part's cold build time measured one after another on a
-# fresh 2-core machine (issue 21; OpenTofu: see cold_seconds). The parts build concurrently here, which
+# fresh 2-core machine (issue 21; OpenTofu: derived from CPU time, see cold_seconds). The parts build concurrently here, which
 # overlaps module downloads and links with compiling, so the sum is an upper estimate.
 cold_seconds() {
   case $1 in
     control-plane) echo 719 ;; kwok) echo 152 ;; dynamo) echo 218 ;; kuberay) echo 309 ;; kaito) echo 240 ;;
     provider) echo 160 ;;
-    tofu) echo 300 ;; # not measured on a fresh machine: an assumption of the same order as an operator
+    tofu) echo 540 ;; # 996 CPU-s with empty Go caches (devex, busy machine) over 2 cores, + downloads
   esac
 }
 estimate=0 parts=()
