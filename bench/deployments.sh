@@ -18,7 +18,7 @@ bash scripts/testenv-build.sh >/dev/null
 go build -o "$work/bin/terraform-provider-kubefoundry" .
 go build -o "$work/bin/devcluster" ./tools/devcluster
 go build -o "$work/bin/terraform-provider-floor" ./bench/floorprovider
-"$work/bin/devcluster" -dir "$work/cluster" -ready-file "$work/ready" > "$work/devcluster.log" 2>&1 &
+"$work/bin/devcluster" -dir "$work/cluster" -runtimes dynamo -ready-file "$work/ready" > "$work/devcluster.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 240); do [ -s "$work/ready" ] && break; sleep 0.5; done
@@ -108,7 +108,7 @@ run_kf() {
   rm -rf "$work/kf/terraform.tfstate"*
   c0=$(conflicts); r0=$(requests)
   apply=$(timed "$tf" -chdir="$work/kf" apply -auto-approve -input=false -parallelism="$P")
-  # devcluster's stand-in operator reports Running 3 s after a create; refresh a serving
+  # the operator reports Running within seconds of a create; refresh a serving
   # fleet (a deployment that is not Running costs two more reads for its cause, by design).
   sleep 4; r1=$(requests)
   plan=$(timed "$tf" -chdir="$work/kf" plan -input=false -detailed-exitcode -parallelism="$P"); r2=$(requests); plan_cpu=$(cpu)

@@ -2,7 +2,8 @@
 # Builds kube-apiserver, kube-controller-manager, kube-scheduler and etcd from source through the Go
 # module proxy (no Docker, no binary downloads) and caches them. Idempotent and safe to
 # run concurrently: a lock serialises builders, and binaries are moved into place atomically.
-# Prints the directory holding the binaries on stdout.
+# Prints the directory holding the binaries on stdout; with --missing, only the names of those not
+# built yet (nothing is built).
 set -euo pipefail
 
 K8S_VERSION="${K8S_VERSION:-v1.36.3}"
@@ -15,6 +16,10 @@ have_all() {
   for b in "${BINARIES[@]}"; do [ -x "$OUT/$b" ] || return 1; done
 }
 
+if [ "${1:-}" = --missing ]; then
+  for b in "${BINARIES[@]}"; do [ -x "$OUT/$b" ] || echo "$b"; done
+  exit 0
+fi
 if have_all; then echo "$OUT"; exit 0; fi
 
 mkdir -p "$OUT"

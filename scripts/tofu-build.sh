@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Builds OpenTofu from the Go module proxy when no terraform binary is available, and caches
-# it. Prints the binary path. Safe to run concurrently.
+# it. Prints the binary path (with --missing: "tofu" if it is not built yet, building nothing).
+# Safe to run concurrently.
 set -euo pipefail
 TOFU_VERSION="${TOFU_VERSION:-v1.12.6}"
 CACHE_ROOT="${KUBEFOUNDRY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubefoundry}"
 OUT="$CACHE_ROOT/tofu/$TOFU_VERSION"
+if [ "${1:-}" = --missing ]; then [ -x "$OUT/tofu" ] || echo tofu; exit 0; fi
 [ -x "$OUT/tofu" ] && { echo "$OUT/tofu"; exit 0; }
 mkdir -p "$OUT"
 exec 9>"$OUT/.lock"

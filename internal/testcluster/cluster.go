@@ -93,7 +93,7 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 		return nil, err
 	}
 	if c.kwok {
-		if c.OperatorBin, err = OperatorBinDir(); err != nil {
+		if c.OperatorBin, err = OperatorBinDirFor(opts.Operators...); err != nil {
 			return nil, err
 		}
 	}

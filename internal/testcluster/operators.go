@@ -66,7 +66,13 @@ const (
 // OperatorBinDir returns the directory holding kwok and the operator binaries, with the
 // extracted operator sources under src/: $KUBEFOUNDRY_OPERATORS_BIN if set, else the cache
 // filled by scripts/operators-build.sh (built on first use; safe to call concurrently).
-func OperatorBinDir() (string, error) {
+// It builds every operator; OperatorBinDirFor builds only what a cluster runs.
+func OperatorBinDir() (string, error) { return OperatorBinDirFor(AllOperators...) }
+
+// OperatorBinDirFor is OperatorBinDir building only kwok and the given operators (the others
+// may be missing from the directory): a test of one runtime does not wait for the others'
+// builds, and the first test that needs KubeRay or KAITO builds it.
+func OperatorBinDirFor(ops ...Operator) (string, error) {
 	if d := os.Getenv("KUBEFOUNDRY_OPERATORS_BIN"); d != "" {
 		return d, nil
 	}
@@ -74,11 +80,15 @@ func OperatorBinDir() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	args := []string{filepath.Join(root, "scripts", "operators-build.sh"), "kwok"}
+	for _, o := range ops {
+		args = append(args, string(o)) // the script's part names are the Operator values
+	}
 	var stdout, stderr bytes.Buffer
-	cmd := exec.Command("bash", filepath.Join(root, "scripts", "operators-build.sh"))
+	cmd := exec.Command("bash", args...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("building kwok and the operators: %w\n%s", err, tail(stderr.String(), 4000))
+		return "", fmt.Errorf("building kwok and the operators %v: %w\n%s", ops, err, tail(stderr.String(), 4000))
 	}
 	return strings.TrimSpace(stdout.String()), nil
 }

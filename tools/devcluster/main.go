@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -21,10 +23,15 @@ import (
 func main() {
 	dir := flag.String("dir", ".tmp/demo/cluster", "directory for the cluster's data, logs and kubeconfig")
 	ready := flag.String("ready-file", "", "file written with the kubeconfig path once the cluster is ready")
-	mode := flag.String("operators", "real", "real: run the Dynamo, KubeRay and KAITO operators on kwok nodes; stand-in: flip statuses to Running")
+	mode := flag.String("operators", "real", "real: run the real operators on kwok nodes; stand-in: flip statuses to Running")
+	runtimes := flag.String("runtimes", "dynamo,kuberay,kaito", "with -operators=real: the operators to run (each built on first use)")
 	flag.Parse()
 	if *mode != "real" && *mode != "stand-in" {
 		log.Fatalf("devcluster: -operators must be real or stand-in, not %q", *mode)
+	}
+	ops, err := parseOperators(*runtimes)
+	if err != nil {
+		log.Fatalf("devcluster: -runtimes: %v", err)
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -37,7 +44,7 @@ func main() {
 	_ = os.RemoveAll(abs)
 	opts := testcluster.Options{Dir: abs}
 	if *mode == "real" {
-		opts.Operators = testcluster.AllOperators
+		opts.Operators = ops
 	}
 	start := time.Now()
 	c, err := testcluster.Start(ctx, opts)
@@ -47,10 +54,12 @@ func main() {
 	defer c.Stop()
 	if *mode == "real" {
 		startup := c.OperatorStartup()
-		fmt.Printf("devcluster: cluster with kube-scheduler, kwok and the real operators ready in %s (Dynamo %s, KubeRay %s, KAITO %s; logs in %s)\n",
-			time.Since(start).Round(time.Millisecond), startup[testcluster.OperatorDynamo].Round(time.Millisecond),
-			startup[testcluster.OperatorKubeRay].Round(time.Millisecond), startup[testcluster.OperatorKAITO].Round(time.Millisecond),
-			filepath.Join(abs, "logs"))
+		var each []string
+		for _, o := range ops {
+			each = append(each, fmt.Sprintf("%s %s", o, startup[o].Round(time.Millisecond)))
+		}
+		fmt.Printf("devcluster: cluster with kube-scheduler, kwok and the real operators ready in %s (%s; logs in %s)\n",
+			time.Since(start).Round(time.Millisecond), strings.Join(each, ", "), filepath.Join(abs, "logs"))
 	}
 
 	nodes := []testcluster.GPUNode{
@@ -75,4 +84,23 @@ func main() {
 	}
 	<-ctx.Done()
 	fmt.Println("devcluster: stopping")
+}
+
+// parseOperators reads a comma-separated list of operator names (dynamo, kuberay, kaito).
+func parseOperators(list string) ([]testcluster.Operator, error) {
+	var out []testcluster.Operator
+	for _, name := range strings.Split(list, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			continue
+		}
+		if !slices.Contains(testcluster.AllOperators, testcluster.Operator(name)) {
+			return nil, fmt.Errorf("unknown operator %q (one of %v)", name, testcluster.AllOperators)
+		}
+		out = append(out, testcluster.Operator(name))
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no operator named in %q", list)
+	}
+	return out, nil
 }

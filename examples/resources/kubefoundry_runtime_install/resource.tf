@@ -12,7 +12,7 @@ resource "kubefoundry_runtime_install" "kaito" {
       vLLM: true
   YAML
 
-  timeouts = {
+  timeouts {
     create = "15m"
   }
 }

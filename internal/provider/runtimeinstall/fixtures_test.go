@@ -150,7 +150,7 @@ resource "kubefoundry_runtime_install" "test" {
   version   = %q
   %s
   %s
-  timeouts = {
+  timeouts {
     create = "2m"
     update = "2m"
     delete = "2m"

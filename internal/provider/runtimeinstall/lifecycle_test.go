@@ -222,7 +222,7 @@ func deleteCRD(t *testing.T, name string) {
 }
 
 func withoutTimeouts(cfg string) string {
-	i := strings.Index(cfg, "  timeouts = {")
+	i := strings.Index(cfg, "  timeouts {")
 	j := strings.Index(cfg[i:], "  }\n")
 	return cfg[:i] + cfg[i+j+4:]
 }

@@ -134,7 +134,12 @@ func (r *installResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				Computed:            true,
 				MarkdownDescription: "Human-readable summary of the installation's state.",
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+		// A block, as on every other resource of this provider (`timeouts { ... }`). The
+		// value in state is the same object either way, so states written when this was an
+		// attribute still read.
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
 	}
 }

@@ -86,12 +86,12 @@ func storable(t *testing.T, c *testcluster.Cluster, crd rt.CRD) bool {
 
 // operatorBinary is $env when set, else the named binary scripts/operators-build.sh caches
 // (built on first use), so these real-operator tests always run.
-func operatorBinary(t *testing.T, env, name string) string {
+func operatorBinary(t *testing.T, env string, op testcluster.Operator, name string) string {
 	t.Helper()
 	if bin := os.Getenv(env); bin != "" {
 		return bin
 	}
-	dir, err := testcluster.OperatorBinDir()
+	dir, err := testcluster.OperatorBinDirFor(op)
 	if err != nil {
 		t.Fatal(err)
 	}

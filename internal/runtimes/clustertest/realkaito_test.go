@@ -36,7 +36,7 @@ import (
 //   - D4: a template change is accepted by the API server but never reaches the StatefulSet,
 //     which is why such changes are planned as replacements.
 func TestRealKaito012OperatorRules(t *testing.T) {
-	bin := operatorBinary(t, "KUBEFOUNDRY_KAITO_OPERATOR_BIN", "kaito-workspace")
+	bin := operatorBinary(t, "KUBEFOUNDRY_KAITO_OPERATOR_BIN", testcluster.OperatorKAITO, "kaito-workspace")
 	ctx := context.Background()
 	c, err := testcluster.Start(ctx, testcluster.Options{SkipCRDs: true, NoControllerManager: true})
 	if err != nil {

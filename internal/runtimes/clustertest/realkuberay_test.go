@@ -25,7 +25,7 @@ import (
 // gets --num-gpus from its GPU limit, including the disaggregated groups whose
 // rayStartParams.resources KubeRay must parse (D7).
 func TestRealKubeRay162OperatorRules(t *testing.T) {
-	bin := operatorBinary(t, "KUBEFOUNDRY_KUBERAY_OPERATOR_BIN", "kuberay-operator")
+	bin := operatorBinary(t, "KUBEFOUNDRY_KUBERAY_OPERATOR_BIN", testcluster.OperatorKubeRay, "kuberay-operator")
 	ctx := context.Background()
 	c, err := testcluster.Start(ctx, testcluster.Options{SkipCRDs: true, NoControllerManager: true})
 	if err != nil {
