@@ -3,6 +3,7 @@ package dynamo
 import (
 	"strings"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gateway"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 )
 
@@ -33,6 +34,7 @@ func (r shared) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	}
 	validateEngineOptions(&ps, cfg)
 	validateName(&ps, cfg)
+	gateway.Validate(&ps, cfg, gatewaySupport(cfg))
 	runtimes.ValidateWorkload(&ps, cfg, workloadSupportFor(apiVersion(cfg)))
 	return ps
 }
