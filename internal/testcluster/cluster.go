@@ -42,6 +42,9 @@ type Options struct {
 	// Operators starts these real operators as local processes (and implies Kwok). The
 	// current-release runtime CRDs are installed instead of the previous pins.
 	Operators []Operator
+	// GatewayAPI installs the Gateway API standard-channel CRDs and the Inference Extension's
+	// InferencePool CRD (gatewaycrds.go) before the operators start. No Gateway controller runs.
+	GatewayAPI bool
 }
 
 // Cluster is a running control plane.
@@ -167,6 +170,11 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 			return nil, err
 		}
 		if err := c.startKwok(); err != nil {
+			return nil, err
+		}
+	}
+	if opts.GatewayAPI {
+		if err := InstallGatewayCRDs(ctx, c.RESTConfig); err != nil {
 			return nil, err
 		}
 	}
