@@ -42,15 +42,16 @@ func checkGatewayCRDs(ctx context.Context, c *kube.Client, cfg rt.DeploymentConf
 	if cfg.Gateway == nil {
 		return true
 	}
+	ok := true
 	for _, crd := range requiredCRDs(cfg.Gateway) {
 		_, err := c.Dynamic.Resource(crd.gvr).Namespace(cfg.Namespace).List(ctx, metav1.ListOptions{Limit: 1})
 		if typeNotServed(err) {
 			diags.AddAttributeError(path.Root("gateway"), "Gateway API CRD not installed",
 				fmt.Sprintf("gateway: the cluster does not serve %s (CRD %s): %s.", crd.gvr.GroupResource(), crd.name, crd.install))
-			return false
+			ok = false
 		}
 	}
-	return true
+	return ok
 }
 
 // gatewayObjects reads the route, the pool (ours or, for Dynamo, the operator's) and the
