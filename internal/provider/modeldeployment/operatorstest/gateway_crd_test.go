@@ -32,8 +32,8 @@ gateway = { parent_refs = [{ name = "inference-gateway" }] }`, ns)
 		return nil
 	}, resource.TestStep{
 		Config: cfg(t, deployment("a", body)),
-		ExpectError: regexp.MustCompile(`(?s)gateway: the cluster does not serve\s+httproutes.gateway.networking.k8s.io.*` +
-			`gateway: the cluster does not serve\s+inferencepools.inference.networking.k8s.io.*Inference\s+Extension`),
+		ExpectError: regexp.MustCompile(`(?s)gateway:\s+the\s+cluster\s+does\s+not\s+serve\s+httproutes\.gateway\.networking\.k8s\.io.*` +
+			`gateway:\s+the\s+cluster\s+does\s+not\s+serve\s+inferencepools\.inference\.networking\.k8s\.io.*Inference\s+Extension`),
 	}))
 }
 
