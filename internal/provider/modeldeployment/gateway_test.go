@@ -49,7 +49,7 @@ func TestAccExampleServedModelModulePlansOffline(t *testing.T) {
 				plancheck.ExpectKnownValue(res, tfjsonpath.New("manifest"), knownvalue.StringRegexp(regexp.MustCompile(
 					`(?s)frontendSidecar: sidecar-frontend.*- direct.*name: Epp.*type: epp`))),
 				plancheck.ExpectKnownValue(res, tfjsonpath.New("companion_manifests"), knownvalue.StringRegexp(regexp.MustCompile(
-					`(?s)kind: HTTPRoute.*name: qwen3-pool.*X-Gateway-Model-Name.*value: Qwen/Qwen3-0.6B.*hostnames:\s+- models.example.com`))),
+					`(?s)kind: HTTPRoute.*hostnames:\s+- models.example.com.*name: qwen3-pool.*X-Gateway-Model-Name.*value: Qwen/Qwen3-0.6B`))),
 				plancheck.ExpectUnknownValue(res, tfjsonpath.New("url")),
 			}},
 		}},
