@@ -68,6 +68,9 @@ type DeploymentConfig struct {
 	// (workload.go); nil renders none of them.
 	Workload *Workload
 	Dynamo   *DynamoConfig
+	// Gateway adds an HTTPRoute (and an InferencePool with its endpoint picker) in front of
+	// the deployment (gateway.go); nil renders none of it.
+	Gateway *Gateway
 }
 
 // DynamoConfig holds the DynamoGraphDeployment-only settings.

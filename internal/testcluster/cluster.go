@@ -45,6 +45,9 @@ type Options struct {
 	// KubeRayVersion selects the KubeRay operator release (and its CRDs) that OperatorKubeRay
 	// runs: KubeRay170 (default) or KubeRay162.
 	KubeRayVersion string
+	// GatewayAPI installs the Gateway API standard-channel CRDs and the Inference Extension's
+	// InferencePool CRD (gatewaycrds.go) before the operators start. No Gateway controller runs.
+	GatewayAPI bool
 }
 
 // Cluster is a running control plane.
@@ -190,6 +193,11 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 			return nil, err
 		}
 		if err := c.startKwok(); err != nil {
+			return nil, err
+		}
+	}
+	if opts.GatewayAPI {
+		if err := InstallGatewayCRDs(ctx, c.RESTConfig); err != nil {
 			return nil, err
 		}
 	}

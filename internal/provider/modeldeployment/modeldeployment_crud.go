@@ -120,7 +120,7 @@ func (r *deploymentResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 
-	if !r.writeHFSecret(ctx, req.Config, p, &resp.Diagnostics) {
+	if !checkGatewayCRDs(ctx, p.client, p.cfg, &resp.Diagnostics) || !r.writeHFSecret(ctx, req.Config, p, &resp.Diagnostics) {
 		return
 	}
 	if !applyPrimary(ctx, p, &plan, &resp.State, resp.Identity, &resp.Diagnostics, "Creating the model deployment failed") {
@@ -142,6 +142,9 @@ func (r *deploymentResource) Update(ctx context.Context, req resource.UpdateRequ
 	defer cancel()
 	p := r.prepare(ctx, plan, &resp.Diagnostics)
 	if p == nil {
+		return
+	}
+	if !checkGatewayCRDs(ctx, p.client, p.cfg, &resp.Diagnostics) {
 		return
 	}
 	if !plan.HFTokenWOVersion.Equal(state.HFTokenWOVersion) && !r.writeHFSecret(ctx, req.Config, p, &resp.Diagnostics) {
@@ -169,6 +172,7 @@ func applyPrimary(ctx context.Context, p *prepared, plan *model, state *tfsdk.St
 		return false
 	}
 	plan.setStatus(p.runtime.Status(obj, nil, nil))
+	setGatewayStatus(ctx, p.client, p.cfg, plan)
 	diags.Append(state.Set(ctx, plan)...)
 	diags.Append(identity.Set(ctx, identityModel{Namespace: p.cfg.Namespace, Name: p.cfg.Name})...)
 	return !diags.HasError()
@@ -188,12 +192,17 @@ func (r *deploymentResource) finishApply(ctx context.Context, p *prepared, plan 
 			return
 		}
 	}
+	if p.cfg.Gateway != nil { // the route exists now: report what the Gateway says about it
+		setGatewayStatus(ctx, p.client, p.cfg, plan)
+		diags.Append(state.Set(ctx, plan)...)
+	}
 	if !plan.WaitForReady.ValueBool() {
 		return
 	}
 	st, err := waitReady(ctx, p.client, p.runtime, p.cfg.Namespace, p.cfg.Name, rt.DownloadJob(p.objects))
 	if st.Phase != "" {
 		plan.setStatus(st)
+		setGatewayStatus(ctx, p.client, p.cfg, plan)
 		diags.Append(state.Set(ctx, plan)...)
 	}
 	if err != nil {
@@ -299,6 +308,7 @@ func (r *deploymentResource) refreshFromObject(ctx context.Context, client *kube
 		}
 	}
 	m.setStatus(st)
+	setGatewayStatus(ctx, client, prior, m)
 }
 
 func (r *deploymentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

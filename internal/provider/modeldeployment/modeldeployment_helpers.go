@@ -3,6 +3,7 @@ package modeldeployment
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -61,6 +62,8 @@ func gvrOf(obj *unstructured.Unstructured) schema.GroupVersionResource {
 		return gv.WithResource("persistentvolumeclaims")
 	case "Job":
 		return gv.WithResource("jobs")
+	case "Deployment", "ServiceAccount", "Role", "RoleBinding", "HTTPRoute", "InferencePool": // gateway objects
+		return gv.WithResource(strings.ToLower(obj.GetKind()) + "s")
 	}
 	panic(fmt.Sprintf("modeldeployment: no resource known for companion kind %s", obj.GetKind()))
 }

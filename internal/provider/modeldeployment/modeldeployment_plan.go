@@ -22,7 +22,7 @@ import (
 var userAttributes = append([]string{"name", "namespace", "runtime", "model", "engine", "mode", "served_model_name",
 	"router_mode", "replicas", "gpus", "memory", "context_length", "enforce_eager", "enable_prefix_caching",
 	"trust_remote_code", "engine_args", "disaggregated", "kuberay", "kaito", "dynamo", "hf_token_secret", "hf_token_wo_version"},
-	workloadInputs...)
+	append(workloadInputs, gatewayInputs...)...)
 
 // unknownAttributes lists the user attributes whose value is not known yet.
 func unknownAttributes(cfg tfsdk.Config) map[string]bool {
@@ -117,6 +117,7 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	plan.Endpoint = types.StringValue(runtime.Endpoint(cfg))
 	plan.Manifest = types.StringValue(manifest)
 	plan.CompanionManifests = companions
+	planURL(config, &plan)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -190,5 +190,8 @@ func resourceSchema(ctx context.Context) schema.Schema {
 	for name, a := range workloadAttributes() {
 		s.Attributes[name] = a
 	}
+	for name, a := range gatewayAttributes() {
+		s.Attributes[name] = a
+	}
 	return s
 }

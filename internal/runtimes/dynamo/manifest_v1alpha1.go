@@ -5,6 +5,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gateway"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 )
 
@@ -74,7 +75,15 @@ func (r V1Alpha1) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, 
 	if err := applyWorkload(cfg, obj, services); err != nil {
 		return runtimes.Manifests{}, err
 	}
-	return runtimes.FinishManifests(cfg, runtimes.Manifests{Primary: obj}, imageFor(cfg.Engine, releaseV1Alpha1))
+	m := runtimes.Manifests{Primary: obj}
+	if cfg.Gateway != nil { // without a pool only (gatewaySupport): to the frontend Service
+		route, err := gateway.Route(cfg, ID, gateway.ServiceBackend(cfg.Name+"-frontend", FrontendPort))
+		if err != nil {
+			return runtimes.Manifests{}, err
+		}
+		m.Companions = append(m.Companions, route)
+	}
+	return runtimes.FinishManifests(cfg, m, imageFor(cfg.Engine, releaseV1Alpha1))
 }
 
 // alphaDynamoNamespace is the Dynamo discovery namespace. 0.x scopes discovery by this value

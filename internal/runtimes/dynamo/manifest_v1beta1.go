@@ -50,8 +50,16 @@ func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, e
 	if err := applyV1beta1Workload(cfg, obj); err != nil {
 		return runtimes.Manifests{}, err
 	}
-	setRuntimeVersions(obj) // after the workload settings: pod.image may replace the pinned image
-	return runtimes.FinishManifests(cfg, runtimes.Manifests{Primary: obj}, imageFor(cfg.Engine, releaseV1Beta1))
+	m := runtimes.Manifests{Primary: obj}
+	if cfg.Gateway != nil {
+		route, err := addGatewayV1beta1(cfg, obj)
+		if err != nil {
+			return runtimes.Manifests{}, err
+		}
+		m.Companions = append(m.Companions, route)
+	}
+	setRuntimeVersions(obj) // after the workload settings and the epp component: pod.image may replace the pinned image
+	return runtimes.FinishManifests(cfg, m, imageFor(cfg.Engine, releaseV1Beta1))
 }
 
 // frontendComponent runs the operator's default frontend (python3 -m dynamo.frontend on

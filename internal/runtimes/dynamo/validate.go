@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/engineflags"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gateway"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 )
 
@@ -36,6 +37,7 @@ func (r shared) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	}
 	validateEngineOptions(&ps, cfg)
 	validateName(&ps, cfg)
+	gateway.Validate(&ps, cfg, gatewaySupport(cfg))
 	runtimes.ValidateWorkload(&ps, cfg, workloadSupportFor(apiVersion(cfg)))
 	return ps
 }

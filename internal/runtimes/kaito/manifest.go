@@ -101,6 +101,13 @@ func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, e
 		return runtimes.Manifests{}, err
 	}
 	m := runtimes.Manifests{Primary: obj, Companions: []*unstructured.Unstructured{svc}}
+	if cfg.Gateway != nil {
+		route, err := addGateway(cfg)
+		if err != nil {
+			return runtimes.Manifests{}, err
+		}
+		m.Companions = append(m.Companions, route)
+	}
 	return runtimes.FinishManifests(cfg, m, VLLMImage)
 }
 

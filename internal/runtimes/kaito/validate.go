@@ -5,12 +5,14 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gateway"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 )
 
 // Validate checks a defaulted config against what each KAITO model source supports.
 func (r Runtime) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	ps := runtimes.ValidateCommon(cfg, ID)
+	gateway.Validate(&ps, cfg, gatewaySupport)
 	runtimes.CheckName(&ps, cfg.Name, MaxNameLength, "KAITO creates the Services \"<name>\" and \"<name>-headless\" (Service names are DNS-1035 labels) and a StatefulSet \"<name>\" whose pods are labelled \"<name>-<revision hash>\" (at most 63 characters), next to our \"<name>-llamacpp\" or \"<name>-vllm\" Service; a longer or digit-leading name never deploys")
 	if cfg.KAITO != nil {
 		runtimes.ValidateWorkload(&ps, cfg, workloadSupport(cfg))

@@ -102,7 +102,15 @@ func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, e
 	if err := applyWorkload(cfg, obj); err != nil {
 		return runtimes.Manifests{}, err
 	}
-	return runtimes.FinishManifests(cfg, runtimes.Manifests{Primary: obj}, cfg.KubeRay.Image)
+	m := runtimes.Manifests{Primary: obj}
+	if cfg.Gateway != nil {
+		extra, err := addGateway(cfg, obj)
+		if err != nil {
+			return runtimes.Manifests{}, err
+		}
+		m.Companions = append(m.Companions, extra...)
+	}
+	return runtimes.FinishManifests(cfg, m, cfg.KubeRay.Image)
 }
 
 func head(cfg runtimes.DeploymentConfig) headGroupSpec {

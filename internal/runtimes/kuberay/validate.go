@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gateway"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 )
 
@@ -14,6 +15,7 @@ var kwargName = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
 // Validate checks a defaulted config against what Ray Serve LLM on KubeRay supports.
 func (r Runtime) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	ps := runtimes.ValidateCommon(cfg, ID)
+	gateway.Validate(&ps, cfg, gatewaySupport)
 	runtimes.CheckName(&ps, cfg.Name, MaxNameLength, "KubeRay names the RayCluster \"<name>-<5 random characters>\" and its Serve Service \"<cluster>-serve-svc\", which must be a 63-character DNS-1035 label; longer or digit-leading names are rejected by the operator (event InvalidRayServiceMetadata) and never deploy")
 	runtimes.ValidateWorkload(&ps, cfg, workloadSupport)
 	if strings.TrimSpace(cfg.Model) == "" {
