@@ -1,5 +1,7 @@
 package runtimes
 
+import "github.com/kubefoundry/terraform-provider-kubefoundry/internal/autoscaling"
+
 // Engine is the inference engine that serves the model.
 type Engine string
 
@@ -65,6 +67,9 @@ type DeploymentConfig struct {
 	// (workload.go); nil renders none of them.
 	Workload *Workload
 	Dynamo   *DynamoConfig
+	// Autoscaling scales the worker pools with load (internal/autoscaling); nil renders
+	// fixed replicas, exactly as before.
+	Autoscaling *autoscaling.Spec
 }
 
 // DynamoConfig holds the DynamoGraphDeployment-only settings.

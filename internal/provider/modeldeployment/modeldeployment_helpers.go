@@ -61,6 +61,10 @@ func gvrOf(obj *unstructured.Unstructured) schema.GroupVersionResource {
 		return gv.WithResource("persistentvolumeclaims")
 	case "Job":
 		return gv.WithResource("jobs")
+	case "HorizontalPodAutoscaler":
+		return gv.WithResource("horizontalpodautoscalers")
+	case "ScaledObject":
+		return gv.WithResource("scaledobjects")
 	}
 	panic(fmt.Sprintf("modeldeployment: no resource known for companion kind %s", obj.GetKind()))
 }

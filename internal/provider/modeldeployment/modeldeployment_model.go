@@ -54,6 +54,7 @@ type model struct {
 	HuggingFaceEndpoint types.String   `tfsdk:"huggingface_endpoint"`
 	Overrides           types.String   `tfsdk:"overrides"`
 	CompanionManifests  types.String   `tfsdk:"companion_manifests"`
+	Autoscaling         types.Object   `tfsdk:"autoscaling"`
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -189,6 +190,7 @@ func (m model) toConfig(ctx context.Context, hub string, diags *diag.Diagnostics
 		EngineArgs:          stringMap(m.EngineArgs),
 		HFTokenSecret:       strOf(m.HFTokenSecret),
 		Workload:            m.workload(ctx, hub, diags),
+		Autoscaling:         m.autoscalingSpec(ctx, diags),
 	}
 	if d := objectAs[disaggregatedModel](ctx, m.Disaggregated, diags); d != nil {
 		cfg.Disaggregated = &rt.DisaggregatedConfig{PrefillReplicas: intPtr(d.PrefillReplicas), PrefillGPUs: intPtr(d.PrefillGPUs),

@@ -3,6 +3,8 @@ package dynamo
 import (
 	"fmt"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/autoscaling"
+
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 )
 
@@ -51,7 +53,11 @@ func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, e
 	if err := applyV1beta1Workload(cfg, obj); err != nil {
 		return runtimes.Manifests{}, err
 	}
-	return runtimes.FinishManifests(cfg, runtimes.Manifests{Primary: obj}, imageFor(cfg.Engine, releaseV1Beta1))
+	scalers, err := autoscaling.Dynamo(obj, cfg.Autoscaling)
+	if err != nil {
+		return runtimes.Manifests{}, err
+	}
+	return runtimes.FinishManifests(cfg, runtimes.Manifests{Primary: obj, Companions: scalers}, imageFor(cfg.Engine, releaseV1Beta1))
 }
 
 // frontendComponent runs the operator's default frontend (python3 -m dynamo.frontend on

@@ -6,6 +6,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/autoscaling"
+
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 )
 
@@ -100,6 +102,9 @@ func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, e
 		return runtimes.Manifests{}, err
 	}
 	if err := applyWorkload(cfg, obj); err != nil {
+		return runtimes.Manifests{}, err
+	}
+	if err := autoscaling.KubeRay(obj, cfg.Autoscaling); err != nil {
 		return runtimes.Manifests{}, err
 	}
 	return runtimes.FinishManifests(cfg, runtimes.Manifests{Primary: obj}, cfg.KubeRay.Image)
