@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -26,6 +27,9 @@ func isDynamoV1Beta1(obj *unstructured.Unstructured) bool {
 // replicas are returned as a second object to apply once the first apply has succeeded
 // (the webhook compares with the stored object, which then has no adapter any more).
 func holdAdapterReplicas(ctx context.Context, p *prepared, diags *diag.Diagnostics) (*unstructured.Unstructured, bool) {
+	if !kedaServed(ctx, p, diags) {
+		return nil, false
+	}
 	if !isDynamoV1Beta1(p.objects.Primary) {
 		return nil, true
 	}
@@ -84,4 +88,27 @@ func (r *deploymentResource) maskAutoscaled(ctx context.Context, runtime rt.Runt
 		return obj
 	}
 	return autoscaling.MaskAdapterReplicas(obj, want.Primary)
+}
+
+// kedaServed fails the apply up front, naming `autoscaling`, when a KEDA ScaledObject is to be
+// created but the cluster does not serve keda.sh/v1alpha1 (KEDA not installed).
+func kedaServed(ctx context.Context, p *prepared, diags *diag.Diagnostics) bool {
+	for _, c := range p.objects.Companions {
+		if c.GetKind() != autoscaling.ScaledObjectKind {
+			continue
+		}
+		list, err := p.client.Typed.Discovery().ServerResourcesForGroupVersion(autoscaling.ScaledObjectAPIVersion)
+		if err == nil {
+			for _, r := range list.APIResources {
+				if r.Name == "scaledobjects" {
+					return true
+				}
+			}
+		}
+		diags.AddAttributeError(path.Root("autoscaling"), "KEDA is not installed",
+			fmt.Sprintf("autoscaling with `prometheus` creates a KEDA ScaledObject (%s), which this cluster does not serve: "+
+				"install KEDA (CRD scaledobjects.keda.sh), or use cpu_utilization / memory_utilization (an HPA) instead", autoscaling.ScaledObjectAPIVersion))
+		return false
+	}
+	return true
 }

@@ -217,3 +217,21 @@ autoscaling = { worker = { min_replicas = 1, max_replicas = 2, cpu_utilization =
 		},
 	))
 }
+
+// TestAccAutoscalingKEDAMissing: a `prometheus` target needs KEDA; this cluster has none, so
+// the apply stops before creating anything, naming `autoscaling` and the CRD to install.
+func TestAccAutoscalingKEDAMissing(t *testing.T) {
+	c := testcluster.Get(t)
+	ns := shortNamespace(t, c, "keda")
+	resource.Test(t, testCase(t, nothingLeft(c, ns),
+		resource.TestStep{
+			Config: cfg(t, deployment("d", fmt.Sprintf(`name = "d"
+namespace = %q
+runtime = "dynamo"
+model = "Qwen/Qwen3-0.6B"
+autoscaling = { worker = { min_replicas = 1, max_replicas = 2, prometheus = {
+  server_address = "http://prometheus.monitoring:9090", query = "sum(vllm:num_requests_waiting)", threshold = "5" } } }`, ns))),
+			ExpectError: regexp.MustCompile(`(?s)KEDA is not installed.*scaledobjects.keda.sh`),
+		},
+	))
+}
