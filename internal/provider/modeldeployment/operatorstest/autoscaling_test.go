@@ -192,32 +192,6 @@ pod = { resources = { cpu = "1" } }
 	))
 }
 
-// TestAccAutoscalingPlanErrors: what no runtime here can scale fails at plan, naming the
-// attribute.
-func TestAccAutoscalingPlanErrors(t *testing.T) {
-	t.Parallel()
-	resource.Test(t, testCase(t, nil,
-		resource.TestStep{
-			Config: cfg(t, deployment("k", `name = "k"
-namespace = "default"
-runtime = "kaito"
-model = "kaito/llama3.2-1b"
-autoscaling = { worker = { min_replicas = 1, max_replicas = 2 } }`)),
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`runtime "kaito" cannot be autoscaled`),
-		},
-		resource.TestStep{
-			Config: cfg(t, deployment("d", `name = "d"
-namespace = "default"
-runtime = "dynamo"
-model = "Qwen/Qwen3-0.6B"
-autoscaling = { worker = { min_replicas = 1, max_replicas = 2, cpu_utilization = 50 } }`)),
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`(?s)autoscaling.worker.cpu_utilization.*request no CPU`),
-		},
-	))
-}
-
 // TestAccAutoscalingKEDAMissing: a `prometheus` target needs KEDA; this cluster has none, so
 // the apply stops before creating anything, naming `autoscaling` and the CRD to install.
 func TestAccAutoscalingKEDAMissing(t *testing.T) {
