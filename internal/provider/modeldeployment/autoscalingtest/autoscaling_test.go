@@ -1,4 +1,4 @@
-package operatorstest
+package autoscalingtest
 
 import (
 	"context"
