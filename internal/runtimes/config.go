@@ -1,5 +1,7 @@
 package runtimes
 
+import "github.com/kubefoundry/terraform-provider-kubefoundry/internal/autoscaling"
+
 // Engine is the inference engine that serves the model.
 type Engine string
 
@@ -71,6 +73,9 @@ type DeploymentConfig struct {
 	// Gateway adds an HTTPRoute (and an InferencePool with its endpoint picker) in front of
 	// the deployment (gateway.go); nil renders none of it.
 	Gateway *Gateway
+	// Autoscaling scales the worker pools with load (internal/autoscaling); nil renders
+	// fixed replicas, exactly as before.
+	Autoscaling *autoscaling.Spec
 }
 
 // DynamoConfig holds the DynamoGraphDeployment-only settings.

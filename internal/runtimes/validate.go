@@ -43,6 +43,7 @@ func ValidateCommon(cfg DeploymentConfig, runtimeID string) Problems {
 		ps.Add("runtime", "config is for runtime %q but was given to %q", cfg.Runtime, runtimeID)
 	}
 	CheckRange(&ps, "replicas", cfg.Replicas, MinReplicas, MaxReplicas)
+	validateAutoscaling(&ps, cfg, runtimeID)
 	if cfg.Dynamo != nil && runtimeID != "dynamo" {
 		ps.Add("dynamo", "the dynamo block only applies to runtime \"dynamo\": remove it")
 	}

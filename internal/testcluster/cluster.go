@@ -136,7 +136,7 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 		return nil, err
 	}
 	tokenFile := filepath.Join(c.Dir, "tokens.csv")
-	if err := os.WriteFile(tokenFile, []byte(adminToken+`,kubefoundry-admin,kubefoundry-admin,"system:masters"`+"\n"), 0o600); err != nil {
+	if err := os.WriteFile(tokenFile, []byte(adminToken+`,kubefoundry-admin,kubefoundry-admin,"system:masters"`+"\n"+dynamoOperatorTokenLine()), 0o600); err != nil {
 		return nil, err
 	}
 	c.Host = "https://127.0.0.1:" + strconv.Itoa(ports[2])

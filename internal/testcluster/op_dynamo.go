@@ -203,10 +203,15 @@ func (c *Cluster) runDynamo(cfgPath string) error {
 	if os.Geteuid() != 0 {
 		flags = append([]string{"-r"}, flags...)
 	}
+	kubeconfig, err := c.writeDynamoOperatorKubeconfig(filepath.Dir(cfgPath))
+	if err != nil {
+		return err
+	}
 	args := append(flags, "sh", "-c", script, "sh",
 		filepath.Join(c.OperatorBin, "dynamo-operator"),
-		"--config="+cfgPath, "--kubeconfig="+c.Kubeconfig, "--operator-version=1.4.0")
-	return c.runEnv([]string{"RUNDIR=" + run, "OPNS=" + DynamoSystemNamespace}, unshare, OperatorDynamo.LogName(), args...)
+		"--config="+cfgPath, "--kubeconfig="+kubeconfig, "--operator-version=1.4.0")
+	return c.runEnv([]string{"RUNDIR=" + run, "OPNS=" + DynamoSystemNamespace,
+		"POD_SERVICE_ACCOUNT=" + dynamoOperatorSA, "POD_NAMESPACE=" + DynamoSystemNamespace}, unshare, OperatorDynamo.LogName(), args...)
 }
 
 // setDynamoConversion points the conversion webhooks at url (keeping the CA the operator

@@ -19,7 +19,7 @@ import (
 var manifestInputs = append([]string{"name", "namespace", "runtime", "model", "engine", "mode", "served_model_name",
 	"router_mode", "replicas", "gpus", "memory", "context_length", "enforce_eager", "enable_prefix_caching",
 	"trust_remote_code", "engine_args", "disaggregated", "kuberay", "kaito", "dynamo", "hf_token_secret"},
-	append(workloadInputs, gatewayInputs...)...)
+	append(workloadInputs, append(gatewayInputs, autoscalingInputs...)...)...)
 
 // NewManifestDataSource returns kubefoundry_manifest: the manifests a deployment would
 // apply, rendered without a cluster (for GitOps pipelines that apply them elsewhere).

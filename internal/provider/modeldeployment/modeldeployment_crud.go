@@ -123,7 +123,9 @@ func (r *deploymentResource) Create(ctx context.Context, req resource.CreateRequ
 	if !checkGatewayCRDs(ctx, p.client, p.cfg, &resp.Diagnostics) || !r.writeHFSecret(ctx, req.Config, p, &resp.Diagnostics) {
 		return
 	}
-	if !applyPrimary(ctx, p, &plan, &resp.State, resp.Identity, &resp.Diagnostics, "Creating the model deployment failed") {
+	next, ok := holdAdapterReplicas(ctx, p, &resp.Diagnostics)
+	if !ok || !applyPrimary(ctx, p, &plan, &resp.State, resp.Identity, &resp.Diagnostics, "Creating the model deployment failed") ||
+		!applyAfterAdapters(ctx, p, next, &resp.Diagnostics) {
 		return
 	}
 	r.finishApply(ctx, p, &plan, &resp.State, &resp.Diagnostics)
@@ -150,7 +152,9 @@ func (r *deploymentResource) Update(ctx context.Context, req resource.UpdateRequ
 	if !plan.HFTokenWOVersion.Equal(state.HFTokenWOVersion) && !r.writeHFSecret(ctx, req.Config, p, &resp.Diagnostics) {
 		return
 	}
-	if !applyPrimary(ctx, p, &plan, &resp.State, resp.Identity, &resp.Diagnostics, "Updating the model deployment failed") {
+	next, ok := holdAdapterReplicas(ctx, p, &resp.Diagnostics)
+	if !ok || !applyPrimary(ctx, p, &plan, &resp.State, resp.Identity, &resp.Diagnostics, "Updating the model deployment failed") ||
+		!applyAfterAdapters(ctx, p, next, &resp.Diagnostics) {
 		return
 	}
 	r.removeStaleCompanions(ctx, p, state, &resp.Diagnostics)
@@ -255,7 +259,9 @@ func (r *deploymentResource) Read(ctx context.Context, req resource.ReadRequest,
 // refreshFromObject rebuilds the attributes from the live object, so out-of-band edits
 // become a planned update.
 func (r *deploymentResource) refreshFromObject(ctx context.Context, client *kube.Client, runtime rt.Runtime, obj *unstructured.Unstructured, m *model, diags *diag.Diagnostics) {
-	live, err := runtime.Parse(obj)
+	// view: the live object with the autoscaler's replicas masked (status reads the real one).
+	view := r.maskAutoscaled(ctx, runtime, obj, *m)
+	live, err := runtime.Parse(view)
 	if err != nil {
 		diags.AddError("Reading the model deployment failed",
 			fmt.Sprintf("%s %s/%s cannot be read as a %s deployment: %v", obj.GetKind(), obj.GetNamespace(), obj.GetName(), runtime.ID(), err))
@@ -277,7 +283,7 @@ func (r *deploymentResource) refreshFromObject(ctx context.Context, client *kube
 		diags.AddError("Rendering the manifest failed", err.Error())
 		return
 	}
-	manifest, err := projectYAML(obj.Object, want.Primary.Object)
+	manifest, err := projectYAML(view.Object, want.Primary.Object)
 	if err != nil {
 		diags.AddError("Encoding the manifest failed", err.Error())
 		return

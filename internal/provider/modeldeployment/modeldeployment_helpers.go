@@ -64,6 +64,10 @@ func gvrOf(obj *unstructured.Unstructured) schema.GroupVersionResource {
 		return gv.WithResource("jobs")
 	case "Deployment", "ServiceAccount", "Role", "RoleBinding", "HTTPRoute", "InferencePool": // gateway objects
 		return gv.WithResource(strings.ToLower(obj.GetKind()) + "s")
+	case "HorizontalPodAutoscaler":
+		return gv.WithResource("horizontalpodautoscalers")
+	case "ScaledObject":
+		return gv.WithResource("scaledobjects")
 	}
 	panic(fmt.Sprintf("modeldeployment: no resource known for companion kind %s", obj.GetKind()))
 }

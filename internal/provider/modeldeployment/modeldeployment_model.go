@@ -56,6 +56,7 @@ type model struct {
 	CompanionManifests  types.String   `tfsdk:"companion_manifests"`
 	Gateway             types.Object   `tfsdk:"gateway"`
 	URL                 types.String   `tfsdk:"url"`
+	Autoscaling         types.Object   `tfsdk:"autoscaling"`
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -192,6 +193,7 @@ func (m model) toConfig(ctx context.Context, hub string, diags *diag.Diagnostics
 		HFTokenSecret:       strOf(m.HFTokenSecret),
 		Workload:            m.workload(ctx, hub, diags),
 		Gateway:             m.gatewayConfig(ctx, diags),
+		Autoscaling:         m.autoscalingSpec(ctx, diags),
 	}
 	if d := objectAs[disaggregatedModel](ctx, m.Disaggregated, diags); d != nil {
 		cfg.Disaggregated = &rt.DisaggregatedConfig{PrefillReplicas: intPtr(d.PrefillReplicas), PrefillGPUs: intPtr(d.PrefillGPUs),

@@ -22,7 +22,7 @@ import (
 var userAttributes = append([]string{"name", "namespace", "runtime", "model", "engine", "mode", "served_model_name",
 	"router_mode", "replicas", "gpus", "memory", "context_length", "enforce_eager", "enable_prefix_caching",
 	"trust_remote_code", "engine_args", "disaggregated", "kuberay", "kaito", "dynamo", "hf_token_secret", "hf_token_wo_version"},
-	append(workloadInputs, gatewayInputs...)...)
+	append(workloadInputs, append(gatewayInputs, autoscalingInputs...)...)...)
 
 // unknownAttributes lists the user attributes whose value is not known yet.
 func unknownAttributes(cfg tfsdk.Config) map[string]bool {

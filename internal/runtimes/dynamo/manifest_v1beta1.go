@@ -3,6 +3,8 @@ package dynamo
 import (
 	"fmt"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/autoscaling"
+
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 )
 
@@ -58,6 +60,11 @@ func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, e
 		}
 		m.Companions = append(m.Companions, route)
 	}
+	scalers, err := autoscaling.Dynamo(obj, cfg.Autoscaling)
+	if err != nil {
+		return runtimes.Manifests{}, err
+	}
+	m.Companions = append(m.Companions, scalers...)
 	setRuntimeVersions(obj) // after the workload settings and the epp component: pod.image may replace the pinned image
 	return runtimes.FinishManifests(cfg, m, imageFor(cfg.Engine, releaseV1Beta1))
 }

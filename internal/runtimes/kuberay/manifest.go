@@ -6,6 +6,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/autoscaling"
+
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 )
 
@@ -109,6 +111,9 @@ func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, e
 			return runtimes.Manifests{}, err
 		}
 		m.Companions = append(m.Companions, extra...)
+	}
+	if err := autoscaling.KubeRay(obj, cfg.Autoscaling); err != nil {
+		return runtimes.Manifests{}, err
 	}
 	return runtimes.FinishManifests(cfg, m, cfg.KubeRay.Image)
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/autoscaling"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gateway"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 )
@@ -95,11 +96,20 @@ func workerPools(cfg runtimes.DeploymentConfig) []workerPool {
 			return nil
 		}
 		return []workerPool{
-			{"prefill worker group", "disaggregated.prefill_replicas or disaggregated.prefill_gpus", runtimes.Deref(d.PrefillReplicas) * runtimes.Deref(d.PrefillGPUs)},
-			{"decode worker group", "disaggregated.decode_replicas or disaggregated.decode_gpus", runtimes.Deref(d.DecodeReplicas) * runtimes.Deref(d.DecodeGPUs)},
+			{"prefill worker group", "disaggregated.prefill_replicas or disaggregated.prefill_gpus", poolSize(cfg, autoscaling.RolePrefill, d.PrefillReplicas) * runtimes.Deref(d.PrefillGPUs)},
+			{"decode worker group", "disaggregated.decode_replicas or disaggregated.decode_gpus", poolSize(cfg, autoscaling.RoleDecode, d.DecodeReplicas) * runtimes.Deref(d.DecodeGPUs)},
 		}
 	}
-	return []workerPool{{"GPU worker group", "replicas or gpus", runtimes.Deref(cfg.Replicas) * runtimes.Deref(cfg.GPUs)}}
+	return []workerPool{{"GPU worker group", "replicas or gpus", poolSize(cfg, autoscaling.RoleWorker, cfg.Replicas) * runtimes.Deref(cfg.GPUs)}}
+}
+
+// poolSize is the most worker pods a group reaches: its fixed replicas, or the autoscaled
+// maximum (the Ray autoscaler grows it up to maxReplicas).
+func poolSize(cfg runtimes.DeploymentConfig, role string, replicas *int64) int64 {
+	if r := cfg.Autoscaling.For(role); r != nil {
+		return r.MaxReplicas
+	}
+	return runtimes.Deref(replicas)
 }
 
 func validateDisaggregated(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
