@@ -65,6 +65,19 @@ type DeploymentConfig struct {
 	// (workload.go); nil renders none of them.
 	Workload *Workload
 	Dynamo   *DynamoConfig
+	VLLM     *VLLMConfig
+}
+
+// VLLMConfig holds the settings of the plain vLLM runtime (vllm serve in a Deployment, or
+// a LeaderWorkerSet of Ray nodes when one replica spans several pods).
+type VLLMConfig struct {
+	TensorParallel   *int64
+	PipelineParallel *int64
+	// Nodes is the number of pods (hosts) one replica spans, each with GPUs GPUs; more than
+	// one renders a LeaderWorkerSet.
+	Nodes *int64
+	// SharedMemory is the size of the in-memory /dev/shm volume (NCCL, the engine's IPC).
+	SharedMemory string
 }
 
 // DynamoConfig holds the DynamoGraphDeployment-only settings.
