@@ -41,7 +41,7 @@ type podTemplateSpec struct {
 func parseDeployment(obj *unstructured.Unstructured) (runtimes.DeploymentConfig, error) {
 	var d struct {
 		Spec struct {
-			Replicas *int64         `json:"replicas"`
+			Replicas *int64          `json:"replicas"`
 			Template podTemplateSpec `json:"template"`
 		} `json:"spec"`
 	}
