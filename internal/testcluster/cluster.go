@@ -42,6 +42,10 @@ type Options struct {
 	// Operators starts these real operators as local processes (and implies Kwok). The
 	// current-release runtime CRDs are installed instead of the previous pins.
 	Operators []Operator
+	// LWS starts the LeaderWorkerSet controller v0.9.0 with its webhooks (and implies Kwok),
+	// for vLLM multi-node deployments; its CRDs come from the sigs.k8s.io/lws module
+	// (scripts/lws-build.sh).
+	LWS bool
 }
 
 // Cluster is a running control plane.
@@ -67,6 +71,7 @@ type Cluster struct {
 	operatorStartup map[Operator]time.Duration
 	phases          []string // how long each startup phase took, for startupSummary
 	byName          map[string]*exec.Cmd
+	lws             bool // the LeaderWorkerSet controller runs (Options.LWS)
 }
 
 const adminToken = "kubefoundry-test-admin-token"
@@ -79,7 +84,7 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 		return nil, err
 	}
 	started := time.Now()
-	c := &Cluster{Dir: opts.Dir, Token: adminToken, kwok: opts.Kwok || len(opts.Operators) > 0,
+	c := &Cluster{Dir: opts.Dir, Token: adminToken, kwok: opts.Kwok || len(opts.Operators) > 0 || opts.LWS,
 		operators: opts.Operators, operatorStartup: map[Operator]time.Duration{}}
 	if c.kwok {
 		if c.OperatorBin, err = OperatorBinDir(); err != nil {
@@ -185,6 +190,14 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 		if err := InstallCRDSet(ctx, c.RESTConfig, set); err != nil {
 			return nil, err
 		}
+	}
+	if opts.LWS {
+		t := time.Now()
+		if err := c.startLWS(ctx); err != nil {
+			return nil, fmt.Errorf("LeaderWorkerSet controller: %w", err)
+		}
+		c.lws = true
+		c.phases = append(c.phases, "LeaderWorkerSet controller "+time.Since(t).Round(time.Millisecond).String())
 	}
 	return c, nil
 }
