@@ -194,3 +194,10 @@ func (shared) ReplaceReasons(prior, planned *unstructured.Unstructured) []string
 func (r shared) CheckInstallation(ctx context.Context, c kubernetes.Interface, d dynamic.Interface) (runtimes.InstallationStatus, error) {
 	return runtimes.CheckInstallation(ctx, c, d, "LeaderWorkerSet (vLLM multi-node)", r.Install())
 }
+
+var _ runtimes.Claimer = Runtime{}
+
+// Claims: only a Deployment or LeaderWorkerSet carrying this runtime's provider label.
+func (shared) Claims(obj *unstructured.Unstructured) bool {
+	return obj.GetLabels()[runtimes.LabelProvider] == ID
+}
