@@ -23,8 +23,12 @@ const (
 // GPUs like its workers, and a Ray cluster needs one image on all of them).
 var workloadSupport = runtimes.WorkloadSupport{Roles: []string{runtimes.RoleWorker}}
 
-// Manifests renders the Deployment and its API Service.
+// Manifests renders the Deployment and its API Service (a config that spans nodes renders
+// the LeaderWorkerSet, whichever renderer it is given to).
 func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, error) {
+	if multiNode(cfg) {
+		return MultiNode{}.Manifests(cfg)
+	}
 	if err := r.Validate(cfg).Err(); err != nil {
 		return runtimes.Manifests{}, err
 	}

@@ -33,6 +33,9 @@ func (r MultiNode) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests,
 	if err := r.Validate(cfg).Err(); err != nil {
 		return runtimes.Manifests{}, err
 	}
+	if !multiNode(cfg) {
+		return Runtime{}.Manifests(cfg)
+	}
 	// The arguments are $1.. of the script; "vllm-leader" is its $0 (the name in ps and errors).
 	leader := podTemplate(cfg, componentServer, []any{"/bin/sh", "-c", leaderScript, "vllm-leader"}, stringsToAny(serveArgs(cfg)), true)
 	worker := podTemplate(cfg, componentRayWorker, []any{"/bin/sh", "-c", workerScript}, nil, false)
