@@ -22,7 +22,9 @@ func TestClaimsAndOwnsPod(t *testing.T) {
 	if r.Claims(foreign) {
 		t.Error("a Deployment without the provider label is claimed")
 	}
-	pod := func(labels map[string]string) corev1.Pod { return corev1.Pod{ObjectMeta: metav1.ObjectMeta{Labels: labels}} }
+	pod := func(labels map[string]string) corev1.Pod {
+		return corev1.Pod{ObjectMeta: metav1.ObjectMeta{Labels: labels}}
+	}
 	if !r.OwnsPod(obj, pod(map[string]string{"app.kubernetes.io/instance": "qwen-vllm", "kubefoundry.io/provider": "vllm"})) {
 		t.Error("own pod not recognised")
 	}
