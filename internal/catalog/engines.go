@@ -15,18 +15,19 @@ const (
 	RuntimeDynamo  = "dynamo"
 	RuntimeKubeRay = "kuberay"
 	RuntimeKAITO   = "kaito"
+	RuntimeVLLM    = "vllm"
 )
 
 // Engines lists every engine in display order.
 var Engines = []string{EngineVLLM, EngineSGLang, EngineTRTLLM, EngineLlamaCpp}
 
 // Runtimes lists every runtime in display order.
-var Runtimes = []string{RuntimeDynamo, RuntimeKubeRay, RuntimeKAITO}
+var Runtimes = []string{RuntimeDynamo, RuntimeKubeRay, RuntimeKAITO, RuntimeVLLM}
 
 // engineRuntimes says which runtimes can serve an engine. KAITO serves vLLM
 // through its preset (vllm model source) and llama.cpp through AIKit images.
 var engineRuntimes = map[string][]string{
-	EngineVLLM:     {RuntimeDynamo, RuntimeKubeRay, RuntimeKAITO},
+	EngineVLLM:     {RuntimeDynamo, RuntimeKubeRay, RuntimeKAITO, RuntimeVLLM},
 	EngineSGLang:   {RuntimeDynamo},
 	EngineTRTLLM:   {RuntimeDynamo},
 	EngineLlamaCpp: {RuntimeKAITO},

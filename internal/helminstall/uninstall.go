@@ -90,7 +90,11 @@ func (in *Installer) userWorkloads(ctx context.Context, ns string, plan []runtim
 		}
 	}
 	for _, runtime := range registry.All() {
-		for _, r := range runtimes.Versions(runtime) { // e.g. Dynamo v1beta1, else v1alpha1 (0.x)
+		listed := map[string]bool{}                    // CRD names: one served version lists every object
+		for _, r := range runtimes.Versions(runtime) { // e.g. Dynamo v1beta1, else v1alpha1 (0.x); vLLM Deployment and LeaderWorkerSet
+			if listed[r.CRD().Name()] {
+				continue
+			}
 			list, err := in.Kube.Dynamic.Resource(r.CRD().GVR()).Namespace(ns).List(ctx, metav1.ListOptions{})
 			if apierrors.IsNotFound(err) {
 				continue // CRD (or this version of it) not served
@@ -98,10 +102,16 @@ func (in *Installer) userWorkloads(ctx context.Context, ns string, plan []runtim
 			if err != nil {
 				return nil, fmt.Errorf("listing %s in %s: %w", r.CRD().Kind, ns, err)
 			}
-			for _, item := range list.Items {
-				out = append(out, r.CRD().Kind+" "+item.GetName())
+			listed[r.CRD().Name()] = true
+			for i := range list.Items {
+				item := &list.Items[i]
+				if c, ok := r.(runtimes.Claimer); ok && !c.Claims(item) {
+					continue // a Deployment that is not a vLLM model deployment (listed above if not ours)
+				}
+				if entry := r.CRD().Kind + " " + item.GetName(); !slices.Contains(out, entry) { // a vLLM Deployment is listed above
+					out = append(out, entry)
+				}
 			}
-			break // one served version lists every object
 		}
 	}
 	return out, nil

@@ -76,6 +76,19 @@ type DeploymentConfig struct {
 	// Autoscaling scales the worker pools with load (internal/autoscaling); nil renders
 	// fixed replicas, exactly as before.
 	Autoscaling *autoscaling.Spec
+	VLLM        *VLLMConfig
+}
+
+// VLLMConfig holds the settings of the plain vLLM runtime (vllm serve in a Deployment, or
+// a LeaderWorkerSet of Ray nodes when one replica spans several pods).
+type VLLMConfig struct {
+	TensorParallel   *int64
+	PipelineParallel *int64
+	// Nodes is the number of pods (hosts) one replica spans, each with GPUs GPUs; more than
+	// one renders a LeaderWorkerSet.
+	Nodes *int64
+	// SharedMemory is the size of the in-memory /dev/shm volume (NCCL, the engine's IPC).
+	SharedMemory string
 }
 
 // DynamoConfig holds the DynamoGraphDeployment-only settings.

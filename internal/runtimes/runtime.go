@@ -116,3 +116,10 @@ type Replacer interface {
 type Settler interface {
 	SettleAfterUpdate() time.Duration
 }
+
+// Claimer is implemented by runtimes whose primary object is a built-in kind other tools
+// create too (the vLLM runtime's Deployment): import and lookups by name only take an
+// object the runtime rendered.
+type Claimer interface {
+	Claims(obj *unstructured.Unstructured) bool
+}

@@ -48,6 +48,10 @@ type Options struct {
 	// GatewayAPI installs the Gateway API standard-channel CRDs and the Inference Extension's
 	// InferencePool CRD (gatewaycrds.go) before the operators start. No Gateway controller runs.
 	GatewayAPI bool
+	// LWS starts the LeaderWorkerSet controller v0.9.0 with its webhooks (and implies Kwok),
+	// for vLLM multi-node deployments; its CRDs come from the sigs.k8s.io/lws module
+	// (scripts/lws-build.sh).
+	LWS bool
 }
 
 // Cluster is a running control plane.
@@ -75,6 +79,7 @@ type Cluster struct {
 	byName          map[string]*exec.Cmd
 	serviceAccounts bool // the ServiceAccount admission plugin and controller run
 	kubeRayVersion  string
+	lws             bool // the LeaderWorkerSet controller runs (Options.LWS)
 }
 
 const adminToken = "kubefoundry-test-admin-token"
@@ -87,7 +92,7 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 		return nil, err
 	}
 	started := time.Now()
-	c := &Cluster{Dir: opts.Dir, Token: adminToken, kwok: opts.Kwok || len(opts.Operators) > 0,
+	c := &Cluster{Dir: opts.Dir, Token: adminToken, kwok: opts.Kwok || len(opts.Operators) > 0 || opts.LWS,
 		operators: opts.Operators, operatorStartup: map[Operator]time.Duration{}, kubeRayVersion: opts.KubeRayVersion}
 	if c.kubeRayVersion == "" {
 		c.kubeRayVersion = DefaultKubeRayVersion
@@ -216,6 +221,14 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 		if err := InstallCRDSet(ctx, c.RESTConfig, set); err != nil {
 			return nil, err
 		}
+	}
+	if opts.LWS {
+		t := time.Now()
+		if err := c.startLWS(ctx); err != nil {
+			return nil, fmt.Errorf("LeaderWorkerSet controller: %w", err)
+		}
+		c.lws = true
+		c.phases = append(c.phases, "LeaderWorkerSet controller "+time.Since(t).Round(time.Millisecond).String())
 	}
 	return c, nil
 }

@@ -196,6 +196,9 @@ func (c *Cluster) LogOnFailure(t testing.TB, names ...string) {
 			for _, o := range c.operators {
 				names = append(names, o.LogName())
 			}
+			if c.lws {
+				names = append(names, LWSLogName)
+			}
 			if c.kwok {
 				names = append(names, "kwok", "kube-scheduler")
 			}

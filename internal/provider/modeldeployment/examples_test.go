@@ -24,6 +24,7 @@ func TestAccExamplesPlanOffline(t *testing.T) {
 	for _, file := range []string{
 		"examples/resources/kubefoundry_gguf_image/resource.tf",
 		"examples/resources/kubefoundry_runtime_install/with_model.tf",
+		"examples/resources/kubefoundry_model_deployment/vllm.tf",
 	} {
 		t.Run(filepath.Base(filepath.Dir(file)), func(t *testing.T) {
 			body, err := os.ReadFile(filepath.Join(root, file))

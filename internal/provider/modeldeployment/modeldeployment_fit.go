@@ -31,6 +31,10 @@ func demandOf(cfg rt.DeploymentConfig) gpuDemand {
 		pg, dg := rt.Deref(d.PrefillGPUs), rt.Deref(d.DecodeGPUs)
 		return gpuDemand{total: rt.Deref(d.PrefillReplicas)*pg + rt.Deref(d.DecodeReplicas)*dg, perWorker: max(pg, dg), narrowest: min(pg, dg), modelGB: modelGB}
 	}
+	if cfg.VLLM != nil && rt.Deref(cfg.VLLM.Nodes) > 1 { // one replica spans nodes pods of gpus GPUs each
+		perReplica := gpus * rt.Deref(cfg.VLLM.Nodes)
+		return gpuDemand{total: rt.Deref(cfg.Replicas) * perReplica, perWorker: gpus, narrowest: perReplica, modelGB: modelGB}
+	}
 	return gpuDemand{total: rt.Deref(cfg.Replicas) * gpus, perWorker: gpus, narrowest: gpus, modelGB: modelGB}
 }
 

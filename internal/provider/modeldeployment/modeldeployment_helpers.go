@@ -136,6 +136,8 @@ func findObject(ctx context.Context, client *kube.Client, r rt.Runtime, ns, name
 	for _, v := range rt.Versions(r) {
 		obj, err := client.Dynamic.Resource(v.CRD().GVR()).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
 		switch {
+		case err == nil && !claims(v, obj):
+			continue // a built-in kind (Deployment) of the same name that this runtime did not render
 		case err == nil:
 			return v, obj, nil
 		case !apierrors.IsNotFound(err):
@@ -143,6 +145,12 @@ func findObject(ctx context.Context, client *kube.Client, r rt.Runtime, ns, name
 		}
 	}
 	return nil, nil, nil
+}
+
+// claims reports whether obj was rendered by runtime r (always, unless r is a rt.Claimer).
+func claims(r rt.Runtime, obj *unstructured.Unstructured) bool {
+	c, ok := r.(rt.Claimer)
+	return !ok || c.Claims(obj)
 }
 
 // versionAttribute is the attribute that selects a runtime's API version.

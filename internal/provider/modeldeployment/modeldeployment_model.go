@@ -34,6 +34,7 @@ type model struct {
 	KubeRay             types.Object   `tfsdk:"kuberay"`
 	KAITO               types.Object   `tfsdk:"kaito"`
 	Dynamo              types.Object   `tfsdk:"dynamo"`
+	VLLM                types.Object   `tfsdk:"vllm"`
 	HFTokenSecret       types.String   `tfsdk:"hf_token_secret"`
 	HFTokenWO           types.String   `tfsdk:"hf_token_wo"`
 	HFTokenWOVersion    types.Int64    `tfsdk:"hf_token_wo_version"`
@@ -84,6 +85,13 @@ type kubeRayModel struct {
 	AcceleratorType      types.String  `tfsdk:"accelerator_type"`
 }
 
+type vllmModel struct {
+	Nodes            types.Int64  `tfsdk:"nodes"`
+	TensorParallel   types.Int64  `tfsdk:"tensor_parallel"`
+	PipelineParallel types.Int64  `tfsdk:"pipeline_parallel"`
+	SharedMemory     types.String `tfsdk:"shared_memory"`
+}
+
 type dynamoModel struct {
 	APIVersion types.String `tfsdk:"api_version"`
 }
@@ -112,7 +120,10 @@ var (
 		"kv_connector": types.StringType, "accelerator_type": types.StringType,
 	}
 	dynamoTypes = map[string]attr.Type{"api_version": types.StringType}
-	kaitoTypes  = map[string]attr.Type{
+	vllmTypes   = map[string]attr.Type{
+		"nodes": types.Int64Type, "tensor_parallel": types.Int64Type, "pipeline_parallel": types.Int64Type, "shared_memory": types.StringType,
+	}
+	kaitoTypes = map[string]attr.Type{
 		"model_source": types.StringType, "premade_model": types.StringType, "gguf_file": types.StringType,
 		"run_mode": types.StringType, "image_ref": types.StringType, "compute_type": types.StringType,
 		"label_selector": types.MapType{ElemType: types.StringType}, "cpu": types.StringType,
@@ -214,6 +225,10 @@ func (m model) toConfig(ctx context.Context, hub string, diags *diag.Diagnostics
 	if d := objectAs[dynamoModel](ctx, m.Dynamo, diags); d != nil {
 		cfg.Dynamo = &rt.DynamoConfig{APIVersion: strOf(d.APIVersion)}
 	}
+	if v := objectAs[vllmModel](ctx, m.VLLM, diags); v != nil {
+		cfg.VLLM = &rt.VLLMConfig{Nodes: intPtr(v.Nodes), TensorParallel: intPtr(v.TensorParallel),
+			PipelineParallel: intPtr(v.PipelineParallel), SharedMemory: strOf(v.SharedMemory)}
+	}
 	return cfg
 }
 
@@ -300,6 +315,7 @@ func (m *model) setConfig(cfg rt.DeploymentConfig) {
 		})
 	}
 	m.setDynamo(cfg)
+	m.setVLLM(cfg)
 	m.KAITO = types.ObjectNull(kaitoTypes)
 	if k := cfg.KAITO; k != nil {
 		m.KAITO = types.ObjectValueMust(kaitoTypes, map[string]attr.Value{
@@ -315,6 +331,17 @@ func (m *model) setDynamo(cfg rt.DeploymentConfig) {
 	m.Dynamo = types.ObjectNull(dynamoTypes)
 	if d := cfg.Dynamo; d != nil {
 		m.Dynamo = types.ObjectValueMust(dynamoTypes, map[string]attr.Value{"api_version": optStr(d.APIVersion)})
+	}
+}
+
+// setVLLM writes the vllm block (null for other runtimes).
+func (m *model) setVLLM(cfg rt.DeploymentConfig) {
+	m.VLLM = types.ObjectNull(vllmTypes)
+	if v := cfg.VLLM; v != nil {
+		m.VLLM = types.ObjectValueMust(vllmTypes, map[string]attr.Value{
+			"nodes": optInt64(v.Nodes), "tensor_parallel": optInt64(v.TensorParallel),
+			"pipeline_parallel": optInt64(v.PipelineParallel), "shared_memory": optStr(v.SharedMemory),
+		})
 	}
 }
 

@@ -52,7 +52,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			},
 			"name": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "Name of the custom resource: a DNS label (lower-case letters, digits, `-`; at most 63). The operators need less: KubeRay at most 47 characters starting with a letter, KAITO at most 52 starting with a letter (their Services and StatefulSet pod labels must fit). Changing it replaces the deployment.",
+				MarkdownDescription: "Name of the custom resource: a DNS label (lower-case letters, digits, `-`; at most 63). The operators need less: KubeRay at most 47 characters starting with a letter, KAITO at most 52 starting with a letter (their Services and StatefulSet pod labels must fit), vLLM at most 59 (50 across nodes) starting with a letter. Changing it replaces the deployment.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"namespace": schema.StringAttribute{
@@ -64,7 +64,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			},
 			"runtime": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "Runtime serving the model: `dynamo`, `kuberay` or `kaito`. Changing it replaces the deployment.",
+				MarkdownDescription: "Runtime serving the model: `dynamo`, `kuberay`, `kaito` or `vllm` (the upstream vLLM server in a Deployment, or a LeaderWorkerSet across nodes). Changing it replaces the deployment.",
 				Validators:          []validator.String{stringvalidator.OneOf(registry.IDs()...)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
@@ -73,7 +73,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "Hugging Face model id (e.g. `Qwen/Qwen3-0.6B`), or for KAITO premade models the catalog id " +
 					"(e.g. `kaito/llama3.2-1b`).",
 			},
-			"engine": optString("Inference engine: `vllm`, `sglang`, `trtllm` (Dynamo), `vllm` (KubeRay), `llamacpp` or `vllm` (KAITO). "+
+			"engine": optString("Inference engine: `vllm`, `sglang`, `trtllm` (Dynamo), `vllm` (KubeRay and vLLM), `llamacpp` or `vllm` (KAITO). "+
 				"Defaults to `vllm`, or `llamacpp` for KAITO GGUF and premade models. With Dynamo `v1beta1` a change replaces the deployment "+
 				"(the operator's webhook makes `backendFramework` immutable).",
 				stringvalidator.OneOf("vllm", "sglang", "trtllm", "llamacpp")),
@@ -88,7 +88,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			"memory":                optString("Memory per worker as a Kubernetes quantity, e.g. `64Gi`. Default: unset (the runtime's default)."),
 			"context_length":        optInt("Maximum context length in tokens (`--max-model-len`). Default: the model's own."),
 			"enforce_eager":         optBool("Disable CUDA graphs (vLLM `--enforce-eager`): faster start, slower serving. Default `true` for Dynamo and KubeRay."),
-			"enable_prefix_caching": optBool("Reuse the KV cache of shared prompt prefixes. Default: `true` for Dynamo (what all three engines do on their own; `false` renders vLLM `--no-enable-prefix-caching`, SGLang `--disable-radix-cache`, TensorRT-LLM `kv_cache_config.enable_block_reuse = false`; `router_mode = \"kv\"` needs it on), `false` for KubeRay and KAITO."),
+			"enable_prefix_caching": optBool("Reuse the KV cache of shared prompt prefixes. Default: `true` for Dynamo and plain vLLM (what the engines do on their own; `false` renders vLLM `--no-enable-prefix-caching`, SGLang `--disable-radix-cache`, TensorRT-LLM `kv_cache_config.enable_block_reuse = false`; `router_mode = \"kv\"` needs it on), `false` for KubeRay and KAITO."),
 			"trust_remote_code":     optBool("Allow model repositories to run their own code. Default `false`."),
 			"engine_args": schema.MapAttribute{
 				ElementType: types.StringType, Optional: true, Computed: true,
@@ -140,6 +140,18 @@ func resourceSchema(ctx context.Context) schema.Schema {
 					"label_selector": schema.MapAttribute{ElementType: types.StringType, Optional: true, Computed: true,
 						MarkdownDescription: "Node labels the workspace must run on. Default `kubernetes.io/os = linux` (CPU) or `nvidia.com/gpu.present = true` (GPU)."},
 					"cpu": optString("CPU request of the model container, e.g. `4`."),
+				},
+			},
+			"vllm": schema.SingleNestedAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "Plain vLLM settings; only with `runtime = \"vllm\"`. See the [vLLM guide](../guides/vllm.md).",
+				Attributes: map[string]schema.Attribute{
+					"nodes": optInt("Pods (hosts) one replica spans, each with `gpus` GPUs, 1 to 16. Default 1: a Deployment. More than 1 renders a " +
+						"LeaderWorkerSet (sigs.k8s.io/lws 0.9; install it with `kubefoundry_runtime_install` and `runtime = \"vllm\"`) whose leader " +
+						"starts a Ray head and `vllm serve --distributed-executor-backend ray` and whose workers join it. Changing between 1 and more replaces the deployment."),
+					"tensor_parallel":   optInt("`--tensor-parallel-size`. `tensor_parallel` x `pipeline_parallel` must equal `gpus` x `nodes` (one engine worker per GPU). Default: `gpus` x `nodes` / `pipeline_parallel`."),
+					"pipeline_parallel": optInt("`--pipeline-parallel-size`. Default 1."),
+					"shared_memory":     optString("Size of the in-memory `/dev/shm` volume (NCCL and the engine's workers use it; it counts against the pod's memory). Default `2Gi`."),
 				},
 			},
 			"dynamo": schema.SingleNestedAttribute{

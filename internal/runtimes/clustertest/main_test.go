@@ -56,6 +56,12 @@ func previousCluster(t *testing.T) *testcluster.Cluster {
 func clusterFor(t *testing.T, r rt.Runtime) *testcluster.Cluster {
 	t.Helper()
 	c := testcluster.Get(t)
+	switch r.CRD().Group {
+	case "apps": // the vLLM runtime's Deployment: built in
+		return c
+	case "leaderworkerset.x-k8s.io": // vLLM multi-node: CRDs from the sigs.k8s.io/lws module
+		ensureLWSCRDs(t, c)
+	}
 	if storable(t, c, r.CRD()) {
 		return c
 	}
@@ -96,4 +102,23 @@ func operatorBinary(t *testing.T, env string, op testcluster.Operator, name stri
 		t.Fatal(err)
 	}
 	return filepath.Join(dir, name)
+}
+
+var (
+	lwsCRDs    sync.Once
+	lwsCRDsErr error
+)
+
+// ensureLWSCRDs installs the LeaderWorkerSet CRDs of sigs.k8s.io/lws v0.9.0 (not part of the
+// runtime CRD sets: no operator here serves them) into the shared cluster, once.
+func ensureLWSCRDs(t *testing.T, c *testcluster.Cluster) {
+	t.Helper()
+	lwsCRDs.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		lwsCRDsErr = testcluster.InstallLWSCRDs(ctx, c.RESTConfig)
+	})
+	if lwsCRDsErr != nil {
+		t.Fatalf("installing the LeaderWorkerSet CRDs: %v", lwsCRDsErr)
+	}
 }

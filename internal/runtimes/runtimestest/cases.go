@@ -131,6 +131,30 @@ func baseCases() []Case {
 				Pod:    rt.PodSettings{NodeSelector: map[string]string{"pool": "cpu"}, Labels: map[string]string{"team": "ml"}, PriorityClassName: "batch"},
 				Labels: map[string]string{"cost-center": "42"},
 			}}},
+
+		// Plain vLLM: a Deployment, or a LeaderWorkerSet when a replica spans nodes.
+		{"vllm-aggregated", rt.DeploymentConfig{Runtime: "vllm", Name: "qwen-vllm", Namespace: "default", Model: "Qwen/Qwen3-0.6B"}},
+		{"vllm-aggregated-full", rt.DeploymentConfig{
+			Runtime: "vllm", Name: "llama-vllm", Namespace: "models", Model: "meta-llama/Llama-3.1-8B-Instruct", ServedModelName: "llama",
+			Replicas: rt.Int64(2), GPUs: rt.Int64(2), Memory: "48Gi", ContextLength: rt.Int64(16384), EnforceEager: rt.Bool(true),
+			EnablePrefixCaching: rt.Bool(true), TrustRemoteCode: true, HFTokenSecret: "hf-token-secret",
+			EngineArgs: map[string]string{"gpu-memory-utilization": "0.85", "max-num-seqs": "128", "enable-chunked-prefill": "true"},
+			VLLM:       &rt.VLLMConfig{SharedMemory: "8Gi"},
+		}},
+		{"vllm-multinode", rt.DeploymentConfig{Runtime: "vllm", Name: "llama-405b", Namespace: "models", Model: "meta-llama/Llama-3.1-405B-Instruct",
+			GPUs: rt.Int64(8), HFTokenSecret: "hf-token-secret", VLLM: &rt.VLLMConfig{Nodes: rt.Int64(2), PipelineParallel: rt.Int64(2), SharedMemory: "15Gi"}}},
+		{"vllm-aggregated-workload", rt.DeploymentConfig{Runtime: "vllm", Name: "qwen-vllm-prod", Namespace: "models", Model: "Qwen/Qwen3-0.6B", HFTokenSecret: "hf-token-secret",
+			Workload: workload(func(w *rt.Workload) {
+				w.Pod.Image = "registry.internal.example/vllm/vllm-openai:v0.19.0-cu130"
+				w.Overrides = "spec:\n  template:\n    spec:\n      terminationGracePeriodSeconds: 120\n"
+			})}},
+		{"vllm-multinode-workload", rt.DeploymentConfig{Runtime: "vllm", Name: "qwen-vllm-mn", Namespace: "models", Model: "Qwen/Qwen3-235B-A22B", Replicas: rt.Int64(2), GPUs: rt.Int64(4),
+			VLLM: &rt.VLLMConfig{Nodes: rt.Int64(2)},
+			Workload: &rt.Workload{
+				Pod:        rt.PodSettings{Env: map[string]string{"NCCL_DEBUG": "INFO"}, Tolerations: gpuTaint, GPUResourceName: "nvidia.com/mig-3g.20gb"},
+				ModelCache: &rt.ModelCache{ClaimName: "shared-hf-cache", MountPath: "/models"},
+				HFEndpoint: "https://hf-mirror.internal.example",
+			}}},
 	}
 }
 
