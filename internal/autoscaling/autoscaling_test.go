@@ -63,8 +63,8 @@ func TestDynamo_AdapterPerRoleWithHPAOrScaledObject(t *testing.T) {
 	if so.GetKind() != ScaledObjectKind || so.GetName() != "qwen-vllmdecodeworker" {
 		t.Errorf("second scaler = %s %s, want the ScaledObject of the decode adapter", so.GetKind(), so.GetName())
 	}
-	if max, _, _ := unstructured.NestedInt64(so.Object, "spec", "maxReplicaCount"); max != 8 {
-		t.Errorf("maxReplicaCount = %d, want 8", max)
+	if most, _, _ := unstructured.NestedInt64(so.Object, "spec", "maxReplicaCount"); most != 8 {
+		t.Errorf("maxReplicaCount = %d, want 8", most)
 	}
 	if so.GetLabels()["app.kubernetes.io/instance"] != "qwen" {
 		t.Errorf("scaler labels %v lack the deployment's", so.GetLabels())

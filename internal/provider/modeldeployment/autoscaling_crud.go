@@ -27,7 +27,7 @@ func isDynamoV1Beta1(obj *unstructured.Unstructured) bool {
 // replicas are returned as a second object to apply once the first apply has succeeded
 // (the webhook compares with the stored object, which then has no adapter any more).
 func holdAdapterReplicas(ctx context.Context, p *prepared, diags *diag.Diagnostics) (*unstructured.Unstructured, bool) {
-	if !kedaServed(ctx, p, diags) {
+	if !kedaServed(p, diags) {
 		return nil, false
 	}
 	if !isDynamoV1Beta1(p.objects.Primary) {
@@ -92,7 +92,7 @@ func (r *deploymentResource) maskAutoscaled(ctx context.Context, runtime rt.Runt
 
 // kedaServed fails the apply up front, naming `autoscaling`, when a KEDA ScaledObject is to be
 // created but the cluster does not serve keda.sh/v1alpha1 (KEDA not installed).
-func kedaServed(ctx context.Context, p *prepared, diags *diag.Diagnostics) bool {
+func kedaServed(p *prepared, diags *diag.Diagnostics) bool {
 	for _, c := range p.objects.Companions {
 		if c.GetKind() != autoscaling.ScaledObjectKind {
 			continue

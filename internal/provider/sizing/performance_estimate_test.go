@@ -122,7 +122,7 @@ data "kubefoundry_performance_estimate" "dis" {
 // not fit says why and leaves the times null.
 func TestAccPerformanceEstimateHubModelAndNotFitting(t *testing.T) {
 	hub := newHub(t)
-	cfg, err := os.ReadFile(sizingConfig(t, "meta-llama--Meta-Llama-3.1-70B_config.json"))
+	cfg, err := os.ReadFile(sizingConfig("meta-llama--Meta-Llama-3.1-70B_config.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestAccPerformanceEstimateBadInput(t *testing.T) {
 	})
 }
 
-func sizingConfig(t *testing.T, name string) string {
+func sizingConfig(name string) string {
 	dir := os.Getenv("KUBEFOUNDRY_SIZING_DIR")
 	if dir == "" {
 		dir = "../../../../shared/reference/sizing"

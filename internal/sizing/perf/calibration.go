@@ -29,19 +29,6 @@ type calibration struct {
 	kvOvercommit float64    // how far over the cache a batch may be before it is reported as not fitting
 }
 
-// generation groups GPUs whose kernels behave alike: SM 80 Ampere, 89 Ada, 90 Hopper, 100+ Blackwell.
-func generation(g GPU) string {
-	switch {
-	case g.SMVersion >= 100:
-		return "blackwell"
-	case g.SMVersion >= 90:
-		return "hopper"
-	case g.SMVersion >= 89:
-		return "ada"
-	}
-	return "ampere"
-}
-
 func calibrationFor(backend string, g GPU) calibration {
 	c := calibration{
 		bwEff:          g.MemBWFactor,

@@ -92,7 +92,6 @@ func TestAccRealDynamoAutoscalingHPAScalesAdapter(t *testing.T) {
 	c.LogOnFailure(t)
 	ns := shortNamespace(t, c, "as")
 	gpuNodes(t, c, ns, 3, 1)
-	const A = "kubefoundry_model_deployment.a"
 	conf := func(replicas int, autoscaling string) string {
 		return cfg(t, deployment("a", fmt.Sprintf(`name = "qwen"
 namespace = %q
@@ -102,8 +101,8 @@ replicas = %d
 pod = { resources = { cpu = "1" } }
 %s`, ns, replicas, autoscaling)))
 	}
-	scaled := func(max int) string {
-		return fmt.Sprintf("autoscaling = { worker = { min_replicas = 1, max_replicas = %d, cpu_utilization = 60 } }", max)
+	scaled := func(most int) string {
+		return fmt.Sprintf("autoscaling = { worker = { min_replicas = 1, max_replicas = %d, cpu_utilization = 60 } }", most)
 	}
 	hpa := func() error {
 		h, err := c.Clientset.AutoscalingV2().HorizontalPodAutoscalers(ns).Get(context.Background(), "qwen-vllmworker", metav1.GetOptions{})
