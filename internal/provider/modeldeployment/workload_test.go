@@ -282,7 +282,9 @@ func checkDownloadPod(ctx context.Context, c *testcluster.Cluster, ns, job strin
 	if _, ok := ctr.Resources.Limits["nvidia.com/gpu"]; ok {
 		return fmt.Errorf("the download pod must not hold a GPU: %v", ctr.Resources)
 	}
-	if len(s.Volumes) != 1 || s.Volumes[0].PersistentVolumeClaim == nil || s.Volumes[0].PersistentVolumeClaim.ClaimName != "prod-model-cache" {
+	// The ServiceAccount admission plugin adds the projected kube-api-access-* volume, as on a real cluster.
+	vols := slices.DeleteFunc(slices.Clone(s.Volumes), func(v corev1.Volume) bool { return strings.HasPrefix(v.Name, "kube-api-access-") })
+	if len(vols) != 1 || vols[0].PersistentVolumeClaim == nil || vols[0].PersistentVolumeClaim.ClaimName != "prod-model-cache" {
 		return fmt.Errorf("download pod volumes %v", s.Volumes)
 	}
 	return nil
