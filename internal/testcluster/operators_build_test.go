@@ -43,13 +43,14 @@ func TestOperatorsBuildNamedParts(t *testing.T) {
 		t.Fatalf("unknown part: exit %d, %q", code, errOut)
 	}
 
-	// kwok and Dynamo built (with kwok's stages and both source trees), KubeRay and KAITO not.
+	// kwok and Dynamo built (with kwok's stages and the source trees: KAITO, Dynamo and the
+	// KubeRay release archive), KubeRay and KAITO not.
 	dirOut, _, _ := operatorsBuild(t, cache, "--dir")
 	dir := strings.TrimSpace(dirOut)
 	if !strings.HasPrefix(dir, cache) {
 		t.Fatalf("--dir %q is not under KUBEFOUNDRY_CACHE %s", dir, cache)
 	}
-	for _, f := range []string{"kwok", "dynamo-operator", "kwok-stages.yaml", "src/kaito/.complete", "src/dynamo/.complete"} {
+	for _, f := range []string{"kwok", "dynamo-operator", "kwok-stages.yaml", "src/kaito/.complete", "src/dynamo/.complete", "src/kuberay-1.7.0/.complete"} {
 		p := filepath.Join(dir, f)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -63,6 +64,19 @@ func TestOperatorsBuildNamedParts(t *testing.T) {
 	}
 	if out, _, _ := operatorsBuild(t, cache, "--missing"); out != "kuberay\nkaito\n" {
 		t.Fatalf("--missing after kwok and Dynamo: %q", out)
+	}
+	// The kuberay part is both releases: 1.6.2 from the module proxy and 1.7.0 from the archive.
+	if err := os.WriteFile(filepath.Join(dir, "kuberay-operator"), nil, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, _ := operatorsBuild(t, cache, "--missing", "kuberay"); out != "kuberay\n" {
+		t.Fatalf("--missing with only KubeRay 1.6.2 built: %q, want kuberay", out)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "kuberay-operator-1.7.0"), nil, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, _ := operatorsBuild(t, cache, "--missing", "kuberay"); out != "" {
+		t.Fatalf("--missing with both KubeRay releases built: %q, want nothing", out)
 	}
 	// Without its stages kwok counts as missing: a cluster cannot run it.
 	if err := os.Remove(filepath.Join(dir, "kwok-stages.yaml")); err != nil {
