@@ -36,6 +36,9 @@ tests=(
   TestAccGGUFImage
   # resource kubefoundry_gguf_build_infra
   TestAccBuildInfra
+  # data sources kubefoundry_performance_estimate, kubefoundry_sizing
+  TestAccPerformanceEstimateAggregatedAndDisaggregated
+  TestAccSizingRanksConfigurationsWithCost
 )
 pkgs=(
   ./internal/provider
@@ -46,6 +49,7 @@ pkgs=(
   ./internal/provider/runtimeinstall
   ./internal/provider/ggufimage
   ./internal/provider/ggufimage/buildinfra
+  ./internal/provider/sizing
 )
 # A renamed test would silently drop out of the set: every name must exist.
 files=()
