@@ -14,22 +14,11 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/acctest"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
 )
 
 var adapterGVR = schema.GroupVersionResource{Group: "nvidia.com", Version: "v1beta1", Resource: "dynamographdeploymentscalingadapters"}
-
-// eventually polls check until it passes or timeout ends (the HPA controller syncs every 15 s).
-func eventually(timeout time.Duration, check func() error) error {
-	deadline := time.Now().Add(timeout)
-	for {
-		err := check()
-		if err == nil || time.Now().After(deadline) {
-			return err
-		}
-		time.Sleep(time.Second)
-	}
-}
 
 // workerReplicas is the replicas of the DGD's worker component, and whether it has an adapter.
 func workerReplicas(c *testcluster.Cluster, ns, name string) (int64, bool, error) {
@@ -90,10 +79,10 @@ func scaleState(c *testcluster.Cluster, ns string, want int) error {
 func TestAccRealDynamoAutoscalingHPAScalesAdapter(t *testing.T) {
 	c := testcluster.Get(t)
 	c.LogOnFailure(t)
-	ns := shortNamespace(t, c, "as")
+	ns := c.ShortNamespace(t, "as")
 	gpuNodes(t, c, ns, 3, 1)
 	conf := func(replicas int, autoscaling string) string {
-		return cfg(t, deployment("a", fmt.Sprintf(`name = "qwen"
+		return acctest.Config(t, acctest.Deployment("a", fmt.Sprintf(`name = "qwen"
 namespace = %q
 runtime = "dynamo"
 model = "Qwen/Qwen3-0.6B"
@@ -115,21 +104,21 @@ pod = { resources = { cpu = "1" } }
 		}
 		return nil
 	}
-	resource.Test(t, testCase(t, nothingLeft(c, ns),
+	resource.Test(t, acctest.TestCase(t, nothingLeft(c, ns),
 		resource.TestStep{
 			Config: conf(1, scaled(3)),
 			Check: func(*terraform.State) error {
 				if err := hpa(); err != nil {
 					return err
 				}
-				return eventually(60*time.Second, func() error { return scaleState(c, ns, 1) })
+				return testcluster.Eventually(context.Background(), 60*time.Second, func() error { return scaleState(c, ns, 1) })
 			},
 		},
 		resource.TestStep{
 			// An autoscaler's decision: 3 replicas through the adapter's scale subresource.
 			PreConfig: func() {
 				ctx := context.Background()
-				err := eventually(30*time.Second, func() error {
+				err := testcluster.Eventually(context.Background(), 30*time.Second, func() error {
 					cur, err := c.Dynamic.Resource(adapterGVR).Namespace(ns).Get(ctx, "qwen-vllmworker", metav1.GetOptions{}, "scale")
 					if err != nil {
 						return err
@@ -141,7 +130,7 @@ pod = { resources = { cpu = "1" } }
 					return err
 				})
 				if err == nil {
-					err = eventually(90*time.Second, func() error { return scaleState(c, ns, 3) })
+					err = testcluster.Eventually(context.Background(), 90*time.Second, func() error { return scaleState(c, ns, 3) })
 				}
 				if err != nil {
 					t.Fatalf("scaling the adapter to 3: %v", err)
@@ -154,7 +143,7 @@ pod = { resources = { cpu = "1" } }
 			// A lower ceiling: the real HPA controller scales the adapter down to it.
 			Config: conf(1, scaled(2)),
 			Check: func(*terraform.State) error {
-				return eventually(90*time.Second, func() error { return scaleState(c, ns, 2) })
+				return testcluster.Eventually(context.Background(), 90*time.Second, func() error { return scaleState(c, ns, 2) })
 			},
 		},
 		resource.TestStep{Config: conf(1, scaled(2)), PlanOnly: true},
@@ -165,7 +154,7 @@ pod = { resources = { cpu = "1" } }
 				if _, err := c.Clientset.AutoscalingV2().HorizontalPodAutoscalers(ns).Get(context.Background(), "qwen-vllmworker", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 					return fmt.Errorf("HPA still there after autoscaling was removed (err %v)", err)
 				}
-				return eventually(90*time.Second, func() error {
+				return testcluster.Eventually(context.Background(), 90*time.Second, func() error {
 					n, adapted, err := workerReplicas(c, ns, "qwen")
 					if err != nil {
 						return err
@@ -195,10 +184,10 @@ pod = { resources = { cpu = "1" } }
 // the apply stops before creating anything, naming `autoscaling` and the CRD to install.
 func TestAccAutoscalingKEDAMissing(t *testing.T) {
 	c := testcluster.Get(t)
-	ns := shortNamespace(t, c, "keda")
-	resource.Test(t, testCase(t, nothingLeft(c, ns),
+	ns := c.ShortNamespace(t, "keda")
+	resource.Test(t, acctest.TestCase(t, nothingLeft(c, ns),
 		resource.TestStep{
-			Config: cfg(t, deployment("d", fmt.Sprintf(`name = "d"
+			Config: acctest.Config(t, acctest.Deployment("d", fmt.Sprintf(`name = "d"
 namespace = %q
 runtime = "dynamo"
 model = "Qwen/Qwen3-0.6B"

@@ -15,6 +15,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/acctest"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gateway"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
 )
@@ -34,7 +35,7 @@ const routeB = `gateway = {
 // The Dynamo 1.4 operator's pool: created from our epp component, over the graph's workers
 // (deploy/operator/internal/dynamo/epp/inference_pool.go @ e147ceea), with its EPP Service.
 func checkDynamoPool(c *testcluster.Cluster, ns string) error {
-	return eventually(90*time.Second, func() error {
+	return testcluster.Eventually(context.Background(), 90*time.Second, func() error {
 		pool, err := get(c, gateway.PoolGVR, ns, "qwen-pool")
 		if err != nil {
 			return fmt.Errorf("the operator has not created InferencePool qwen-pool: %w", err)
@@ -71,21 +72,21 @@ func checkDynamoPool(c *testcluster.Cluster, ns string) error {
 func TestAccGatewayDynamoCreateChangeDriftRemove(t *testing.T) {
 	c := testcluster.Get(t)
 	c.LogOnFailure(t)
-	ns := shortNamespace(t, c, "gwd")
+	ns := c.ShortNamespace(t, "gwd")
 	c.KwokGPUNodes(t, ns, 2, 1, map[string]string{"pool": ns})
 	dep := func(extra string) string {
-		return deployment("a", fmt.Sprintf("name = \"qwen\"\nnamespace = %q\nruntime = \"dynamo\"\nmodel = \"Qwen/Qwen3-0.6B\"\n%s", ns, extra))
+		return acctest.Deployment("a", fmt.Sprintf("name = \"qwen\"\nnamespace = %q\nruntime = \"dynamo\"\nmodel = \"Qwen/Qwen3-0.6B\"\n%s", ns, extra))
 	}
 	const A = "kubefoundry_model_deployment.a"
 	noController := regexp.MustCompile(`^gateway: HTTPRoute qwen: no Gateway controller has reported on it yet; InferencePool qwen-pool: no Gateway controller`)
-	resource.Test(t, testCase(t, nothingLeft(c, ns, dgdGVR),
+	resource.Test(t, acctest.TestCase(t, nothingLeft(c, ns, dgdGVR),
 		resource.TestStep{
-			Config: cfg(t, dep(routeA)),
+			Config: acctest.Config(t, dep(routeA)),
 			ConfigStateChecks: []statecheck.StateCheck{
-				attr(A, "phase", knownvalue.StringExact("Running")),
-				attr(A, "url", knownvalue.StringExact("http://qwen.example.com/")),
-				attr(A, "status_message", knownvalue.StringRegexp(noController)),
-				attr(A, "manifest", knownvalue.StringRegexp(regexp.MustCompile(`(?s)frontendSidecar: sidecar-frontend.*type: epp`))),
+				acctest.Attr(A, "phase", knownvalue.StringExact("Running")),
+				acctest.Attr(A, "url", knownvalue.StringExact("http://qwen.example.com/")),
+				acctest.Attr(A, "status_message", knownvalue.StringRegexp(noController)),
+				acctest.Attr(A, "manifest", knownvalue.StringRegexp(regexp.MustCompile(`(?s)frontendSidecar: sidecar-frontend.*type: epp`))),
 			},
 			Check: func(*terraform.State) error {
 				route, err := get(c, gateway.HTTPRouteGVR, ns, "qwen")
@@ -102,12 +103,12 @@ func TestAccGatewayDynamoCreateChangeDriftRemove(t *testing.T) {
 			// A stand-in plays the Gateway controller (none runs here): it writes the route's
 			// status as one would, and the refresh reports it.
 			PreConfig: func() { writeRouteStatus(t, c, ns, "qwen", "False") },
-			Config:    cfg(t, dep(routeA)),
+			Config:    acctest.Config(t, dep(routeA)),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(A, plancheck.ResourceActionNoop),
 			}},
 			ConfigStateChecks: []statecheck.StateCheck{
-				attr(A, "status_message", knownvalue.StringRegexp(regexp.MustCompile(
+				acctest.Attr(A, "status_message", knownvalue.StringRegexp(regexp.MustCompile(
 					`HTTPRoute qwen on gateway-system/inference-gateway Accepted=True, ResolvedRefs=False \(InvalidKind: stand-in\)`))),
 			},
 		},
@@ -118,7 +119,7 @@ func TestAccGatewayDynamoCreateChangeDriftRemove(t *testing.T) {
 					t.Fatal(err)
 				}
 			},
-			Config: cfg(t, dep(routeA)),
+			Config: acctest.Config(t, dep(routeA)),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(A, plancheck.ResourceActionUpdate),
 			}},
@@ -129,12 +130,12 @@ func TestAccGatewayDynamoCreateChangeDriftRemove(t *testing.T) {
 		},
 		resource.TestStep{
 			// Host, listener and path change in place: the graph keeps its components.
-			Config: cfg(t, dep(routeB)),
+			Config: acctest.Config(t, dep(routeB)),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(A, plancheck.ResourceActionUpdate),
 			}},
 			ConfigStateChecks: []statecheck.StateCheck{
-				attr(A, "url", knownvalue.StringExact("http://models.example.com/qwen")),
+				acctest.Attr(A, "url", knownvalue.StringExact("http://models.example.com/qwen")),
 			},
 			Check: func(*terraform.State) error {
 				route, err := get(c, gateway.HTTPRouteGVR, ns, "qwen")
@@ -150,20 +151,20 @@ func TestAccGatewayDynamoCreateChangeDriftRemove(t *testing.T) {
 		resource.TestStep{
 			// Without gateway: the epp component goes, which Dynamo's webhook allows only by
 			// replacing the graph; the route goes with the block, the pool with the old graph.
-			Config: cfg(t, dep("")),
+			Config: acctest.Config(t, dep("")),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(A, plancheck.ResourceActionDestroyBeforeCreate),
 			}},
 			ConfigStateChecks: []statecheck.StateCheck{
-				attr(A, "phase", knownvalue.StringExact("Running")),
-				attr(A, "url", knownvalue.Null()),
-				attr(A, "status_message", knownvalue.StringExact("")),
+				acctest.Attr(A, "phase", knownvalue.StringExact("Running")),
+				acctest.Attr(A, "url", knownvalue.Null()),
+				acctest.Attr(A, "status_message", knownvalue.StringExact("")),
 			},
 			Check: func(*terraform.State) error {
-				if err := gone(c, gateway.HTTPRouteGVR, ns, "qwen", 30*time.Second); err != nil {
+				if err := c.WaitGone(context.Background(), gateway.HTTPRouteGVR, ns, "qwen", 30*time.Second); err != nil {
 					return err
 				}
-				return gone(c, gateway.PoolGVR, ns, "qwen-pool", 60*time.Second)
+				return c.WaitGone(context.Background(), gateway.PoolGVR, ns, "qwen-pool", 60*time.Second)
 			},
 		},
 	))

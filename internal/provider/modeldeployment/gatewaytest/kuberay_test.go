@@ -18,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/acctest"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gateway"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
 )
@@ -26,7 +27,7 @@ import (
 // labels KubeRay copies from our templates plus its own ray.io/serve), and the endpoint
 // picker it names exists with its RBAC.
 func checkRayPool(c *testcluster.Cluster, ns string) error {
-	return eventually(90*time.Second, func() error {
+	return testcluster.Eventually(context.Background(), 90*time.Second, func() error {
 		pool, err := get(c, gateway.PoolGVR, ns, "qwen-pool")
 		if err != nil {
 			return err
@@ -73,11 +74,11 @@ func checkRayPool(c *testcluster.Cluster, ns string) error {
 func TestAccGatewayKubeRayPoolPickerDriftAndPoolOff(t *testing.T) {
 	c := testcluster.Get(t)
 	c.LogOnFailure(t)
-	ns := shortNamespace(t, c, "gwr")
+	ns := c.ShortNamespace(t, "gwr")
 	c.KwokGPUNodes(t, ns, 2, 1, map[string]string{"pool": ns})
 	dep := func(extra string) string {
 		// A RayService never turns Ready here (no Ray dashboard runs): no wait.
-		return deployment("r", fmt.Sprintf("name = \"qwen\"\nnamespace = %q\nruntime = \"kuberay\"\nmodel = \"Qwen/Qwen3-0.6B\"\nwait_for_ready = false\n%s", ns, extra))
+		return acctest.Deployment("r", fmt.Sprintf("name = \"qwen\"\nnamespace = %q\nruntime = \"kuberay\"\nmodel = \"Qwen/Qwen3-0.6B\"\nwait_for_ready = false\n%s", ns, extra))
 	}
 	const R = "kubefoundry_model_deployment.r"
 	withPool := `gateway = { parent_refs = [{ name = "inference-gateway" }] }`
@@ -86,12 +87,12 @@ func TestAccGatewayKubeRayPoolPickerDriftAndPoolOff(t *testing.T) {
   inference_pool = false
 }`
 	eppObjects := [][2]any{{deployGVR, "qwen-epp"}}
-	resource.Test(t, testCase(t, nothingLeft(c, ns, rayServiceGVR, eppObjects...),
+	resource.Test(t, acctest.TestCase(t, nothingLeft(c, ns, rayServiceGVR, eppObjects...),
 		resource.TestStep{
-			Config: cfg(t, dep(withPool)),
+			Config: acctest.Config(t, dep(withPool)),
 			ConfigStateChecks: []statecheck.StateCheck{
-				attr(R, "url", knownvalue.StringExact("")), // no host name and no Gateway reporting an address
-				attr(R, "companion_manifests", knownvalue.StringRegexp(regexp.MustCompile(`kind: InferencePool`))),
+				acctest.Attr(R, "url", knownvalue.StringExact("")), // no host name and no Gateway reporting an address
+				acctest.Attr(R, "companion_manifests", knownvalue.StringRegexp(regexp.MustCompile(`kind: InferencePool`))),
 			},
 			Check: func(*terraform.State) error { return checkRayPool(c, ns) },
 		},
@@ -107,7 +108,7 @@ func TestAccGatewayKubeRayPoolPickerDriftAndPoolOff(t *testing.T) {
 					t.Fatal(err)
 				}
 			},
-			Config: cfg(t, dep(withPool)),
+			Config: acctest.Config(t, dep(withPool)),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(R, plancheck.ResourceActionUpdate),
 			}},
@@ -125,13 +126,13 @@ func TestAccGatewayKubeRayPoolPickerDriftAndPoolOff(t *testing.T) {
 		},
 		resource.TestStep{
 			// Pool off: the pool and the picker go, the route now targets the Serve Service.
-			Config: cfg(t, dep(noPool)),
+			Config: acctest.Config(t, dep(noPool)),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(R, plancheck.ResourceActionUpdate),
 			}},
 			Check: func(*terraform.State) error {
 				for _, x := range [][2]any{{gateway.PoolGVR, "qwen-pool"}, {deployGVR, "qwen-epp"}} {
-					if err := gone(c, x[0].(schema.GroupVersionResource), ns, x[1].(string), 30*time.Second); err != nil {
+					if err := c.WaitGone(context.Background(), x[0].(schema.GroupVersionResource), ns, x[1].(string), 30*time.Second); err != nil {
 						return err
 					}
 				}
@@ -147,9 +148,9 @@ func TestAccGatewayKubeRayPoolPickerDriftAndPoolOff(t *testing.T) {
 		},
 		resource.TestStep{
 			// The whole block removed: the route goes too.
-			Config: cfg(t, dep("")),
+			Config: acctest.Config(t, dep("")),
 			Check: func(*terraform.State) error {
-				if err := gone(c, gateway.HTTPRouteGVR, ns, "qwen", 30*time.Second); err != nil {
+				if err := c.WaitGone(context.Background(), gateway.HTTPRouteGVR, ns, "qwen", 30*time.Second); err != nil {
 					return err
 				}
 				rs, err := get(c, rayServiceGVR, ns, "qwen")

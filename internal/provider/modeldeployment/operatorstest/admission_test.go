@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/acctest"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
 )
 
@@ -38,9 +39,9 @@ kaito = {
 		t.Run(tc.runtime, func(t *testing.T) {
 			t.Parallel()
 			c.LogOnFailure(t)
-			ns := shortNamespace(t, c, "nosa")
+			ns := c.ShortNamespace(t, "nosa")
 			gpuNodes(t, c, ns, 1, 1)
-			body := deployment("m", fmt.Sprintf(`name = "nosa"
+			body := acctest.Deployment("m", fmt.Sprintf(`name = "nosa"
 namespace = "%[1]s"
 runtime = %[2]q
 `+tc.body+`
@@ -51,10 +52,10 @@ timeouts {
   create = "5m"
 }`, ns, tc.runtime))
 			var started time.Time
-			resource.Test(t, testCase(t, nothingLeft(c, ns),
+			resource.Test(t, acctest.TestCase(t, nothingLeft(c, ns),
 				resource.TestStep{
 					PreConfig: func() { started = time.Now() },
-					Config:    cfg(t, body),
+					Config:    acctest.Config(t, body),
 					ExpectError: regexp.MustCompile(`(?s)deployment\s+failed.*pods\s+cannot\s+be\s+created.*` + tc.controller +
 						`.*serviceaccounts?\s+"missing-sa"\s+not\s+found.*Create\s+service\s+account\s+"missing-sa"`),
 				},
@@ -65,7 +66,7 @@ timeouts {
 							t.Errorf("the missing service account failure took %s; want it well before the 5m timeout", d)
 						}
 					},
-					Config:             cfg(t, body),
+					Config:             acctest.Config(t, body),
 					PlanOnly:           true,
 					ExpectNonEmptyPlan: true, // tainted by the failed create
 				},

@@ -15,6 +15,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/acctest"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
 )
 
@@ -27,13 +28,13 @@ const (
 )
 
 func dynamoPods(c *testcluster.Cluster, ns, dgd, componentType string) ([]corev1.Pod, error) {
-	return runningPods(c, ns, dgdLabel+"="+dgd+","+componentLabel+"="+componentType)
+	return c.RunningPods(context.Background(), ns, dgdLabel+"="+dgd+","+componentLabel+"="+componentType)
 }
 
 // renderedComponent returns the main container of the component of that type in the
 // DGD manifest we rendered (spec.components[].podTemplate, container "main").
 func renderedComponent(s *terraform.State, addr, componentType string) (map[string]any, error) {
-	m, err := stateManifest(s, addr)
+	m, err := acctest.StateManifest(s, addr)
 	if err != nil {
 		return nil, err
 	}
@@ -78,19 +79,19 @@ func checkWorkerPods(c *testcluster.Cluster, s *terraform.State, addr, ns, dgd, 
 	}
 	for i := range pods {
 		p := &pods[i]
-		main, err := container(p, "main")
+		main, err := testcluster.Container(p, "main")
 		if err != nil {
 			return nil, err
 		}
 		if main.Image != rendered["image"] {
 			return nil, fmt.Errorf("pod %s image %q, rendered %q", p.Name, main.Image, rendered["image"])
 		}
-		if g := gpuLimit(p); g != gpus {
+		if g := testcluster.GPULimit(p); g != gpus {
 			return nil, fmt.Errorf("pod %s nvidia.com/gpu limit %d, want %d", p.Name, g, gpus)
 		}
 		got := append(append([]string{}, main.Command...), main.Args...)
 		want := append(strs(rendered["command"]), strs(rendered["args"])...)
-		if !hasSubsequence(got, want) {
+		if !acctest.HasSubsequence(got, want) {
 			return nil, fmt.Errorf("pod %s runs %q; the arguments we rendered %q did not reach the container", p.Name, got, want)
 		}
 		if !contains(nodes, p.Spec.NodeName) {
@@ -117,11 +118,11 @@ func frontendEnv(c *testcluster.Cluster, ns, dgd, name string) (string, error) {
 	if len(pods) != 1 {
 		return "", fmt.Errorf("%s/%s: %d running frontend pods, want 1", ns, dgd, len(pods))
 	}
-	main, err := container(&pods[0], "main")
+	main, err := testcluster.Container(&pods[0], "main")
 	if err != nil {
 		return "", err
 	}
-	v, ok := envValue(main, name)
+	v, ok := testcluster.EnvValue(main, name)
 	if !ok {
 		return "", fmt.Errorf("frontend pod %s has no %s: %v", pods[0].Name, name, main.Env)
 	}
@@ -137,38 +138,38 @@ func frontendEnv(c *testcluster.Cluster, ns, dgd, name string) (string, error) {
 func TestAccRealDynamoAggregatedVLLMLifecycle(t *testing.T) {
 	c := testcluster.Get(t)
 	c.LogOnFailure(t)
-	ns1, ns2 := shortNamespace(t, c, "dyn"), shortNamespace(t, c, "dyn")
+	ns1, ns2 := c.ShortNamespace(t, "dyn"), c.ShortNamespace(t, "dyn")
 	// 4 one-GPU nodes: 3 GPUs in use after the scale-up, one spare for the rolling update's
 	// surge pod (Dynamo 1.4 defaults maxSurge 25% rounded up, maxUnavailable 25% rounded down:
 	// with 2 replicas the old generation goes only once a new pod is available;
 	// internal/controller/dgd_worker_rollout_reconciler.go resolveRollingUpdateParams @ 1.4.0).
 	nodes := gpuNodes(t, c, ns1, 4, 1)
 	a := func(extra string) string {
-		return deployment("a", fmt.Sprintf(`name = "qwen"
+		return acctest.Deployment("a", fmt.Sprintf(`name = "qwen"
 namespace = %q
 runtime = "dynamo"
 model = "Qwen/Qwen3-0.6B"
 router_mode = "kv"
 %s`, ns1, extra))
 	}
-	b := deployment("b", fmt.Sprintf(`name = "qwen"
+	b := acctest.Deployment("b", fmt.Sprintf(`name = "qwen"
 namespace = %q
 runtime = "dynamo"
 model = "Qwen/Qwen3-0.6B"`, ns2))
 	both := []string{"kubefoundry_model_deployment.a", "kubefoundry_model_deployment.b"}
 	const A, B = "kubefoundry_model_deployment.a", "kubefoundry_model_deployment.b"
-	resource.Test(t, testCase(t, nothingLeft(c, ns1, ns2),
+	resource.Test(t, acctest.TestCase(t, nothingLeft(c, ns1, ns2),
 		resource.TestStep{
-			Config: cfg(t, a(""), b, capacity(ns1, both...)),
+			Config: acctest.Config(t, a(""), b, capacity(ns1, both...)),
 			ConfigStateChecks: append([]statecheck.StateCheck{
-				attr(A, "phase", knownvalue.StringExact("Running")),
-				attr(A, "status_message", knownvalue.StringExact("")),
-				attr(A, "desired", knownvalue.Int64Exact(1)),
-				attr(A, "ready", knownvalue.Int64Exact(1)),
-				attr(A, "endpoint", knownvalue.StringExact("qwen-frontend."+ns1+".svc.cluster.local:8000")),
-				attr(B, "phase", knownvalue.StringExact("Running")),
-				attr(B, "ready", knownvalue.Int64Exact(1)),
-				attr(B, "endpoint", knownvalue.StringExact("qwen-frontend."+ns2+".svc.cluster.local:8000")),
+				acctest.Attr(A, "phase", knownvalue.StringExact("Running")),
+				acctest.Attr(A, "status_message", knownvalue.StringExact("")),
+				acctest.Attr(A, "desired", knownvalue.Int64Exact(1)),
+				acctest.Attr(A, "ready", knownvalue.Int64Exact(1)),
+				acctest.Attr(A, "endpoint", knownvalue.StringExact("qwen-frontend."+ns1+".svc.cluster.local:8000")),
+				acctest.Attr(B, "phase", knownvalue.StringExact("Running")),
+				acctest.Attr(B, "ready", knownvalue.Int64Exact(1)),
+				acctest.Attr(B, "endpoint", knownvalue.StringExact("qwen-frontend."+ns2+".svc.cluster.local:8000")),
 			}, capacityIs(2, 2)...),
 			Check: func(s *terraform.State) error {
 				for _, x := range []struct{ addr, ns string }{{A, ns1}, {B, ns2}} {
@@ -202,15 +203,15 @@ model = "Qwen/Qwen3-0.6B"`, ns2))
 			},
 		},
 		resource.TestStep{
-			Config: cfg(t, a("replicas = 2"), b, capacity(ns1, both...)),
+			Config: acctest.Config(t, a("replicas = 2"), b, capacity(ns1, both...)),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(A, plancheck.ResourceActionUpdate),
 				plancheck.ExpectResourceAction(B, plancheck.ResourceActionNoop),
 			}},
 			ConfigStateChecks: append([]statecheck.StateCheck{
-				attr(A, "phase", knownvalue.StringExact("Running")),
-				attr(A, "desired", knownvalue.Int64Exact(2)),
-				attr(A, "ready", knownvalue.Int64Exact(2)),
+				acctest.Attr(A, "phase", knownvalue.StringExact("Running")),
+				acctest.Attr(A, "desired", knownvalue.Int64Exact(2)),
+				acctest.Attr(A, "ready", knownvalue.Int64Exact(2)),
 			}, capacityIs(3, 1)...),
 			Check: func(s *terraform.State) error {
 				// Checked as soon as apply returned, without polling: the new generation is
@@ -226,14 +227,14 @@ model = "Qwen/Qwen3-0.6B"`, ns2))
 			// A pod-template change: Dynamo 1.4 rolls workers out as a new worker generation
 			// (a new "<name>-vllmdecodeworker-<hash>" Deployment). Running means the running
 			// workers are the new ones, checked as soon as apply returns.
-			Config: cfg(t, a("replicas = 2\nengine_args = { max-num-seqs = \"16\" }"), b, capacity(ns1, both...)),
+			Config: acctest.Config(t, a("replicas = 2\nengine_args = { max-num-seqs = \"16\" }"), b, capacity(ns1, both...)),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(A, plancheck.ResourceActionUpdate),
 			}},
 			// Back to 3 GPUs in use: the old generation's pods are gone.
 			ConfigStateChecks: append([]statecheck.StateCheck{
-				attr(A, "phase", knownvalue.StringExact("Running")),
-				attr(A, "ready", knownvalue.Int64Exact(2)),
+				acctest.Attr(A, "phase", knownvalue.StringExact("Running")),
+				acctest.Attr(A, "ready", knownvalue.Int64Exact(2)),
 			}, capacityIs(3, 1)...),
 			Check: func(s *terraform.State) error {
 				pods, err := checkWorkerPods(c, s, A, ns1, "qwen", "worker", 2, 1, nodes)
@@ -241,8 +242,8 @@ model = "Qwen/Qwen3-0.6B"`, ns2))
 					return err
 				}
 				for _, p := range pods {
-					main, _ := container(&p, "main")
-					if !contiguous(main.Args, "--max-num-seqs", "16") {
+					main, _ := testcluster.Container(&p, "main")
+					if !acctest.Contiguous(main.Args, "--max-num-seqs", "16") {
 						return fmt.Errorf("running worker %s is of the old generation: %q", p.Name, main.Args)
 					}
 				}
@@ -260,12 +261,12 @@ model = "Qwen/Qwen3-0.6B"`, ns2))
 func TestAccRealDynamoDisaggregatedSGLangAndTRTLLM(t *testing.T) {
 	c := testcluster.Get(t)
 	c.LogOnFailure(t)
-	ns := shortNamespace(t, c, "dpd")
+	ns := c.ShortNamespace(t, "dpd")
 	// 4 nodes x 2 GPUs: whatever the order the scheduler places the 1-GPU prefill workers
 	// in, two nodes stay whole for the 2-GPU decode workers.
 	nodes := gpuNodes(t, c, ns, 4, 2)
 	pd := func(label, name, engine string) string {
-		return deployment(label, fmt.Sprintf(`name = %q
+		return acctest.Deployment(label, fmt.Sprintf(`name = %q
 namespace = %q
 runtime = "dynamo"
 model = "Qwen/Qwen3-0.6B"
@@ -279,12 +280,12 @@ disaggregated = {
 }`, name, ns, engine))
 	}
 	const SG, TRT = "kubefoundry_model_deployment.sg", "kubefoundry_model_deployment.trt"
-	resource.Test(t, testCase(t, nothingLeft(c, ns), resource.TestStep{
-		Config: cfg(t, pd("sg", "sg", "sglang"), pd("trt", "trt", "trtllm"), capacity(ns, SG, TRT)),
+	resource.Test(t, acctest.TestCase(t, nothingLeft(c, ns), resource.TestStep{
+		Config: acctest.Config(t, pd("sg", "sg", "sglang"), pd("trt", "trt", "trtllm"), capacity(ns, SG, TRT)),
 		ConfigStateChecks: append([]statecheck.StateCheck{
-			attr(SG, "phase", knownvalue.StringExact("Running")),
-			attr(SG, "router_mode", knownvalue.StringExact("round-robin")),
-			attr(TRT, "phase", knownvalue.StringExact("Running")),
+			acctest.Attr(SG, "phase", knownvalue.StringExact("Running")),
+			acctest.Attr(SG, "router_mode", knownvalue.StringExact("round-robin")),
+			acctest.Attr(TRT, "phase", knownvalue.StringExact("Running")),
 		}, capacityIs(6, 2)...),
 		Check: func(s *terraform.State) error {
 			for role, gpus := range map[string]int64{"prefill": 1, "decode": 2} {
@@ -292,23 +293,23 @@ disaggregated = {
 				if err != nil {
 					return err
 				}
-				main, _ := container(&pods[0], "main")
+				main, _ := testcluster.Container(&pods[0], "main")
 				args := append(append([]string{}, main.Command...), main.Args...)
-				if !contiguous(args, "--host", "0.0.0.0") || !contiguous(args, "--disaggregation-mode", role) {
+				if !acctest.Contiguous(args, "--host", "0.0.0.0") || !acctest.Contiguous(args, "--disaggregation-mode", role) {
 					return fmt.Errorf("D2: SGLang %s pod %s runs %q, want --host 0.0.0.0 and --disaggregation-mode %s", role, pods[0].Name, args, role)
 				}
 				pods, err = checkWorkerPods(c, s, TRT, ns, "trt", role, 1, gpus, nodes)
 				if err != nil {
 					return err
 				}
-				main, _ = container(&pods[0], "main")
+				main, _ = testcluster.Container(&pods[0], "main")
 				// 1.4 takes these LLM arguments as --trtllm.<path> flags (trtllm/dynamic_flags.py
 				// @ wxsms/dynamo e147ceea); --override-engine-args would exclude the user's own.
 				trtArgs := append(append([]string{}, main.Command...), main.Args...)
-				if !contiguous(trtArgs, "--trtllm.cache_transceiver_config.backend", "DEFAULT") || slices.Contains(trtArgs, "--override-engine-args") {
+				if !acctest.Contiguous(trtArgs, "--trtllm.cache_transceiver_config.backend", "DEFAULT") || slices.Contains(trtArgs, "--override-engine-args") {
 					return fmt.Errorf("D3: TensorRT-LLM %s pod %s runs %q, want --trtllm.cache_transceiver_config.backend DEFAULT", role, pods[0].Name, trtArgs)
 				}
-				if overlapOff := contiguous(trtArgs, "--trtllm.disable_overlap_scheduler", "true"); overlapOff != (role == "prefill") {
+				if overlapOff := acctest.Contiguous(trtArgs, "--trtllm.disable_overlap_scheduler", "true"); overlapOff != (role == "prefill") {
 					return fmt.Errorf("D3: TensorRT-LLM %s pod %s: disable_overlap_scheduler in %q, want it on prefill only", role, pods[0].Name, trtArgs)
 				}
 			}
@@ -332,21 +333,21 @@ disaggregated = {
 func TestAccRealDynamoV1Alpha1ThroughConversionWebhook(t *testing.T) {
 	c := testcluster.Get(t)
 	c.LogOnFailure(t)
-	ns := shortNamespace(t, c, "dal")
+	ns := c.ShortNamespace(t, "dal")
 	nodes := gpuNodes(t, c, ns, 1, 1)
 	const M = "kubefoundry_model_deployment.m"
-	body := deployment("m", fmt.Sprintf(`name = "old"
+	body := acctest.Deployment("m", fmt.Sprintf(`name = "old"
 namespace = %q
 runtime = "dynamo"
 model = "Qwen/Qwen3-0.6B"
 dynamo = { api_version = "v1alpha1" }`, ns))
-	resource.Test(t, testCase(t, nothingLeft(c, ns),
+	resource.Test(t, acctest.TestCase(t, nothingLeft(c, ns),
 		resource.TestStep{
-			Config: cfg(t, body, capacity(ns, M)),
+			Config: acctest.Config(t, body, capacity(ns, M)),
 			ConfigStateChecks: append([]statecheck.StateCheck{
-				attr(M, "phase", knownvalue.StringExact("Running")),
-				attr(M, "status_message", knownvalue.StringExact("")),
-				attr(M, "ready", knownvalue.Int64Exact(1)),
+				acctest.Attr(M, "phase", knownvalue.StringExact("Running")),
+				acctest.Attr(M, "status_message", knownvalue.StringExact("")),
+				acctest.Attr(M, "ready", knownvalue.Int64Exact(1)),
 			}, capacityIs(1, 0)...),
 			Check: func(s *terraform.State) error {
 				beta, err := c.Dynamic.Resource(dgdGVR).Namespace(ns).Get(context.Background(), "old", metav1.GetOptions{})
@@ -356,11 +357,11 @@ dynamo = { api_version = "v1alpha1" }`, ns))
 				if st, _, _ := unstructured.NestedString(beta.Object, "status", "state"); st != "successful" {
 					return fmt.Errorf("operator state %q", st)
 				}
-				pods, err := runningPods(c, ns, dgdLabel+"=old,"+componentLabel+"=worker")
+				pods, err := c.RunningPods(context.Background(), ns, dgdLabel+"=old,"+componentLabel+"=worker")
 				if err != nil {
 					return err
 				}
-				if len(pods) != 1 || gpuLimit(&pods[0]) != 1 || !contains(nodes, pods[0].Spec.NodeName) {
+				if len(pods) != 1 || testcluster.GPULimit(&pods[0]) != 1 || !contains(nodes, pods[0].Spec.NodeName) {
 					return fmt.Errorf("want one 1-GPU worker pod on %v, got %d pods", nodes, len(pods))
 				}
 				if got := pods[0].Labels[dynNSLabel]; got != ns+"-old" {
@@ -370,7 +371,7 @@ dynamo = { api_version = "v1alpha1" }`, ns))
 			},
 		},
 		resource.TestStep{
-			Config:           cfg(t, body, capacity(ns, M)),
+			Config:           acctest.Config(t, body, capacity(ns, M)),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 		},
 	))

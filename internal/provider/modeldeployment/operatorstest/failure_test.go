@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/acctest"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
 )
 
@@ -23,9 +24,9 @@ func TestAccRealDynamoMoreGPUsThanAnyNodeFailsFastWithSchedulerMessage(t *testin
 	t.Parallel()
 	c := testcluster.Get(t)
 	c.LogOnFailure(t, "kube-scheduler", testcluster.OperatorDynamo.LogName())
-	ns := shortNamespace(t, c, "big")
+	ns := c.ShortNamespace(t, "big")
 	gpuNodes(t, c, ns, 1, 1)
-	body := deployment("m", fmt.Sprintf(`name = "big"
+	body := acctest.Deployment("m", fmt.Sprintf(`name = "big"
 namespace = %q
 runtime = "dynamo"
 model = "Qwen/Qwen3-0.6B"
@@ -34,10 +35,10 @@ timeouts {
   create = "5m"
 }`, ns))
 	var started time.Time
-	resource.Test(t, testCase(t, nothingLeft(c, ns),
+	resource.Test(t, acctest.TestCase(t, nothingLeft(c, ns),
 		resource.TestStep{
 			PreConfig:   func() { started = time.Now() },
-			Config:      cfg(t, body),
+			Config:      acctest.Config(t, body),
 			ExpectError: regexp.MustCompile(`(?s)deployment\s+failed.*Insufficient\s+nvidia\.com/gpu`),
 		},
 		resource.TestStep{
@@ -48,7 +49,7 @@ timeouts {
 					t.Errorf("the insufficient-GPU failure took %s; want it well before the 5m timeout", d)
 				}
 			},
-			Config:             cfg(t, body),
+			Config:             acctest.Config(t, body),
 			PlanOnly:           true,
 			ExpectNonEmptyPlan: true, // tainted by the failed create: replaced next apply
 		},
@@ -63,13 +64,13 @@ func TestAccRealDynamoNamespacePlusNameOverLabelLimitRefusedAtPlan(t *testing.T)
 	t.Parallel()
 	c := testcluster.Get(t)
 	c.LogOnFailure(t, testcluster.OperatorDynamo.LogName())
-	ns := shortNamespace(t, c, strings.Repeat("n", 58)) // 60 or more characters
+	ns := c.ShortNamespace(t, strings.Repeat("n", 58)) // 60 or more characters
 	name := "qwen"
 	if len(ns)+1+len(name) <= 63 {
 		t.Fatalf("namespace %q is too short for this test", ns)
 	}
-	resource.Test(t, testCase(t, nil, resource.TestStep{
-		Config: cfg(t, deployment("m", fmt.Sprintf(`name = %q
+	resource.Test(t, acctest.TestCase(t, nil, resource.TestStep{
+		Config: acctest.Config(t, acctest.Deployment("m", fmt.Sprintf(`name = %q
 namespace = %q
 runtime = "dynamo"
 model = "Qwen/Qwen3-0.6B"`, name, ns))),

@@ -11,6 +11,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/acctest"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
 )
 
@@ -20,19 +21,19 @@ import (
 func TestAccRealDynamoGatewayWithoutCRDsFailsNamingThem(t *testing.T) {
 	t.Parallel()
 	c := testcluster.Get(t)
-	ns := shortNamespace(t, c, "gwc")
+	ns := c.ShortNamespace(t, "gwc")
 	body := fmt.Sprintf(`name = "qwen"
 namespace = %q
 runtime = "dynamo"
 model = "Qwen/Qwen3-0.6B"
 gateway = { parent_refs = [{ name = "inference-gateway" }] }`, ns)
-	resource.Test(t, testCase(t, func(*terraform.State) error {
+	resource.Test(t, acctest.TestCase(t, func(*terraform.State) error {
 		if _, err := c.Dynamic.Resource(dgdGVR).Namespace(ns).Get(context.Background(), "qwen", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 			return fmt.Errorf("the graph was written although the apply failed: %v", err)
 		}
 		return nil
 	}, resource.TestStep{
-		Config: cfg(t, deployment("a", body)),
+		Config: acctest.Config(t, acctest.Deployment("a", body)),
 		ExpectError: regexp.MustCompile(`(?s)gateway:\s+the\s+cluster\s+does\s+not\s+serve\s+httproutes\.gateway\.networking\.k8s\.io.*` +
 			`install\s+the\s+Gateway\s+API\s+standard\s+channel\s+CRDs`),
 	}))
@@ -41,8 +42,8 @@ gateway = { parent_refs = [{ name = "inference-gateway" }] }`, ns)
 // KAITO 0.12 has no Inference Extension integration for Workspaces: refused at plan.
 func TestAccRealKAITOGatewayPoolRefusedAtPlan(t *testing.T) {
 	t.Parallel()
-	resource.Test(t, testCase(t, nil, resource.TestStep{
-		Config: cfg(t, deployment("k", `name = "phi"
+	resource.Test(t, acctest.TestCase(t, nil, resource.TestStep{
+		Config: acctest.Config(t, acctest.Deployment("k", `name = "phi"
 runtime = "kaito"
 model = "Qwen/Qwen2.5-0.5B-Instruct"
 kaito = { model_source = "vllm" }

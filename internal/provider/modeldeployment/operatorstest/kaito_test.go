@@ -18,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/acctest"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
 )
 
@@ -29,14 +30,14 @@ const kaitoWorkspaceLabel = "kaito.sh/workspace"
 // test's nodes, required to by a node affinity built from our label_selector, asking for
 // gpus GPUs and running the container we rendered.
 func checkKAITOPods(c *testcluster.Cluster, s *terraform.State, addr, ns, name, pool string, want int, gpus int64, nodes []string) ([]corev1.Pod, error) {
-	pods, err := runningPods(c, ns, kaitoWorkspaceLabel+"="+name)
+	pods, err := c.RunningPods(context.Background(), ns, kaitoWorkspaceLabel+"="+name)
 	if err != nil {
 		return nil, err
 	}
 	if len(pods) != want {
 		return nil, fmt.Errorf("%d running workspace pods when apply returned, want %d", len(pods), want)
 	}
-	m, err := stateManifest(s, addr)
+	m, err := acctest.StateManifest(s, addr)
 	if err != nil {
 		return nil, err
 	}
@@ -53,10 +54,10 @@ func checkKAITOPods(c *testcluster.Cluster, s *terraform.State, addr, ns, name, 
 		if !requiresNodeLabel(p, "pool", pool) {
 			return nil, fmt.Errorf("pod %s has no required node affinity pool=%s from label_selector: %+v", p.Name, pool, p.Spec.Affinity)
 		}
-		if g := gpuLimit(p); g != gpus {
+		if g := testcluster.GPULimit(p); g != gpus {
 			return nil, fmt.Errorf("pod %s nvidia.com/gpu limit %d, want %d", p.Name, g, gpus)
 		}
-		ctr, err := container(p, fmt.Sprint(rendered["name"]))
+		ctr, err := testcluster.Container(p, fmt.Sprint(rendered["name"]))
 		if err != nil {
 			return nil, err
 		}
@@ -64,7 +65,7 @@ func checkKAITOPods(c *testcluster.Cluster, s *terraform.State, addr, ns, name, 
 			return nil, fmt.Errorf("pod %s image %q, rendered %q", p.Name, ctr.Image, rendered["image"])
 		}
 		got := append(append([]string{}, ctr.Command...), ctr.Args...)
-		if want := append(strs(rendered["command"]), strs(rendered["args"])...); !hasSubsequence(got, want) {
+		if want := append(strs(rendered["command"]), strs(rendered["args"])...); !acctest.HasSubsequence(got, want) {
 			return nil, fmt.Errorf("pod %s runs %q; rendered %q", p.Name, got, want)
 		}
 	}
@@ -133,7 +134,7 @@ func TestAccRealKAITOVLLMLifecycleAndReplacement(t *testing.T) {
 	nodes := gpuNodes(t, c, ns, 2, 1)
 	const W = "kubefoundry_model_deployment.w"
 	ws := func(replicas int) string {
-		return deployment("w", fmt.Sprintf(`name = "kv"
+		return acctest.Deployment("w", fmt.Sprintf(`name = "kv"
 namespace = %q
 runtime = "kaito"
 model = "Qwen/Qwen3-0.6B"
@@ -144,15 +145,15 @@ kaito = {
 }`, ns, replicas, ns))
 	}
 	var firstUID types.UID
-	resource.Test(t, testCase(t, nothingLeft(c, ns),
+	resource.Test(t, acctest.TestCase(t, nothingLeft(c, ns),
 		resource.TestStep{
-			Config: cfg(t, ws(1), capacity(ns, W)),
+			Config: acctest.Config(t, ws(1), capacity(ns, W)),
 			ConfigStateChecks: append([]statecheck.StateCheck{
-				attr(W, "phase", knownvalue.StringExact("Running")),
-				attr(W, "status_message", knownvalue.StringExact("")),
-				attr(W, "engine", knownvalue.StringExact("vllm")),
-				attr(W, "gpus", knownvalue.Int64Exact(1)),
-				attr(W, "endpoint", knownvalue.StringExact("kv-vllm."+ns+".svc.cluster.local:8000")),
+				acctest.Attr(W, "phase", knownvalue.StringExact("Running")),
+				acctest.Attr(W, "status_message", knownvalue.StringExact("")),
+				acctest.Attr(W, "engine", knownvalue.StringExact("vllm")),
+				acctest.Attr(W, "gpus", knownvalue.Int64Exact(1)),
+				acctest.Attr(W, "endpoint", knownvalue.StringExact("kv-vllm."+ns+".svc.cluster.local:8000")),
 			}, capacityIs(1, 1)...),
 			Check: func(s *terraform.State) error {
 				obj, err := c.Dynamic.Resource(workspaceGVR).Namespace(ns).Get(context.Background(), "kv", metav1.GetOptions{})
@@ -174,13 +175,13 @@ kaito = {
 			},
 		},
 		resource.TestStep{
-			Config: cfg(t, ws(2), capacity(ns, W)),
+			Config: acctest.Config(t, ws(2), capacity(ns, W)),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(W, plancheck.ResourceActionReplace),
 			}},
 			ConfigStateChecks: append([]statecheck.StateCheck{
-				attr(W, "phase", knownvalue.StringExact("Running")),
-				attr(W, "replicas", knownvalue.Int64Exact(2)),
+				acctest.Attr(W, "phase", knownvalue.StringExact("Running")),
+				acctest.Attr(W, "replicas", knownvalue.Int64Exact(2)),
 			}, capacityIs(2, 0)...),
 			Check: func(s *terraform.State) error {
 				obj, err := c.Dynamic.Resource(workspaceGVR).Namespace(ns).Get(context.Background(), "kv", metav1.GetOptions{})
@@ -228,7 +229,7 @@ func TestAccRealKAITOLlamaCppPremadeSelectorChangeReplaces(t *testing.T) {
 	c.DeleteNodes(t, nodeA, nodeB)
 	const W = "kubefoundry_model_deployment.w"
 	ws := func(tier string) string {
-		return deployment("w", fmt.Sprintf(`name = "llama"
+		return acctest.Deployment("w", fmt.Sprintf(`name = "llama"
 namespace = %q
 runtime = "kaito"
 model = "kaito/llama3.2-1b"
@@ -248,22 +249,22 @@ kaito = {
 			return endpointsReach(c, ns, "llama-llamacpp", pods)
 		}
 	}
-	resource.Test(t, testCase(t, nothingLeft(c, ns),
+	resource.Test(t, acctest.TestCase(t, nothingLeft(c, ns),
 		resource.TestStep{
-			Config: cfg(t, ws("a")),
+			Config: acctest.Config(t, ws("a")),
 			ConfigStateChecks: []statecheck.StateCheck{
-				attr(W, "phase", knownvalue.StringExact("Running")),
-				attr(W, "engine", knownvalue.StringExact("llamacpp")),
-				attr(W, "endpoint", knownvalue.StringExact("llama-llamacpp."+ns+".svc.cluster.local:80")),
+				acctest.Attr(W, "phase", knownvalue.StringExact("Running")),
+				acctest.Attr(W, "engine", knownvalue.StringExact("llamacpp")),
+				acctest.Attr(W, "endpoint", knownvalue.StringExact("llama-llamacpp."+ns+".svc.cluster.local:80")),
 			},
 			Check: onTier(nodeA, "a"),
 		},
 		resource.TestStep{
-			Config: cfg(t, ws("b")),
+			Config: acctest.Config(t, ws("b")),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(W, plancheck.ResourceActionReplace),
 			}},
-			ConfigStateChecks: []statecheck.StateCheck{attr(W, "phase", knownvalue.StringExact("Running"))},
+			ConfigStateChecks: []statecheck.StateCheck{acctest.Attr(W, "phase", knownvalue.StringExact("Running"))},
 			Check:             onTier(nodeB, "b"),
 		},
 	))
@@ -279,8 +280,8 @@ func TestAccRealKAITOTooFewMatchingNodesIsDeployingUntilTimeout(t *testing.T) {
 	c := testcluster.Get(t)
 	c.LogOnFailure(t, testcluster.OperatorKAITO.LogName())
 	ns := c.Namespace(t)
-	resource.Test(t, testCase(t, nothingLeft(c, ns), resource.TestStep{
-		Config: cfg(t, deployment("w", fmt.Sprintf(`name = "few"
+	resource.Test(t, acctest.TestCase(t, nothingLeft(c, ns), resource.TestStep{
+		Config: acctest.Config(t, acctest.Deployment("w", fmt.Sprintf(`name = "few"
 namespace = %q
 runtime = "kaito"
 model = "kaito/llama3.2-1b"

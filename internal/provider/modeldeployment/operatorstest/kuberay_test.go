@@ -17,6 +17,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/acctest"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
 )
 
@@ -62,7 +63,7 @@ func readyCondition(o *unstructured.Unstructured) (status, reason string) {
 // rayWorkerGroups maps each rendered worker group to its rayStartParams.resources and
 // container image.
 func rayWorkerGroups(s *terraform.State, addr string) (map[string][2]string, error) {
-	m, err := stateManifest(s, addr)
+	m, err := acctest.StateManifest(s, addr)
 	if err != nil {
 		return nil, err
 	}
@@ -112,11 +113,11 @@ func checkRayWorkers(c *testcluster.Cluster, s *terraform.State, addr, ns, svc s
 		}
 		p := &pods.Items[0]
 		podByGroup[group] = p.Name
-		ctr, err := container(p, "ray-worker")
+		ctr, err := testcluster.Container(p, "ray-worker")
 		if err != nil {
 			return nil, err
 		}
-		if g := gpuLimit(p); g != gpus {
+		if g := testcluster.GPULimit(p); g != gpus {
 			return nil, fmt.Errorf("%s worker %s: nvidia.com/gpu limit %d, want %d", svc, p.Name, g, gpus)
 		}
 		if ctr.Image != groups[group][1] {
@@ -160,7 +161,7 @@ func TestAccRealKubeRayDeployingWithOperatorReasonAndOwnPods(t *testing.T) {
   worker_memory = "8Gi"
 }`
 	x := func(wait string) string {
-		return deployment("x", fmt.Sprintf(`name = "x"
+		return acctest.Deployment("x", fmt.Sprintf(`name = "x"
 namespace = %q
 runtime = "kuberay"
 model = "Qwen/Qwen3-0.6B"
@@ -168,7 +169,7 @@ model = "Qwen/Qwen3-0.6B"
 %s
 depends_on = [kubefoundry_model_deployment.pd]`, ns, small, wait))
 	}
-	pd := deployment("pd", fmt.Sprintf(`name = "x-pd"
+	pd := acctest.Deployment("pd", fmt.Sprintf(`name = "x-pd"
 namespace = %q
 runtime = "kuberay"
 model = "Qwen/Qwen3-0.6B"
@@ -182,15 +183,15 @@ gpu_fit_check = "off"
 %s`, ns, small))
 	noWait := "wait_for_ready = false"
 	started := time.Now()
-	resource.Test(t, testCase(t, nothingLeft(c, ns),
+	resource.Test(t, acctest.TestCase(t, nothingLeft(c, ns),
 		resource.TestStep{
-			Config: cfg(t, pd, x("timeouts {\n  create = \"30s\"\n}")),
+			Config: acctest.Config(t, pd, x("timeouts {\n  create = \"30s\"\n}")),
 			// Our timeout, with the operator's reason; not the scheduler message of x-pd's pod.
 			ExpectError: regexp.MustCompile(`(?s)timed\s+out\s+waiting\s+for\s+\S+/x\s+to\s+be\s+Running;\s+last\s+phase\s+Deploying:\s+Initializing:\s+RayService\s+is\s+initializing`),
 		},
 		resource.TestStep{
 			// x is tainted by the failed create and is replaced, now without waiting.
-			Config: cfg(t, pd, x(noWait)),
+			Config: acctest.Config(t, pd, x(noWait)),
 			Check: func(s *terraform.State) error {
 				if time.Since(started) < 30*time.Second {
 					return fmt.Errorf("x failed after %s, before its 30s create timeout", time.Since(started))
@@ -241,13 +242,13 @@ gpu_fit_check = "off"
 		},
 		resource.TestStep{
 			// A refresh: what we report is what KubeRay reports, each from its own pods.
-			Config:           cfg(t, pd, x(noWait)),
+			Config:           acctest.Config(t, pd, x(noWait)),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			ConfigStateChecks: []statecheck.StateCheck{
-				attr(X, "phase", knownvalue.StringExact("Deploying")),
-				attr(X, "desired", knownvalue.Int64Exact(1)),
-				attr(PD, "phase", knownvalue.StringExact("Deploying")),
-				attr(PD, "desired", knownvalue.Int64Exact(2)),
+				acctest.Attr(X, "phase", knownvalue.StringExact("Deploying")),
+				acctest.Attr(X, "desired", knownvalue.Int64Exact(1)),
+				acctest.Attr(PD, "phase", knownvalue.StringExact("Deploying")),
+				acctest.Attr(PD, "desired", knownvalue.Int64Exact(2)),
 			},
 			Check: func(s *terraform.State) error {
 				for _, svc := range []struct{ addr, name string }{{X, "x"}, {PD, "x-pd"}} {
@@ -256,15 +257,15 @@ gpu_fit_check = "off"
 						return err
 					}
 					status, reason := readyCondition(rs)
-					msg := stateAttr(s, svc.addr, "status_message")
+					msg := acctest.StateAttr(s, svc.addr, "status_message")
 					if status != "False" || reason == "" || !strings.HasPrefix(msg, reason+": ") {
 						return fmt.Errorf("%s: KubeRay says Ready=%s reason %q; we report %q", svc.name, status, reason, msg)
 					}
 				}
-				if msg := stateAttr(s, X, "status_message"); strings.Contains(msg, "Insufficient") || strings.Contains(msg, "x-pd") {
+				if msg := acctest.StateAttr(s, X, "status_message"); strings.Contains(msg, "Insufficient") || strings.Contains(msg, "x-pd") {
 					return fmt.Errorf("D10: x reports the pods of x-pd: %q", msg)
 				}
-				if msg := stateAttr(s, PD, "status_message"); !strings.Contains(msg, "Insufficient nvidia.com/gpu") {
+				if msg := acctest.StateAttr(s, PD, "status_message"); !strings.Contains(msg, "Insufficient nvidia.com/gpu") {
 					return fmt.Errorf("x-pd does not report its own unschedulable decode worker: %q", msg)
 				}
 				return nil
@@ -281,8 +282,8 @@ func TestAccRealKubeRay48CharacterNameRefusedAtPlan(t *testing.T) {
 	c := testcluster.Get(t)
 	ns := c.Namespace(t)
 	name := strings.Repeat("a", 48)
-	resource.Test(t, testCase(t, nil, resource.TestStep{
-		Config: cfg(t, deployment("r", fmt.Sprintf(`name = %q
+	resource.Test(t, acctest.TestCase(t, nil, resource.TestStep{
+		Config: acctest.Config(t, acctest.Deployment("r", fmt.Sprintf(`name = %q
 namespace = %q
 runtime = "kuberay"
 model = "Qwen/Qwen3-0.6B"`, name, ns))),

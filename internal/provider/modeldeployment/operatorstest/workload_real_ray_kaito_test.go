@@ -32,7 +32,7 @@ func TestAccRealWorkloadKubeRayPodsCarrySettings(t *testing.T) {
 	c := testcluster.Get(t)
 	c.LogOnFailure(t)
 	ctx := context.Background()
-	ns := shortNamespace(t, c, "wlr")
+	ns := c.ShortNamespace(t, "wlr")
 	pool := ns + "-gpu"
 	taint := corev1.Taint{Key: poolTaintKey, Value: poolTaintValue, Effect: corev1.TaintEffectNoSchedule}
 	gpuNode := testcluster.GPUNode{Name: pool + "-a", GPUs: 1, Labels: map[string]string{"pool": pool}}
@@ -53,7 +53,7 @@ func TestAccRealWorkloadKubeRayPodsCarrySettings(t *testing.T) {
 	class := "kf-static-" + ns
 	staticVolume(t, c, class)
 	claim := rt.ModelCacheClaimName("ray")
-	config := acctest.ProviderBlock(t, fmt.Sprintf("  huggingface {\n    endpoint = %q\n  }", hubMirror)) + deployment("r", fmt.Sprintf(`name = "ray"
+	config := acctest.ProviderBlock(t, fmt.Sprintf("  huggingface {\n    endpoint = %q\n  }", hubMirror)) + acctest.Deployment("r", fmt.Sprintf(`name = "ray"
 namespace = %q
 runtime = "kuberay"
 model = "Qwen/Qwen3-0.6B"
@@ -79,7 +79,7 @@ model_cache = {
   storage_class           = %q
   delete_claim_on_destroy = true
 }`, ns, privateReg, pool, poolTaintKey, poolTaintValue, class))
-	resource.Test(t, testCase(t, func(s *terraform.State) error {
+	resource.Test(t, acctest.TestCase(t, func(s *terraform.State) error {
 		if err := nothingLeft(c, ns)(s); err != nil {
 			return err
 		}
@@ -122,7 +122,7 @@ model_cache = {
 					if !strings.HasPrefix(ctr.Image, privateReg+"/") {
 						return fmt.Errorf("pod %s image %q is not from %s", p.Name, ctr.Image, privateReg)
 					}
-					if v, _ := envValue(ctr, "HF_ENDPOINT"); v != hubMirror {
+					if v, _ := testcluster.EnvValue(ctr, "HF_ENDPOINT"); v != hubMirror {
 						return fmt.Errorf("pod %s HF_ENDPOINT = %q, want the provider's huggingface.endpoint %s", p.Name, v, hubMirror)
 					}
 					if err := checkCacheMount(p, ctr, claim, rt.DefaultModelCachePath); err != nil {
@@ -146,7 +146,7 @@ func TestAccRealWorkloadKAITOTemplatePodCarriesSettings(t *testing.T) {
 	c := testcluster.Get(t)
 	c.LogOnFailure(t)
 	ctx := context.Background()
-	ns := shortNamespace(t, c, "wlk")
+	ns := c.ShortNamespace(t, "wlk")
 	pool := ns + "-gpu"
 	taint := corev1.Taint{Key: "pool.example/gpu", Value: "a100", Effect: corev1.TaintEffectNoSchedule}
 	gpuNode := testcluster.GPUNode{Name: pool + "-a", GPUs: 1, Labels: map[string]string{"pool": pool}}
@@ -174,7 +174,7 @@ func TestAccRealWorkloadKAITOTemplatePodCarriesSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	config := cfg(t, deployment("k", fmt.Sprintf(`name = "kv"
+	config := acctest.Config(t, acctest.Deployment("k", fmt.Sprintf(`name = "kv"
 namespace = %q
 runtime = "kaito"
 model = "Qwen/Qwen3-0.6B"
@@ -188,7 +188,7 @@ pod = {
 }
 model_cache = { claim_name = %q }
 huggingface_endpoint = %q`, ns, pool, taint.Key, taint.Value, claim, hubMirror)))
-	resource.Test(t, testCase(t, func(s *terraform.State) error {
+	resource.Test(t, acctest.TestCase(t, func(s *terraform.State) error {
 		if err := nothingLeft(c, ns)(s); err != nil {
 			return err
 		}
@@ -201,10 +201,10 @@ huggingface_endpoint = %q`, ns, pool, taint.Key, taint.Value, claim, hubMirror))
 		resource.TestStep{
 			Config: config,
 			ConfigStateChecks: []statecheck.StateCheck{
-				attr("kubefoundry_model_deployment.k", "phase", knownvalue.StringExact("Running")),
+				acctest.Attr("kubefoundry_model_deployment.k", "phase", knownvalue.StringExact("Running")),
 			},
 			Check: func(*terraform.State) error {
-				pods, err := runningPods(c, ns, kaitoWorkspaceLabel+"=kv")
+				pods, err := c.RunningPods(context.Background(), ns, kaitoWorkspaceLabel+"=kv")
 				if err != nil {
 					return err
 				}
@@ -226,14 +226,14 @@ huggingface_endpoint = %q`, ns, pool, taint.Key, taint.Value, claim, hubMirror))
 					return fmt.Errorf("pod %s imagePullSecrets %v, want regcred", p.Name, p.Spec.ImagePullSecrets)
 				}
 				// Our template's container is "model" (internal/runtimes/kaito/workload.go).
-				ctr, err := container(p, "model")
+				ctr, err := testcluster.Container(p, "model")
 				if err != nil {
 					return err
 				}
-				if v, _ := envValue(ctr, "HF_ENDPOINT"); v != hubMirror {
+				if v, _ := testcluster.EnvValue(ctr, "HF_ENDPOINT"); v != hubMirror {
 					return fmt.Errorf("pod %s HF_ENDPOINT = %q, want %s", p.Name, v, hubMirror)
 				}
-				home, _ := envValue(ctr, "HF_HOME")
+				home, _ := testcluster.EnvValue(ctr, "HF_HOME")
 				if home != rt.DefaultModelCachePath {
 					return fmt.Errorf("pod %s HF_HOME = %q, want %s", p.Name, home, rt.DefaultModelCachePath)
 				}

@@ -41,7 +41,7 @@ func moduleConfig(t *testing.T, root, ns, pool, class string) string {
     kubefoundry = { source = "kubefoundry/kubefoundry" }
   }
 }
-` + cfg(t) + fmt.Sprintf(`
+` + acctest.Config(t) + fmt.Sprintf(`
 module "gpu" {
   source              = %q
   name                = "qwen"
@@ -78,7 +78,7 @@ func TestAccRealWorkloadTaintedPoolPrivateImageCacheMirror(t *testing.T) {
 	// under that address so terraform does not look for it in a registry.
 	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "kubefoundry")
 	ctx := context.Background()
-	ns := shortNamespace(t, c, "wl")
+	ns := c.ShortNamespace(t, "wl")
 	pool := ns + "-gpu"
 
 	// The GPU pool: one tainted kwok GPU node. kube-scheduler's TaintToleration filter keeps
@@ -177,7 +177,7 @@ func TestAccRealWorkloadTaintedPoolPrivateImageCacheMirror(t *testing.T) {
 						if err := checkPoolPod(w, pool, gpuNode.Name, claim, true); err != nil {
 							return err
 						}
-						main, err := container(w, "main")
+						main, err := testcluster.Container(w, "main")
 						if err != nil {
 							return err
 						}
@@ -279,14 +279,14 @@ func checkPoolPod(p *corev1.Pod, pool, node, claim string, engine bool) error {
 	if engine {
 		name = "main" // Dynamo 1.4 names the engine container "main"
 	}
-	ctr, err := container(p, name)
+	ctr, err := testcluster.Container(p, name)
 	if err != nil {
 		return err
 	}
-	if v, _ := envValue(ctr, "HF_ENDPOINT"); v != hubMirror {
+	if v, _ := testcluster.EnvValue(ctr, "HF_ENDPOINT"); v != hubMirror {
 		return fmt.Errorf("pod %s container %s HF_ENDPOINT = %q, want the mirror %s", p.Name, ctr.Name, v, hubMirror)
 	}
-	home, _ := envValue(ctr, "HF_HOME")
+	home, _ := testcluster.EnvValue(ctr, "HF_HOME")
 	if home != rt.DefaultModelCachePath {
 		return fmt.Errorf("pod %s container %s HF_HOME = %q, want %s", p.Name, ctr.Name, home, rt.DefaultModelCachePath)
 	}
@@ -344,7 +344,7 @@ func checkFrontend(c *testcluster.Cluster, ns, node string) error {
 	if !hasPullSecret(f) {
 		return fmt.Errorf("frontend pod %s imagePullSecrets %v, want regcred", f.Name, f.Spec.ImagePullSecrets)
 	}
-	main, err := container(f, "main")
+	main, err := testcluster.Container(f, "main")
 	if err != nil {
 		return err
 	}
@@ -451,7 +451,7 @@ func waitRunning(c *testcluster.Cluster, ns, selector string, timeout time.Durat
 	var pods []corev1.Pod
 	err := wait.PollUntilContextTimeout(context.Background(), 250*time.Millisecond, timeout, true, func(context.Context) (bool, error) {
 		var err error
-		pods, err = runningPods(c, ns, selector)
+		pods, err = c.RunningPods(context.Background(), ns, selector)
 		return err == nil && len(pods) == 1, nil
 	})
 	if err != nil {

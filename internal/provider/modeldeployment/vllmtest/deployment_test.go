@@ -15,6 +15,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/acctest"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
 )
 
@@ -28,18 +29,18 @@ func checkServers(c *testcluster.Cluster, ns string, n int, flag ...string) reso
 	return func(*terraform.State) error {
 		var got int
 		for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(500 * time.Millisecond) {
-			pods, err := runningPods(c, ns, serverPods)
+			pods, err := c.RunningPods(context.Background(), ns, serverPods)
 			if err != nil {
 				return err
 			}
 			if got = len(pods); got == n {
 				for i := range pods {
-					ctr, err := engine(&pods[i])
+					ctr, err := testcluster.Container(&pods[i], "vllm")
 					if err != nil {
 						return err
 					}
 					argv := append(append([]string{}, ctr.Command...), ctr.Args...)
-					if !contiguous(argv, "vllm", "serve", "Qwen/Qwen3-0.6B") || !contiguous(argv, flag...) {
+					if !acctest.Contiguous(argv, "vllm", "serve", "Qwen/Qwen3-0.6B") || !acctest.Contiguous(argv, flag...) {
 						return fmt.Errorf("pod %s runs %q, want vllm serve Qwen/Qwen3-0.6B ... %q", pods[i].Name, argv, flag)
 					}
 					if gpus(ctr) != 1 || ctr.ReadinessProbe == nil || ctr.ReadinessProbe.HTTPGet == nil || ctr.ReadinessProbe.HTTPGet.Path != "/health" {
@@ -72,7 +73,7 @@ func TestAccVLLMDeploymentLifecycle(t *testing.T) {
 	t.Parallel()
 	c := testcluster.Get(t)
 	c.LogOnFailure(t, "kube-scheduler", "kwok")
-	ns := namespace(t, c, "vllm")
+	ns := c.ShortNamespace(t, "vllm")
 	c.KwokGPUNodes(t, ns, 2, 1, map[string]string{"pool": ns})
 	body := func(replicas int, maxSeqs string) string {
 		return fmt.Sprintf(`name      = "qwen"
@@ -83,7 +84,7 @@ replicas  = %d
 engine_args = { "max-num-seqs" = %q }
 `, ns, replicas, maxSeqs)
 	}
-	resource.Test(t, testCase(t, nothingLeft(c, ns),
+	resource.Test(t, acctest.TestCase(t, nothingLeft(c, ns),
 		resource.TestStep{
 			Config: cfg(t, body(1, "32")),
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -137,7 +138,7 @@ engine_args = { "max-num-seqs" = %q }
 func TestAccVLLMUnschedulableFailsFastWithSchedulerMessage(t *testing.T) {
 	t.Parallel()
 	c := testcluster.Get(t)
-	ns := namespace(t, c, "vllm-big")
+	ns := c.ShortNamespace(t, "vllm-big")
 	c.KwokGPUNodes(t, ns, 1, 1, map[string]string{"pool": ns})
 	body := fmt.Sprintf(`name      = "big"
 namespace = %q
@@ -148,7 +149,7 @@ timeouts {
   create = "5m"
 }`, ns)
 	var started time.Time
-	resource.Test(t, testCase(t, nothingLeft(c, ns),
+	resource.Test(t, acctest.TestCase(t, nothingLeft(c, ns),
 		resource.TestStep{
 			PreConfig:   func() { started = time.Now() },
 			Config:      cfg(t, body),
@@ -172,7 +173,7 @@ func TestAccVLLMPlanRejectsDisaggregatedAndMismatchedParallelism(t *testing.T) {
 runtime = "vllm"
 model   = "Qwen/Qwen3-0.6B"
 `
-	resource.Test(t, testCase(t, nil,
+	resource.Test(t, acctest.TestCase(t, nil,
 		resource.TestStep{
 			Config: cfg(t, base+`mode = "disaggregated"`), PlanOnly: true,
 			ExpectError: regexp.MustCompile(`(?s)mode.*aggregated\s+only`),

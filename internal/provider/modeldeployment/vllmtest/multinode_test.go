@@ -16,6 +16,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/acctest"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
 )
 
@@ -31,7 +32,7 @@ func checkGroups(c *testcluster.Cluster, ns string, groups int) resource.TestChe
 		var pods []corev1.Pod
 		var err error
 		for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(500 * time.Millisecond) {
-			if pods, err = runningPods(c, ns, sel); err != nil {
+			if pods, err = c.RunningPods(context.Background(), ns, sel); err != nil {
 				return err
 			}
 			if len(pods) == 2*groups || time.Now().After(deadline) {
@@ -56,24 +57,24 @@ func checkGroups(c *testcluster.Cluster, ns string, groups int) resource.TestChe
 				return fmt.Errorf("group %d: leader or worker pod missing among %v", g, names(pods))
 			}
 			for _, p := range []*corev1.Pod{leader, worker} {
-				ctr, err := engine(p)
+				ctr, err := testcluster.Container(p, "vllm")
 				if err != nil {
 					return err
 				}
-				if _, ok := env(ctr, "LWS_LEADER_ADDRESS"); !ok {
+				if _, ok := testcluster.EnvValue(ctr, "LWS_LEADER_ADDRESS"); !ok {
 					return fmt.Errorf("pod %s: the LWS pod webhook set no LWS_LEADER_ADDRESS (env %v)", p.Name, ctr.Env)
 				}
-				if size, _ := env(ctr, "LWS_GROUP_SIZE"); size != "2" {
+				if size, _ := testcluster.EnvValue(ctr, "LWS_GROUP_SIZE"); size != "2" {
 					return fmt.Errorf("pod %s: LWS_GROUP_SIZE = %q, want 2", p.Name, size)
 				}
 				if gpus(ctr) != 1 {
 					return fmt.Errorf("pod %s: %d GPUs, want 1", p.Name, gpus(ctr))
 				}
 			}
-			lc, _ := engine(leader)
-			wc, _ := engine(worker)
-			if script := strings.Join(lc.Command, " "); !strings.Contains(script, "ray start --head") || !contiguous(lc.Args, "--distributed-executor-backend", "ray") ||
-				!contiguous(lc.Args, "--tensor-parallel-size", "2") {
+			lc, _ := testcluster.Container(leader, "vllm")
+			wc, _ := testcluster.Container(worker, "vllm")
+			if script := strings.Join(lc.Command, " "); !strings.Contains(script, "ray start --head") || !acctest.Contiguous(lc.Args, "--distributed-executor-backend", "ray") ||
+				!acctest.Contiguous(lc.Args, "--tensor-parallel-size", "2") {
 				return fmt.Errorf("leader %s runs %q %q", leader.Name, lc.Command, lc.Args)
 			}
 			if script := strings.Join(wc.Command, " "); !strings.Contains(script, `ray start --address="$LWS_LEADER_ADDRESS:6379"`) {
@@ -103,7 +104,7 @@ func TestAccVLLMMultiNodeLeaderWorkerSet(t *testing.T) {
 	t.Parallel()
 	c := testcluster.Get(t)
 	c.LogOnFailure(t, testcluster.LWSLogName, "kube-scheduler", "kwok")
-	ns := namespace(t, c, "vllm-mn")
+	ns := c.ShortNamespace(t, "vllm-mn")
 	c.KwokGPUNodes(t, ns, 4, 1, map[string]string{"pool": ns})
 	body := func(replicas, nodes int) string {
 		return fmt.Sprintf(`name      = "mn"
@@ -117,7 +118,7 @@ vllm      = { nodes = %d }
 	running := func(ready int64) []statecheck.StateCheck {
 		return []statecheck.StateCheck{attr("phase", knownvalue.StringExact("Running")), attr("ready", knownvalue.Int64Exact(ready))}
 	}
-	resource.Test(t, testCase(t, nothingLeft(c, ns),
+	resource.Test(t, acctest.TestCase(t, nothingLeft(c, ns),
 		resource.TestStep{Config: cfg(t, body(1, 1)), ConfigStateChecks: running(1)},
 		resource.TestStep{
 			Config: cfg(t, body(1, 2)),

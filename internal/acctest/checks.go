@@ -1,0 +1,104 @@
+package acctest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/yaml"
+
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
+)
+
+// TestCase is a terraform acceptance test case against the in-process provider, with the
+// given destroy check.
+func TestCase(t *testing.T, destroyed func(*terraform.State) error, steps ...resource.TestStep) resource.TestCase {
+	return resource.TestCase{
+		PreCheck:                 func() { PreCheck(t) },
+		ProtoV6ProviderFactories: ProtoV6ProviderFactories,
+		CheckDestroy:             destroyed,
+		Steps:                    steps,
+	}
+}
+
+// Config is the provider block for the test cluster followed by the given blocks.
+func Config(t testing.TB, blocks ...string) string {
+	return ProviderBlock(t, "") + strings.Join(blocks, "")
+}
+
+// Deployment renders one kubefoundry_model_deployment block.
+func Deployment(label, body string) string {
+	return fmt.Sprintf("resource \"kubefoundry_model_deployment\" %q {\n%s\n}\n", label, body)
+}
+
+// Attr checks one top-level attribute of addr in state.
+func Attr(addr, name string, v knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(addr, tfjsonpath.New(name), v)
+}
+
+// StateAttr is the flat state value of addr's attribute name ("" when absent).
+func StateAttr(s *terraform.State, addr, name string) string {
+	if rs, ok := s.RootModule().Resources[addr]; ok {
+		return rs.Primary.Attributes[name]
+	}
+	return ""
+}
+
+// StateManifest decodes addr's manifest attribute (the object as the provider rendered it).
+func StateManifest(s *terraform.State, addr string) (map[string]any, error) {
+	rs, ok := s.RootModule().Resources[addr]
+	if !ok {
+		return nil, fmt.Errorf("%s not in state", addr)
+	}
+	var obj map[string]any
+	if err := yaml.Unmarshal([]byte(rs.Primary.Attributes["manifest"]), &obj); err != nil {
+		return nil, fmt.Errorf("%s manifest: %w", addr, err)
+	}
+	return obj, nil
+}
+
+// NothingLeft is a CheckDestroy: the namespaces hold no object of the custom resources
+// given nor any Deployment, StatefulSet, HPA, Service or pod. Deletes are foreground, so a
+// runtime's object is gone only after its dependents are.
+func NothingLeft(c *testcluster.Cluster, namespaces []string, custom ...schema.GroupVersionResource) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		left, err := c.Leftovers(context.Background(), namespaces, custom...)
+		if err != nil {
+			return err
+		}
+		if len(left) > 0 {
+			return fmt.Errorf("left after destroy: %v", left)
+		}
+		return nil
+	}
+}
+
+// Contiguous reports whether want appears in got as one run (a flag and its value).
+func Contiguous(got []string, want ...string) bool {
+	for i := 0; i+len(want) <= len(got); i++ {
+		if slices.Equal(got[i:i+len(want)], want) {
+			return true
+		}
+	}
+	return false
+}
+
+// HasSubsequence reports whether want appears in got in order, other arguments possibly
+// between (operators add their own).
+func HasSubsequence(got, want []string) bool {
+	i := 0
+	for _, g := range got {
+		if i < len(want) && g == want[i] {
+			i++
+		}
+	}
+	return i == len(want)
+}
