@@ -69,7 +69,9 @@ func CreateCRD(ctx context.Context, cs apiextensions.Interface, crd *apiextensio
 	if _, err := cs.ApiextensionsV1().CustomResourceDefinitions().Create(ctx, crd, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
 		return fmt.Errorf("creating CRD %s: %w", crd.Name, err)
 	}
-	return wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, 60*time.Second, true, func(ctx context.Context) (bool, error) {
+	// Generous: on a loaded two-core machine the API server can take minutes to establish the
+	// hundred-odd CRDs an operator-backed cluster installs.
+	err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, 3*time.Minute, true, func(ctx context.Context) (bool, error) {
 		got, err := cs.ApiextensionsV1().CustomResourceDefinitions().Get(ctx, crd.Name, metav1.GetOptions{})
 		if err != nil {
 			return false, nil //nolint:nilerr // poll again until the timeout
@@ -81,6 +83,10 @@ func CreateCRD(ctx context.Context, cs apiextensions.Interface, crd *apiextensio
 		}
 		return false, nil
 	})
+	if err != nil {
+		return fmt.Errorf("CRD %s not Established: %w", crd.Name, err)
+	}
+	return nil
 }
 
 // CRDByName reads one CRD file of dir by its metadata.name, e.g. "workspaces.kaito.sh".
