@@ -127,6 +127,9 @@ type Parser struct {
 	// Complete: the tables cover every flag the process accepts, so an unknown flag is an
 	// error. When false (an engine's own table is missing) unknown flags pass unchecked.
 	Complete bool
+	// Kwargs: keys are Python keyword arguments (Ray Serve's engine_kwargs), not CLI flags:
+	// a bool takes "true" or "false" and nothing is rendered bare.
+	Kwargs bool
 }
 
 // Lookup finds key (an engine_args key) and returns the flag it sets. A negation (no-x of a
@@ -171,10 +174,16 @@ func (p Parser) Check(key, value string) string {
 			return ""
 		}
 		msg := fmt.Sprintf("%s has no flag --%s", p.Name, key)
+		if p.Kwargs {
+			msg = fmt.Sprintf("%s has no keyword argument %q", p.Name, key)
+		}
 		if near := p.Suggest(key, 3); len(near) > 0 {
 			msg += ": did you mean " + quoteJoin(near) + "?"
 		}
 		return msg
+	}
+	if p.Kwargs {
+		return checkKwarg(key, value, f)
 	}
 	if f.Kind == Bool {
 		if value != "true" {
@@ -205,6 +214,34 @@ func (p Parser) Check(key, value string) string {
 	case JSON:
 		if !json.Valid([]byte(value)) {
 			return fmt.Sprintf("--%s takes JSON (e.g. '{\"key\": 1}'), got %q", key, value)
+		}
+	}
+	return ""
+}
+
+// checkKwarg checks a keyword argument's value, rendered as a YAML scalar (true/false and
+// canonical numbers become bools and numbers, the rest strings).
+func checkKwarg(key, value string, f Flag) string {
+	switch f.Kind {
+	case Bool:
+		if value != "true" && value != "false" {
+			return fmt.Sprintf("%s takes true or false, got %q", key, value)
+		}
+	case Int:
+		if _, err := strconv.ParseInt(value, 10, 64); err != nil {
+			return fmt.Sprintf("%s takes an integer, got %q", key, value)
+		}
+	case Float:
+		if _, err := strconv.ParseFloat(value, 64); err != nil {
+			return fmt.Sprintf("%s takes a number, got %q", key, value)
+		}
+	case Choice:
+		if !slices.Contains(f.Choices, value) {
+			return fmt.Sprintf("%s takes one of %s, got %q", key, quoteJoin(f.Choices), value)
+		}
+	case JSON:
+		if !json.Valid([]byte(value)) {
+			return fmt.Sprintf("%s takes a mapping, got %q", key, value)
 		}
 	}
 	return ""
