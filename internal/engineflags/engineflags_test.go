@@ -7,6 +7,9 @@ import (
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/engineflags"
 	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/dynamo"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/kaito"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/kuberay"
+	vllmrt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/vllm"
 )
 
 // A pin that moves without regenerating the tables fails here: each table carries the
@@ -85,5 +88,70 @@ func TestCheckKinds(t *testing.T) {
 	p.Complete = false
 	if got := p.Check("gpu-memory-utilization", "0.9"); got != "" {
 		t.Errorf("incomplete parser refused an engine flag it has no table for: %q", got)
+	}
+}
+
+// Every engine version a renderer's image runs is listed in EnginePins with the tables that
+// describe it; a table not at the pinned version must say so (Nearest), and this test says
+// it too, so nobody mistakes a nearest table for the engine that runs.
+func TestEnginePins(t *testing.T) {
+	images := map[string]string{ // renderer -> the image that fixes its engine version
+		"kuberay": kuberay.DefaultImage,
+		"vllm":    vllmrt.DefaultImage,
+		"kaito":   kaito.VLLMImage,
+	}
+	imageTags := map[string]string{ // the tag each pin above was established for
+		"kuberay": "rayproject/ray-llm:2.52.0-py311-cu128",
+		"vllm":    "vllm/vllm-openai:v0.19.0-cu130",
+		"kaito":   "mcr.microsoft.com/aks/kaito/kaito-base:0.5.0",
+	}
+	for r, img := range images {
+		if img != imageTags[r] {
+			t.Errorf("the %s renderer now runs %s, EnginePins was written for %s: find the engine version it carries, regenerate the tables (tools/engineflags/gen.py) and update EnginePins", r, img, imageTags[r])
+		}
+	}
+	seen := map[string]bool{}
+	for _, p := range engineflags.EnginePins {
+		seen[p.Renderer+"/"+p.Engine] = true
+		if p.Version == "" || p.From == "" {
+			t.Errorf("%s/%s: version and its origin must be named", p.Renderer, p.Engine)
+		}
+		exact := len(p.Tables) > 0
+		for _, name := range p.Tables {
+			tab, err := engineflags.Load(name)
+			if err != nil {
+				t.Errorf("%s/%s: %v", p.Renderer, p.Engine, err)
+				continue
+			}
+			if tab.Source == "" || len(tab.Flags) < 40 {
+				t.Errorf("%s: %d flags, source %q: regenerate it", name, len(tab.Flags), tab.Source)
+			}
+			exact = exact && tab.Version == p.Version
+			if tab.Version != p.Version {
+				t.Logf("%s/%s runs %s %s; table %s is %s %s (%s): %s", p.Renderer, p.Engine, p.Engine, p.Version, name, tab.Engine, tab.Version, tab.Source, p.Nearest)
+			}
+		}
+		switch {
+		case exact && p.Nearest != "":
+			t.Errorf("%s/%s: the tables are now at %s; drop the Nearest note", p.Renderer, p.Engine, p.Version)
+		case !exact && len(p.Tables) > 0 && p.Nearest == "":
+			t.Errorf("%s/%s: tables not at %s must say why they are the nearest", p.Renderer, p.Engine, p.Version)
+		case len(p.Tables) == 0:
+			t.Logf("%s/%s runs %s %s: no table (its source at that version was not reachable); engine_args pass unchecked beyond the renderer's own rules", p.Renderer, p.Engine, p.Engine, p.Version)
+		}
+	}
+	for _, want := range []string{"dynamo/vllm", "dynamo/sglang", "dynamo/trtllm", "kuberay/vllm", "vllm/vllm", "kaito/vllm"} {
+		if !seen[want] {
+			t.Errorf("EnginePins lacks %s", want)
+		}
+	}
+	for e, v := range engineflags.DynamoEngineVersions {
+		found := false
+		for _, p := range engineflags.EnginePins {
+			found = found || p.Renderer == "dynamo" && p.Engine == e && p.Version == v
+		}
+		if !found {
+			t.Errorf("Dynamo %s carries %s %s, EnginePins does not say so", engineflags.DynamoVersion, e, v)
+		}
 	}
 }

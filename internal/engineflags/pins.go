@@ -14,11 +14,6 @@ type EnginePin struct {
 	Nearest string
 }
 
-// The vLLM tables generated so far: one development commit between v0.11.0 and v0.11.1
-// (tables/vllm-0.11*.json; see their note). No vLLM, SGLang or TensorRT-LLM source at a
-// pinned release could be located in the code index this provider's tables are read from.
-const vllmNearestVersion = "0.11.1.dev"
-
 // EnginePins lists every engine the provider renders arguments for. TestEnginePins fails
 // when a renderer's image moves without this list (and the tables) following.
 var EnginePins = []EnginePin{

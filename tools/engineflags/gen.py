@@ -223,6 +223,8 @@ def annotation_kind(ann, aliases, name="", cli=True):
     has_str = "str" in heads
     if any(h.endswith("Config") for h in heads):
         return {"kind": "json"}
+    if not cli and has_str and len(heads) > 1:
+        return {"kind": "string"}  # a keyword argument taking text among other types
     if "bool" in heads:
         if not cli and len(heads) > 1:
             return {"kind": "string"}
