@@ -155,3 +155,41 @@ func TestEnginePins(t *testing.T) {
 		}
 	}
 }
+
+// A nearest table (KindOnly) tells switches from value flags and nothing else; a kwargs
+// parser (Ray Serve engine_kwargs) takes true/false for bools and typed scalars.
+func TestKindOnlyAndKwargs(t *testing.T) {
+	near := engineflags.VLLMNearest("vLLM 9.9", true)
+	for _, c := range []struct{ key, value, want string }{
+		{"max-num-seqs", "true", "takes a value"},
+		{"max_num_seqs", "true", "takes a value"},
+		{"max-num-seqs", "many", ""}, // types are not read from another version
+		{"enforce-eager", "1", "is a switch"},
+		{"no-enable-prefix-caching", "true", ""},
+		{"port", "true", "takes a value"}, // frontend table
+		{"not-yet-in-the-table", "x", ""},
+		{"compilation-config.level", "3", ""}, // --<json flag>.<key>
+	} {
+		got := near.Check(c.key, c.value)
+		if c.want == "" && got != "" || c.want != "" && !strings.Contains(got, c.want) {
+			t.Errorf("nearest Check(%q, %q) = %q, want %q", c.key, c.value, got, c.want)
+		}
+	}
+	kw := engineflags.KubeRayEngineKwargs()
+	for _, c := range []struct{ key, value, want string }{
+		{"enable_lora", "false", ""},
+		{"enable_lora", "1", "takes true or false"},
+		{"max_num_batched_tokens", "8192", ""},
+		{"max_num_batched_tokens", "8k", "takes an integer"}, // a Python int, not the CLI's human_readable_int
+		{"gpu_memory_utilization", "0.8", ""},
+		{"kv_transfer_config", `{"kv_connector": "NixlConnector", "kv_role": "kv_both"}`, ""},
+		{"kv_transfer_config", "nixl", "takes a mapping"},
+		{"max-num-seqs", "8", `has no keyword argument "max-num-seqs"`}, // no dashes in keywords
+		{"enable_log_requests", "true", ""},                             // AsyncEngineArgs
+	} {
+		got := kw.Check(c.key, c.value)
+		if c.want == "" && got != "" || c.want != "" && !strings.Contains(got, c.want) {
+			t.Errorf("kwargs Check(%q, %q) = %q, want %q", c.key, c.value, got, c.want)
+		}
+	}
+}
