@@ -9,8 +9,17 @@
 //	tools/engineflags/gen.py --out internal/engineflags/tables --dynamo-version 1.4.0 \
 //	    --dynamo-git <fetch github:wxsms/dynamo> --dynamo-commit e147ceeac0563354f530b9624d0fc90ccfa6952a
 //
-// vLLM, SGLang, TensorRT-LLM and llama.cpp tables need those sources at the pinned versions
-// (see DynamoEngineVersions); none was reachable when this package was written.
+// The vllm-0.11*.json tables come from the nearest vLLM source the code index holds (see
+// EnginePins and the tables' note): excerpts of vllm/engine/arg_utils.py @ 99d7eb5d and
+// vllm/entrypoints/openai/cli_args.py @ 789340fb, saved to a scratch directory, then
+//
+//	tools/engineflags/gen.py --out internal/engineflags/tables --vllm-name vllm-0.11 \
+//	    --vllm <arg_utils.py> --vllm-version 0.11.1.dev --vllm-source vllm-project/vllm@99d7eb5d...:vllm/engine/arg_utils.py \
+//	    --vllm-frontend <cli_args.py> --vllm-frontend-source vllm-project/vllm@789340fb...:vllm/entrypoints/openai/cli_args.py \
+//	    --vllm-note <the note>
+//
+// No source of vLLM 0.19.0/0.25.1/0.26.0, SGLang 0.5.16 or TensorRT-LLM 1.3.0rc23 was
+// reachable: those engines' own flags are checked only as EnginePins says.
 package engineflags
 
 import (
@@ -127,6 +136,13 @@ type Parser struct {
 	// Complete: the tables cover every flag the process accepts, so an unknown flag is an
 	// error. When false (an engine's own table is missing) unknown flags pass unchecked.
 	Complete bool
+	// KindOnly: the tables are another version of the engine (EnginePins "Nearest"), so
+	// only what rarely changes between versions is checked: a switch given a value, and
+	// "true" (a bare flag) on a flag that takes one. Unknown flags and value types pass.
+	KindOnly bool
+	// Kwargs: keys are Python keyword arguments (Ray Serve's engine_kwargs), not CLI flags:
+	// a bool takes "true" or "false" and nothing is rendered bare.
+	Kwargs bool
 }
 
 // Lookup finds key (an engine_args key) and returns the flag it sets. A negation (no-x of a
@@ -171,10 +187,19 @@ func (p Parser) Check(key, value string) string {
 			return ""
 		}
 		msg := fmt.Sprintf("%s has no flag --%s", p.Name, key)
+		if p.Kwargs {
+			msg = fmt.Sprintf("%s has no keyword argument %q", p.Name, key)
+		}
 		if near := p.Suggest(key, 3); len(near) > 0 {
 			msg += ": did you mean " + quoteJoin(near) + "?"
 		}
 		return msg
+	}
+	if p.Kwargs {
+		return checkKwarg(key, value, f)
+	}
+	if p.KindOnly {
+		return p.checkKind(key, value, f)
 	}
 	if f.Kind == Bool {
 		if value != "true" {
@@ -205,6 +230,45 @@ func (p Parser) Check(key, value string) string {
 	case JSON:
 		if !json.Valid([]byte(value)) {
 			return fmt.Sprintf("--%s takes JSON (e.g. '{\"key\": 1}'), got %q", key, value)
+		}
+	}
+	return ""
+}
+
+// checkKind is Check for a nearest table: switch or value, nothing else.
+func (p Parser) checkKind(key, value string, f Flag) string {
+	switch {
+	case f.Kind == Bool && value != "true":
+		return fmt.Sprintf("--%s is a switch that takes no value (%s): set it to \"true\"", key, p.Name)
+	case f.Kind != Bool && value == "true":
+		return fmt.Sprintf("--%s takes a value (%s); \"true\" would render it bare, which the engine refuses", key, p.Name)
+	}
+	return ""
+}
+
+// checkKwarg checks a keyword argument's value, rendered as a YAML scalar (true/false and
+// canonical numbers become bools and numbers, the rest strings).
+func checkKwarg(key, value string, f Flag) string {
+	switch f.Kind {
+	case Bool:
+		if value != "true" && value != "false" {
+			return fmt.Sprintf("%s takes true or false, got %q", key, value)
+		}
+	case Int:
+		if _, err := strconv.ParseInt(value, 10, 64); err != nil {
+			return fmt.Sprintf("%s takes an integer, got %q", key, value)
+		}
+	case Float:
+		if _, err := strconv.ParseFloat(value, 64); err != nil {
+			return fmt.Sprintf("%s takes a number, got %q", key, value)
+		}
+	case Choice:
+		if !slices.Contains(f.Choices, value) {
+			return fmt.Sprintf("%s takes one of %s, got %q", key, quoteJoin(f.Choices), value)
+		}
+	case JSON:
+		if !json.Valid([]byte(value)) {
+			return fmt.Sprintf("%s takes a mapping, got %q", key, value)
 		}
 	}
 	return ""

@@ -7,6 +7,9 @@ import (
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/engineflags"
 	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/dynamo"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/kaito"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/kuberay"
+	vllmrt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/vllm"
 )
 
 // A pin that moves without regenerating the tables fails here: each table carries the
@@ -85,5 +88,108 @@ func TestCheckKinds(t *testing.T) {
 	p.Complete = false
 	if got := p.Check("gpu-memory-utilization", "0.9"); got != "" {
 		t.Errorf("incomplete parser refused an engine flag it has no table for: %q", got)
+	}
+}
+
+// Every engine version a renderer's image runs is listed in EnginePins with the tables that
+// describe it; a table not at the pinned version must say so (Nearest), and this test says
+// it too, so nobody mistakes a nearest table for the engine that runs.
+func TestEnginePins(t *testing.T) {
+	images := map[string]string{ // renderer -> the image that fixes its engine version
+		"kuberay": kuberay.DefaultImage,
+		"vllm":    vllmrt.DefaultImage,
+		"kaito":   kaito.VLLMImage,
+	}
+	imageTags := map[string]string{ // the tag each pin above was established for
+		"kuberay": "rayproject/ray-llm:2.52.0-py311-cu128",
+		"vllm":    "vllm/vllm-openai:v0.19.0-cu130",
+		"kaito":   "mcr.microsoft.com/aks/kaito/kaito-base:0.5.0",
+	}
+	for r, img := range images {
+		if img != imageTags[r] {
+			t.Errorf("the %s renderer now runs %s, EnginePins was written for %s: find the engine version it carries, regenerate the tables (tools/engineflags/gen.py) and update EnginePins", r, img, imageTags[r])
+		}
+	}
+	seen := map[string]bool{}
+	for _, p := range engineflags.EnginePins {
+		seen[p.Renderer+"/"+p.Engine] = true
+		if p.Version == "" || p.From == "" {
+			t.Errorf("%s/%s: version and its origin must be named", p.Renderer, p.Engine)
+		}
+		exact := len(p.Tables) > 0
+		for _, name := range p.Tables {
+			tab, err := engineflags.Load(name)
+			if err != nil {
+				t.Errorf("%s/%s: %v", p.Renderer, p.Engine, err)
+				continue
+			}
+			if tab.Source == "" || len(tab.Flags) < 40 {
+				t.Errorf("%s: %d flags, source %q: regenerate it", name, len(tab.Flags), tab.Source)
+			}
+			exact = exact && tab.Version == p.Version
+			if tab.Version != p.Version {
+				t.Logf("%s/%s runs %s %s; table %s is %s %s (%s): %s", p.Renderer, p.Engine, p.Engine, p.Version, name, tab.Engine, tab.Version, tab.Source, p.Nearest)
+			}
+		}
+		switch {
+		case exact && p.Nearest != "":
+			t.Errorf("%s/%s: the tables are now at %s; drop the Nearest note", p.Renderer, p.Engine, p.Version)
+		case !exact && len(p.Tables) > 0 && p.Nearest == "":
+			t.Errorf("%s/%s: tables not at %s must say why they are the nearest", p.Renderer, p.Engine, p.Version)
+		case len(p.Tables) == 0:
+			t.Logf("%s/%s runs %s %s: no table (its source at that version was not reachable); engine_args pass unchecked beyond the renderer's own rules", p.Renderer, p.Engine, p.Engine, p.Version)
+		}
+	}
+	for _, want := range []string{"dynamo/vllm", "dynamo/sglang", "dynamo/trtllm", "kuberay/vllm", "vllm/vllm", "kaito/vllm"} {
+		if !seen[want] {
+			t.Errorf("EnginePins lacks %s", want)
+		}
+	}
+	for e, v := range engineflags.DynamoEngineVersions {
+		found := false
+		for _, p := range engineflags.EnginePins {
+			found = found || p.Renderer == "dynamo" && p.Engine == e && p.Version == v
+		}
+		if !found {
+			t.Errorf("Dynamo %s carries %s %s, EnginePins does not say so", engineflags.DynamoVersion, e, v)
+		}
+	}
+}
+
+// A nearest table (KindOnly) tells switches from value flags and nothing else; a kwargs
+// parser (Ray Serve engine_kwargs) takes true/false for bools and typed scalars.
+func TestKindOnlyAndKwargs(t *testing.T) {
+	near := engineflags.VLLMNearest("vLLM 9.9", true)
+	for _, c := range []struct{ key, value, want string }{
+		{"max-num-seqs", "true", "takes a value"},
+		{"max_num_seqs", "true", "takes a value"},
+		{"max-num-seqs", "many", ""}, // types are not read from another version
+		{"enforce-eager", "1", "is a switch"},
+		{"no-enable-prefix-caching", "true", ""},
+		{"port", "true", "takes a value"}, // frontend table
+		{"not-yet-in-the-table", "x", ""},
+		{"compilation-config.level", "3", ""}, // --<json flag>.<key>
+	} {
+		got := near.Check(c.key, c.value)
+		if c.want == "" && got != "" || c.want != "" && !strings.Contains(got, c.want) {
+			t.Errorf("nearest Check(%q, %q) = %q, want %q", c.key, c.value, got, c.want)
+		}
+	}
+	kw := engineflags.KubeRayEngineKwargs()
+	for _, c := range []struct{ key, value, want string }{
+		{"enable_lora", "false", ""},
+		{"enable_lora", "1", "takes true or false"},
+		{"max_num_batched_tokens", "8192", ""},
+		{"max_num_batched_tokens", "8k", "takes an integer"}, // a Python int, not the CLI's human_readable_int
+		{"gpu_memory_utilization", "0.8", ""},
+		{"kv_transfer_config", `{"kv_connector": "NixlConnector", "kv_role": "kv_both"}`, ""},
+		{"kv_transfer_config", "nixl", "takes a mapping"},
+		{"max-num-seqs", "8", `has no keyword argument "max-num-seqs"`}, // no dashes in keywords
+		{"enable_log_requests", "true", ""},                             // AsyncEngineArgs
+	} {
+		got := kw.Check(c.key, c.value)
+		if c.want == "" && got != "" || c.want != "" && !strings.Contains(got, c.want) {
+			t.Errorf("kwargs Check(%q, %q) = %q, want %q", c.key, c.value, got, c.want)
+		}
 	}
 }

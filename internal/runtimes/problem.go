@@ -70,3 +70,13 @@ func (ps Problems) Has(path string) bool {
 	}
 	return false
 }
+
+// HasKey reports whether a problem exists for one key of a map attribute.
+func (ps Problems) HasKey(path, key string) bool {
+	for _, p := range ps {
+		if p.Path == path && p.Key == key {
+			return true
+		}
+	}
+	return false
+}

@@ -154,56 +154,141 @@ def argparse_flags(source, skip_if=()):
 
 
 # ---------------------------------------------------------------------------------------
-# vLLM: EngineArgs.add_cli_args registers "--flag" with **<config>_kwargs["field"], whose
-# argparse type vLLM derives from the EngineArgs dataclass annotation of the field
-# (vllm/engine/arg_utils.py get_kwargs): bool -> BooleanOptionalAction, Literal -> choices,
-# int/float/str, dict / *Config -> JSON, list -> nargs.
+# vLLM: EngineArgs.add_cli_args registers "--flag" with **<config>_kwargs["field"], where
+# <config>_kwargs = get_kwargs(<Config>) derives the argparse kwargs from the type hint of
+# that config field (vllm/engine/arg_utils.py _compute_kwargs). EngineArgs mirrors each
+# field with the same annotation (its default names the field: `x: T = CacheConfig.y` or
+# `get_field(CacheConfig, "y")`), so the hints are read from EngineArgs. get_kwargs tests
+# the hints in this order: a dataclass -> JSON; bool -> BooleanOptionalAction (--x and
+# --no-x); Literal -> choices (free text when str is in the union); tuple/list/set ->
+# nargs; int (human_readable_int for a few names) -> int; float; dict (with str or a class:
+# union_dict_and_str) -> JSON; else str. Type aliases defined in other modules (e.g.
+# CacheDType) cannot be resolved from one file: they are read as free text, which accepts
+# more than the engine does but never refuses what it takes.
+
+HUMAN_READABLE_INTS = {"max_model_len", "max_num_batched_tokens", "kv_cache_memory_bytes"}
 
 
-def annotation_kind(ann, aliases):
+def split_union(src):
+    """Top-level members of an annotation: X | Y, Optional[X], Union[X, Y], Annotated[X, ...]."""
+    src = src.strip()
+    while src.startswith("(") and src.endswith(")"):
+        src = src[1:-1].strip()
+    for wrapper in ("Optional[", "Union[", "Annotated["):
+        if src.startswith(wrapper) and src.endswith("]"):
+            inner = split_top(src[len(wrapper):-1], ",")
+            if wrapper == "Annotated[":
+                inner = inner[:1]
+            out = [m for part in inner for m in split_union(part)]
+            return out + (["None"] if wrapper == "Optional[" else [])
+    parts = split_top(src, "|")
+    if len(parts) > 1:
+        return [m for part in parts for m in split_union(part)]
+    return [src]
+
+
+def split_top(src, sep):
+    out, depth, cur = [], 0, ""
+    for ch in src:
+        if ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth -= 1
+        if ch == sep and depth == 0:
+            out.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    out.append(cur.strip())
+    return [x for x in out if x]
+
+
+def head(member):
+    return member.split("[", 1)[0].strip()
+
+
+def annotation_kind(ann, aliases, name="", cli=True):
+    """The kind get_kwargs gives a field of this annotation. cli=False reads it as a Python
+    keyword argument (engine_kwargs), where a value is the Python object itself."""
     if ann is None:
         return {"kind": "string"}
-    src = ast.unparse(ann)
-    for name, target in aliases.items():
-        src = re.sub(rf"\b{re.escape(name)}\b", target, src)
-    src = src.replace("Optional[", "").replace(" | None", "").replace("None | ", "")
-    m = re.search(r"Literal\[(.*?)\]", src)
-    if m:
-        vals = re.findall(r"['\"]([^'\"]+)['\"]", m.group(1))
-        if vals and "str" not in src.replace(m.group(0), ""):
+    src = ann if isinstance(ann, str) else ast.unparse(ann)
+    members = []
+    for m in split_union(src):
+        if head(m) in aliases:
+            members += split_union(aliases[head(m)])
+        else:
+            members.append(m)
+    heads = {head(m) for m in members} - {"None"}
+    has_str = "str" in heads
+    if any(h.endswith("Config") for h in heads):
+        return {"kind": "json"}
+    if not cli and has_str and len(heads) > 1:
+        return {"kind": "string"}  # a keyword argument taking text among other types
+    if "bool" in heads:
+        if not cli and len(heads) > 1:
+            return {"kind": "string"}
+        return {"kind": "bool", "negatable": True} if cli else {"kind": "bool"}
+    if "Literal" in heads:
+        lit = next(m for m in members if head(m) == "Literal")
+        vals = re.findall(r"['\"]([^'\"]+)['\"]", lit)
+        if vals and not has_str:
+            if "None" in {head(m) for m in members} and cli:
+                vals.append("None")
             return {"kind": "choice", "choices": sorted(set(vals))}
         return {"kind": "string"}
-    base = src.strip().strip("]")
-    if re.match(r"^(bool)\b", base):
-        return {"kind": "bool", "negatable": True}
-    if re.match(r"^(int|PositiveInt|NonNegativeInt)\b", base):
-        return {"kind": "int"}
-    if re.match(r"^(float|PositiveFloat|NonNegativeFloat)\b", base):
-        return {"kind": "float"}
-    if re.match(r"^(list|List|tuple|Tuple)\b", base):
+    if heads & {"tuple", "Tuple", "list", "List", "set", "Set"}:
         return {"kind": "list"}
-    if re.match(r"^(dict|Dict)\b", base) or "Config" in base:
+    if heads & {"int", "PositiveInt", "NonNegativeInt"}:
+        if cli and name in HUMAN_READABLE_INTS:
+            return {"kind": "string"}  # "32k" and "1K" are accepted too
+        return {"kind": "int"}
+    if heads & {"float", "PositiveFloat", "NonNegativeFloat"}:
+        return {"kind": "float"}
+    if heads & {"dict", "Dict", "Mapping"}:
+        if has_str or len(heads) > 1:
+            return {"kind": "string"}  # union_dict_and_str: JSON object or plain text
         return {"kind": "json"}
     return {"kind": "string"}
 
 
-def vllm_flags(source):
-    tree = ast.parse(source)
+def python_aliases(tree):
+    """Module-level `Name = <subscript or union>` and `Name: TypeAlias = ...` assignments."""
     aliases = {}
-    for node in tree.body:  # module-level type aliases, e.g. TypeHint = Union[...]
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            if isinstance(node.value, ast.Subscript):
-                aliases[node.targets[0].id] = ast.unparse(node.value)
-    fields = {}
-    engine_args = None
     for node in tree.body:
-        if isinstance(node, ast.ClassDef) and node.name in ("EngineArgs", "AsyncEngineArgs"):
+        target, value = None, None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            target, value = node.targets[0].id, node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and "TypeAlias" in ast.unparse(node.annotation):
+            target, value = node.target.id, node.value
+        if target and value is not None and isinstance(value, (ast.Subscript, ast.BinOp)):
+            aliases[target] = ast.unparse(value)
+    return aliases
+
+
+def dataclass_fields(tree, names):
+    """name -> annotation of the fields of the named classes (in order, first wins), and
+    config-field name -> annotation for the EngineArgs fields whose default names one."""
+    fields, by_config_field = {}, {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name in names:
             for item in node.body:
                 if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
-                    fields[item.target.id] = item.annotation
-            if node.name == "EngineArgs":
-                engine_args = node
-    if engine_args is None:
+                    fields.setdefault(item.target.id, item.annotation)
+                    v = item.value
+                    if isinstance(v, ast.Attribute):
+                        by_config_field.setdefault(v.attr, item.annotation)
+                    elif isinstance(v, ast.Call) and dotted(v.func).endswith("get_field") and len(v.args) == 2 \
+                            and isinstance(v.args[1], ast.Constant):
+                        by_config_field.setdefault(v.args[1].value, item.annotation)
+    return fields, by_config_field
+
+
+def vllm_flags(source):
+    tree = ast.parse(source)
+    aliases = python_aliases(tree)
+    fields, by_config_field = dataclass_fields(tree, ("EngineArgs", "AsyncEngineArgs"))
+    if not fields:
         sys.exit("vllm: no EngineArgs class in the given file")
     flags = {}
     for node in ast.walk(tree):
@@ -219,10 +304,12 @@ def vllm_flags(source):
             sl = starred[0].slice
             if isinstance(sl, ast.Constant) and isinstance(sl.value, str):
                 field = sl.value
-                kind = annotation_kind(fields.get(field), aliases)
-                override = kind_of(kwargs, {}) if kwargs.get("action") or kwargs.get("type") or kwargs.get("choices") else None
-                if override:
-                    kind = override
+                ann = fields.get(field, by_config_field.get(field))
+                kind = annotation_kind(ann, aliases, field)
+                if kwargs.get("action") or kwargs.get("type") or kwargs.get("choices") is not None:
+                    kind = kind_of(kwargs, {}) or kind
+                if "choices" in kwargs and literal_strings(kwargs["choices"], {}) is None:
+                    kind = {"kind": "string"}  # computed choices (plugins): not checkable offline
         if kind is None:
             kind = kind_of(kwargs, {})
         if kind is None:
@@ -233,6 +320,43 @@ def vllm_flags(source):
                 entry["alias_of"] = names[0][2:]
             flags.setdefault(n[2:], entry)
     return flags
+
+
+# FrontendArgs.add_cli_args registers every field as --<field with dashes> through
+# get_kwargs, then overrides a few (vllm/entrypoints/openai/cli_args.py): the allowed_*
+# lists take JSON, lora_modules and middleware one string per occurrence.
+FRONTEND_OVERRIDES = {
+    "allowed_origins": {"kind": "json"},
+    "allowed_methods": {"kind": "json"},
+    "allowed_headers": {"kind": "json"},
+    "lora_modules": {"kind": "list"},
+    "middleware": {"kind": "string"},
+}
+
+
+def vllm_frontend_flags(source):
+    tree = ast.parse(source)
+    aliases = python_aliases(tree)
+    fields, _ = dataclass_fields(tree, ("FrontendArgs",))
+    if not fields:
+        sys.exit("vllm frontend: no FrontendArgs class in the given file")
+    flags = {}
+    for name, ann in fields.items():
+        flags[name.replace("_", "-")] = FRONTEND_OVERRIDES.get(name) or annotation_kind(ann, aliases, name)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name == "make_arg_parser":
+            for k, v in argparse_flags(ast.unparse(node)).items():
+                flags.setdefault(k, v)
+    return flags
+
+
+def vllm_kwargs(source):
+    """EngineArgs/AsyncEngineArgs fields: the keyword arguments Ray Serve LLM's engine_kwargs
+    are passed as (AsyncEngineArgs(**engine_kwargs))."""
+    tree = ast.parse(source)
+    aliases = python_aliases(tree)
+    fields, _ = dataclass_fields(tree, ("EngineArgs", "AsyncEngineArgs"))
+    return {k: annotation_kind(a, aliases, k, cli=False) for k, a in fields.items() if not k.startswith("_")}
 
 
 # ---------------------------------------------------------------------------------------
@@ -337,6 +461,8 @@ def main():
         p.add_argument(f"--{e}-source", help="repository@commit:path the file was read from")
         p.add_argument(f"--{e}-note", default="")
         p.add_argument(f"--{e}-name", default=e, help="table file name (default: the engine)")
+    p.add_argument("--vllm-frontend", help="vllm/entrypoints/openai/cli_args.py (FrontendArgs): writes <vllm-name>-frontend.json")
+    p.add_argument("--vllm-frontend-source")
     a = p.parse_args()
     if a.dynamo_git:
         for backend, paths in DYNAMO_BACKENDS.items():
@@ -346,6 +472,14 @@ def main():
                     flags.setdefault(k, v)
             src = f"{a.dynamo_repo}@{a.dynamo_commit}:" + ",".join([x for x, _ in DYNAMO_COMMON] + paths)
             write(a.out, f"dynamo-{backend}", f"dynamo.{backend}", a.dynamo_version, src, flags)
+    if a.vllm_frontend:
+        with open(a.vllm_frontend) as f:
+            flags = vllm_frontend_flags(f.read())
+        write(a.out, a.vllm_name + "-frontend", "vllm", a.vllm_version, a.vllm_frontend_source, flags, a.vllm_note)
+    if a.vllm:
+        with open(a.vllm) as f:
+            flags = vllm_kwargs(f.read())
+        write(a.out, a.vllm_name + "-kwargs", "vllm", a.vllm_version, a.vllm_source, flags, a.vllm_note)
     readers = {"vllm": vllm_flags, "sglang": argparse_flags, "trtllm": trtllm_fields, "llamacpp": llamacpp_flags}
     for e, reader in readers.items():
         path = getattr(a, e)

@@ -55,6 +55,9 @@ var invalidCases = []invalidCase{
 	// Engine flags (issue 17): checked against the tables of Dynamo 1.4.0's parsers.
 	{"trtllm unknown engine arg", `name = "a" runtime = "dynamo" model = "m/x" engine = "trtllm" engine_args = { "max-num-token" = "8" }`, "engine_args", `did you mean "max-num-tokens"`},
 	{"true on a value flag", `name = "a" runtime = "dynamo" model = "m/x" engine_args = { "router-temperature" = "true" }`, "engine_args", `takes a value`},
+	// KubeRay engine_args are vLLM AsyncEngineArgs fields; other vLLM engine_args are told switch from value.
+	{"kuberay unknown engine kwarg", `name = "a" runtime = "kuberay" model = "m/x" engine_args = { "max_num_batched_token" = "8" }`, "engine_args", `did you mean "max_num_batched_tokens"`},
+	{"vllm true on a value flag", `name = "a" runtime = "vllm" model = "m/x" engine_args = { "max-num-seqs" = "true" }`, "engine_args", `takes a value`},
 	{"kv router without prefix caching", `name = "a" runtime = "dynamo" model = "m/x" router_mode = "kv" enable_prefix_caching = false`, "enable_prefix_caching", `router_mode = "kv"`},
 	// Operator rules (shared/reference/operator-behaviour.md D1, D5, D12), named at plan.
 	{"kuberay name over 47", `name = "` + strings.Repeat("r", 48) + `" runtime = "kuberay" model = "m/x"`, "name", `at most 47 fit here: KubeRay`},

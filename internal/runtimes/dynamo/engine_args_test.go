@@ -52,6 +52,12 @@ func TestEngineArgsCheckedAgainstTables(t *testing.T) {
 		{rt.EngineTRTLLM, "trtllm.kv_cache_config.free_gpu_memory_fraction", "0.8", ""},
 		{rt.EngineTRTLLM, "trtllm.kv_cache_config..x", "1", "dot-separated"},
 		{rt.EngineSGLang, "tp-size", "2", "tensor parallelism follows the GPU count"},
+		// vLLM's own flags, switch or value only (nearest vLLM tables, internal/engineflags
+		// vllm-0.11.json from vllm-project/vllm arg_utils.py @ 99d7eb5d; Dynamo 1.4 runs 0.26.0).
+		{rt.EngineVLLM, "max-num-batched-tokens", "true", "takes a value (vLLM 0.11.1.dev table, nearest to the vLLM 0.26.0 of Dynamo 1.4.0 that runs)"},
+		{rt.EngineVLLM, "enable-chunked-prefill", "1", "is a switch that takes no value"},
+		{rt.EngineVLLM, "a-flag-newer-than-the-table", "1", ""},
+		{rt.EngineVLLM, "max-num-batched-tokens", "many", ""}, // value types are not read from a nearest table
 		// Parses, but the 1.4 vLLM worker raises on it (vllm/args.py _reject_connector_flag).
 		{rt.EngineVLLM, "connector", "nixl", "no longer supports --connector"},
 	}

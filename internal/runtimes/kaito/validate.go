@@ -5,6 +5,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/engineflags"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gateway"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 )
@@ -198,4 +199,9 @@ func validateVLLM(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
 		"enable-prefix-caching": "enable_prefix_caching", "no-enable-prefix-caching": "enable_prefix_caching", "trust-remote-code": "trust_remote_code",
 		"port": "nothing (the Service expects port 8000)",
 	})
+	// Switch or value, read from the nearest vLLM tables (engineflags.EnginePins: the
+	// vllm==0.25.1 of KAITO 0.12's base image was not reachable).
+	engineflags.VLLMNearest("vLLM 0.25.1", true).CheckArgs(cfg.EngineArgs,
+		func(k string) bool { return ps.HasKey("engine_args", k) },
+		func(k, msg string) { ps.AddKey("engine_args", k, "%s", msg) })
 }

@@ -6,12 +6,15 @@ import (
 	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 )
 
-// engine_args must survive serveConfigV2 unchanged whatever they look like.
+// engine_args must survive serveConfigV2 unchanged whatever they look like. The keys are
+// AsyncEngineArgs fields of the kind each value passes as (validation checks them against
+// the vLLM table, engineflags.KubeRayEngineKwargs).
 func TestEngineArgsRoundTripThroughServeConfig(t *testing.T) {
 	args := map[string]string{
-		"a_bool": "true", "b_int": "8192", "c_float": "0.5", "d_exp": "1e3", "e_yes": "yes", "f_null": "null",
-		"g_big": "9007199254740993", "h_nan": "NaN", "i_text": "fp8", "j_padded": " 8", "k_json": `{"x": 1}`, "l_neg": "-1",
-		"m_float_zero": "1.0", "n_empty": "",
+		"disable_log_stats": "true", "max_num_batched_tokens": "8192", "swap_space": "0.5", "cpu_offload_gb": "1e3",
+		"tokenizer_mode": "yes", "revision": "null", "num_gpu_blocks_override": "9007199254740993", "rope_theta": "NaN",
+		"kv_cache_dtype": "fp8", "code_revision": " 8", "hf_config_path": `{"x": 1}`, "seed": "-1",
+		"mm_processor_cache_gb": "1.0", "tokenizer_revision": "",
 	}
 	cfg := rt.DeploymentConfig{Name: "x", Namespace: "ns", Model: "org/model", EngineArgs: args}
 	New().Defaults(&cfg)

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/autoscaling"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/engineflags"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gateway"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 )
@@ -163,6 +164,7 @@ func validateKubeRay(ps *runtimes.Problems, k *runtimes.KubeRayConfig) {
 }
 
 func validateEngineArgs(ps *runtimes.Problems, args map[string]string) {
+	kwargs := engineflags.KubeRayEngineKwargs()
 	for _, key := range runtimes.SortedKeys(args) {
 		switch {
 		case !kwargName.MatchString(key):
@@ -171,7 +173,28 @@ func validateEngineArgs(ps *runtimes.Problems, args map[string]string) {
 			ps.AddKey("engine_args", key, "%q is managed by this provider: set %s instead", key, managedKwargs[key])
 		case !utf8.ValidString(args[key]):
 			ps.AddKey("engine_args", key, "the value must be valid UTF-8 text")
+		default:
+			checkEngineKwarg(ps, kwargs, key, args[key])
 		}
+	}
+}
+
+// checkEngineKwarg checks one engine_args entry against the AsyncEngineArgs fields of the
+// vLLM inside the pinned ray-llm image (engineflags.KubeRayEngineKwargs): Ray Serve builds
+// AsyncEngineArgs(**engine_kwargs), so an unknown key stops the Serve application with a
+// TypeError, and a value of the wrong type fails when vLLM builds its config.
+func checkEngineKwarg(ps *runtimes.Problems, kwargs engineflags.Parser, key, value string) {
+	if msg := kwargs.Check(key, value); msg != "" {
+		ps.AddKey("engine_args", key, "%s", msg)
+		return
+	}
+	// engine_args values are rendered as YAML scalars (serve.go typedValue): a field that
+	// takes a mapping or a list would receive a string, which vLLM does not parse.
+	switch f, _ := kwargs.Lookup(key); f.Kind {
+	case engineflags.JSON:
+		ps.AddKey("engine_args", key, "%s takes a mapping, and engine_args values reach engine_kwargs as strings, which vLLM does not parse: this setting cannot be passed through engine_args", key)
+	case engineflags.List:
+		ps.AddKey("engine_args", key, "%s takes a list, and engine_args values reach engine_kwargs as strings, which vLLM does not parse: this setting cannot be passed through engine_args", key)
 	}
 }
 

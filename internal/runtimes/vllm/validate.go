@@ -3,6 +3,7 @@ package vllm
 import (
 	"strings"
 
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/engineflags"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 )
 
@@ -59,7 +60,17 @@ func (r shared) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	runtimes.CheckQuantity(&ps, "vllm.shared_memory", v.SharedMemory)
 	checkParallelism(&ps, cfg)
 	runtimes.CheckEngineArgs(&ps, cfg.EngineArgs, managedFlags)
+	checkEngineArgKinds(&ps, cfg.EngineArgs)
 	return ps
+}
+
+// checkEngineArgKinds refuses a switch given a value and "true" on a flag that takes one,
+// read from the nearest vLLM tables (engineflags.EnginePins: none at the v0.19.0 the image
+// runs was reachable).
+func checkEngineArgKinds(ps *runtimes.Problems, args map[string]string) {
+	engineflags.VLLMNearest("vLLM 0.19.0", true).CheckArgs(args,
+		func(k string) bool { return ps.HasKey("engine_args", k) },
+		func(k, msg string) { ps.AddKey("engine_args", k, "%s", msg) })
 }
 
 // checkParallelism: vLLM runs tensor_parallel x pipeline_parallel workers, one per GPU, and

@@ -34,6 +34,13 @@ func TestValidate(t *testing.T) {
 		{"digit-name", func(c *rt.DeploymentConfig) { c.Name = "1qwen" }, "name", "must start with a lower-case letter"},
 		{"too-many-nodes", func(c *rt.DeploymentConfig) { c.VLLM = &rt.VLLMConfig{Nodes: rt.Int64(17)} }, "vllm.nodes", "between 1 and 16"},
 		{"managed-flag", func(c *rt.DeploymentConfig) { c.EngineArgs = map[string]string{"tensor-parallel-size": "2"} }, "engine_args", "set vllm.tensor_parallel instead"},
+		// Switch or value, from the nearest vLLM tables (internal/engineflags vllm-0.11*.json,
+		// vllm-project/vllm arg_utils.py @ 99d7eb5d: --max-num-batched-tokens takes an int,
+		// --enable-chunked-prefill is a BooleanOptionalAction; cli_args.py @ 789340fb: --api-key).
+		{"bare value flag", func(c *rt.DeploymentConfig) { c.EngineArgs = map[string]string{"max-num-batched-tokens": "true"} }, "engine_args", `takes a value (vLLM 0.11.1.dev table, nearest to the vLLM 0.19.0 that runs); "true" would render it bare`},
+		{"bare value flag underscored", func(c *rt.DeploymentConfig) { c.EngineArgs = map[string]string{"max_num_batched_tokens": "true"} }, "engine_args", "takes a value"},
+		{"bare frontend flag", func(c *rt.DeploymentConfig) { c.EngineArgs = map[string]string{"api-key": "true"} }, "engine_args", "takes a value"},
+		{"switch with value", func(c *rt.DeploymentConfig) { c.EngineArgs = map[string]string{"enable-chunked-prefill": "1"} }, "engine_args", `is a switch that takes no value`},
 		{"shm", func(c *rt.DeploymentConfig) { c.VLLM = &rt.VLLMConfig{SharedMemory: "lots"} }, "vllm.shared_memory", "not a Kubernetes quantity"},
 		{"kuberay-block", func(c *rt.DeploymentConfig) { c.KubeRay = &rt.KubeRayConfig{} }, "kuberay", "only applies to runtime \"kuberay\""},
 		{"head-role", func(c *rt.DeploymentConfig) {
@@ -71,5 +78,21 @@ func TestDefaultsSpreadTensorParallel(t *testing.T) {
 	}
 	if _, ok := vllm.New().ForConfig(cfg).(vllm.MultiNode); !ok {
 		t.Error("two nodes must render a LeaderWorkerSet")
+	}
+}
+
+// Flags the nearest table does not know pass (the vLLM that runs is newer), and valid
+// switches and values pass.
+func TestValidateAcceptsEngineArgKinds(t *testing.T) {
+	cfg := rt.DeploymentConfig{Runtime: vllm.ID, Name: "qwen", Namespace: "default", Model: "Qwen/Qwen3-0.6B", EngineArgs: map[string]string{
+		"max-num-batched-tokens": "8192", "no-enable-chunked-prefill": "true", "a-flag-newer-than-the-table": "1",
+		"compilation-config.level": "3",
+	}}
+	r := vllm.New()
+	r.Defaults(&cfg)
+	for _, p := range r.Validate(cfg) {
+		if p.Path == "engine_args" {
+			t.Errorf("refused: %s", p)
+		}
 	}
 }
