@@ -170,8 +170,8 @@ func TestRayServeVLLM(t *testing.T) {
 // A Dynamo graph: the frontend gives token rates and client-side latency, the worker its
 // queue and cache.
 func TestTotalDynamoFrontendAndWorker(t *testing.T) {
-	f1 := scrape(t, dynamoFrontendScrape(9, 1, 10000, 4000, []float64{10, 20, 30, 30}))
-	f2 := scrape(t, dynamoFrontendScrape(9, 1, 16000, 4600, []float64{10, 40, 60, 60}))
+	f1 := scrape(t, dynamoFrontendScrape(10000, 4000, []float64{10, 20, 30, 30}))
+	f2 := scrape(t, dynamoFrontendScrape(16000, 4600, []float64{10, 40, 60, 60}))
 	if !f2.Frontend || f2.Engine != "dynamo_frontend" {
 		t.Fatalf("frontend not recognised: %q", f2.Engine)
 	}
@@ -180,6 +180,8 @@ func TestTotalDynamoFrontendAndWorker(t *testing.T) {
 	near(t, "frontend output tok/s", front.GenerationTokensPerSecond, 200)
 	near(t, "frontend ttft p50", &front.TTFT.P50, 87.5)
 	absent(t, "frontend kv", front.KVCacheUsage)
+	near(t, "frontend in-flight", front.Running, 9)
+	near(t, "frontend queued", front.Waiting, 1)
 
 	ttft1 := []float64{0, 0, 0, 0, 0, 0, 0, 0, 10, 10, 10, 10, 10, 10, 10, 10}
 	ttft2 := []float64{0, 0, 0, 0, 0, 0, 0, 0, 10, 30, 50, 50, 50, 50, 50, 50}

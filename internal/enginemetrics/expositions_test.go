@@ -158,16 +158,16 @@ trtllm_time_per_output_token_seconds_sum{engine_type="trtllm",model_name="Qwen/Q
 // dynamoFrontendScrape is the Dynamo frontend's /metrics on port 8000 (Rust prometheus crate:
 // integer counts). Output tokens count up in real time; input tokens exist only as the
 // input_sequence_tokens histogram.
-func dynamoFrontendScrape(inflight, queued, inputSum, outputTokens float64, ttftCum []float64) string {
+func dynamoFrontendScrape(inputSum, outputTokens float64, ttftCum []float64) string {
 	return fmt.Sprintf(`# HELP dynamo_frontend_requests_total Total number of LLM requests processed
 # TYPE dynamo_frontend_requests_total counter
 dynamo_frontend_requests_total{endpoint="chat_completions",model="qwen/qwen3-0.6b",request_type="stream",status="success"} 120
 # HELP dynamo_frontend_inflight_requests Number of inflight requests
 # TYPE dynamo_frontend_inflight_requests gauge
-dynamo_frontend_inflight_requests{model="qwen/qwen3-0.6b"} %g
+dynamo_frontend_inflight_requests{model="qwen/qwen3-0.6b"} 9
 # HELP dynamo_frontend_queued_requests Number of requests in HTTP processing queue
 # TYPE dynamo_frontend_queued_requests gauge
-dynamo_frontend_queued_requests{model="qwen/qwen3-0.6b"} %g
+dynamo_frontend_queued_requests{model="qwen/qwen3-0.6b"} 1
 # HELP dynamo_frontend_input_sequence_tokens Input sequence length in tokens
 # TYPE dynamo_frontend_input_sequence_tokens histogram
 dynamo_frontend_input_sequence_tokens_bucket{model="qwen/qwen3-0.6b",le="1000"} 100
@@ -181,7 +181,7 @@ dynamo_frontend_output_tokens_total{model="qwen/qwen3-0.6b"} %g
 # TYPE dynamo_frontend_time_to_first_token_seconds histogram
 %s# HELP dynamo_frontend_inter_token_latency_seconds Inter-token latency in seconds
 # TYPE dynamo_frontend_inter_token_latency_seconds histogram
-%s`, inflight, queued, inputSum, outputTokens,
+%s`, inputSum, outputTokens,
 		hist("dynamo_frontend_time_to_first_token_seconds", `model="qwen/qwen3-0.6b"`, []float64{0.05, 0.1, 0.2, 0.4}, ttftCum, 12, false),
 		hist("dynamo_frontend_inter_token_latency_seconds", `model="qwen/qwen3-0.6b"`, []float64{0.005, 0.01, 0.02}, []float64{100, 400, 500}, 5, false))
 }
