@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -19,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/util/retry"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/acctest"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
@@ -129,7 +131,7 @@ wait_for_ready = false`, ns))
 		resource.TestStep{
 			// The stand-in removes the pods as the operator would once the graph goes: with no
 			// kubelet to confirm a graceful delete, destroy would otherwise wait for them.
-			PreConfig: func() { removePods(t, c, ns) },
+			PreConfig: func() { removePodsMatching(t, c, ns, "nvidia.com/dynamo-graph-deployment-name=llm") },
 			Config:    acctest.Config(t, deployment),
 		},
 	))
@@ -285,10 +287,11 @@ func playDynamoOperator(t *testing.T, c *testcluster.Cluster, ns, ip string, fro
 	}
 }
 
-func removePods(t *testing.T, c *testcluster.Cluster, ns string) {
+// removePodsMatching deletes pods at once (grace 0): no kubelet would confirm a graceful delete.
+func removePodsMatching(t *testing.T, c *testcluster.Cluster, ns, selector string) {
 	zero := int64(0)
 	err := c.Clientset.CoreV1().Pods(ns).DeleteCollection(context.Background(),
-		metav1.DeleteOptions{GracePeriodSeconds: &zero}, metav1.ListOptions{LabelSelector: "nvidia.com/dynamo-graph-deployment-name=llm"})
+		metav1.DeleteOptions{GracePeriodSeconds: &zero}, metav1.ListOptions{LabelSelector: selector})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,4 +346,109 @@ dynamo_component_gpu_cache_usage_percent{dp_rank="0"} 0.5
 `, m, m, m, m, 1000+300*k, m, 5000+100*k) +
 		hist("vllm:time_to_first_token_seconds", m, []float64{0.25, 0.5, 0.75}, []int64{10, 10 + 20*k, 10 + 40*k}, 2) +
 		hist("vllm:inter_token_latency_seconds", m, []float64{0.01, 0.025, 0.05, 0.075}, []int64{0, 100, 100 + 200*k, 100 + 300*k}, 2)
+}
+
+// A plain-vLLM deployment of two replicas: the pods are the real ones the controller-manager's
+// ReplicaSet creates from the Deployment terraform applies. Simulated (stand-in for the
+// scheduler and the kubelet): the test binds them to a node and writes them Running at this
+// machine's IP; one HTTP server plays both engines, so the data source's port override points
+// both pods at it. Without a frontend the totals add the engines' rates and merge their
+// histograms.
+func TestAccDeploymentMetricsVLLMReplicasPortOverride(t *testing.T) {
+	c := testcluster.Get(t)
+	ns := c.ShortNamespace(t, "dmv")
+	ip := hostIP(t)
+	engine := serve(t, ip, vllmWorkerExposition)
+	deployment := acctest.Deployment("llm", fmt.Sprintf(`name = "llm"
+namespace = %q
+runtime = "vllm"
+model = "Qwen/Qwen3-0.6B"
+replicas = 2
+wait_for_ready = false`, ns))
+	data := fmt.Sprintf(`data "kubefoundry_deployment_metrics" "llm" {
+  namespace        = kubefoundry_model_deployment.llm.namespace
+  name             = kubefoundry_model_deployment.llm.name
+  interval_seconds = 2
+  port             = %d
+}
+`, engine.port)
+	total := func(name string) tfjsonpath.Path { return tfjsonpath.New("total").AtMapKey(name) }
+	exact := func(p tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(dsAddr, p, v)
+	}
+	resource.Test(t, acctest.TestCase(t, nil,
+		resource.TestStep{Config: acctest.Config(t, deployment)},
+		resource.TestStep{
+			PreConfig: func() { playKubelet(t, c, ns, ip, 2) },
+			Config:    acctest.Config(t, deployment, data),
+			ConfigStateChecks: []statecheck.StateCheck{
+				acctest.Attr(dsAddr, "runtime", knownvalue.StringExact("vllm")),
+				acctest.Attr(dsAddr, "pods", knownvalue.ListSizeExact(2)),
+				exact(tfjsonpath.New("pods").AtSliceIndex(0).AtMapKey("port"), knownvalue.Int64Exact(int64(engine.port))),
+				exact(tfjsonpath.New("pods").AtSliceIndex(1).AtMapKey("engine"), knownvalue.StringExact("vllm")),
+				exact(total("pods_scraped"), knownvalue.Int64Exact(2)),
+				exact(total("running_requests"), approx(10)),
+				exact(total("waiting_requests"), approx(4)),
+				exact(total("kv_cache_usage"), approx(0.5)),
+				// Each scrape of the shared server is one step; the merged interval
+				// histogram has the same shape as one step's.
+				exact(total("itl_p50_ms"), approx(43.75)),
+				exact(total("latency_window"), knownvalue.StringExact("interval")),
+			},
+			// Four scrapes, four steps of 300 prompt tokens, between 2 and 12 s.
+			Check: inRange("total.prompt_tokens_per_second", 1200.0/12, 1200.0/2),
+		},
+		resource.TestStep{
+			PreConfig: func() { removePodsMatching(t, c, ns, "app.kubernetes.io/instance=llm") },
+			Config:    acctest.Config(t, deployment),
+		},
+	))
+}
+
+// playKubelet (stand-in for kube-scheduler and the kubelet) waits for n pods of the
+// deployment, binds them to a node and writes them Running at ip.
+func playKubelet(t *testing.T, c *testcluster.Cluster, ns, ip string, n int) {
+	ctx := context.Background()
+	node := ns + "-node"
+	if _, err := c.CreateGPUNode(ctx, testcluster.GPUNode{Name: node, GPUs: 8, Product: "NVIDIA-H100-80GB-HBM3"}); err != nil {
+		t.Fatal(err)
+	}
+	c.DeleteNodes(t, node)
+	var pods []corev1.Pod
+	deadline := time.Now().Add(2 * time.Minute)
+	for len(pods) < n {
+		list, err := c.Clientset.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: "app.kubernetes.io/instance=llm"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pods = list.Items
+		if len(pods) >= n {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the ReplicaSet made %d of %d pods", len(pods), n)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	for _, p := range pods {
+		binding := &corev1.Binding{ObjectMeta: metav1.ObjectMeta{Name: p.Name, Namespace: ns},
+			Target: corev1.ObjectReference{Kind: "Node", Name: node}}
+		if err := c.Clientset.CoreV1().Pods(ns).Bind(ctx, binding, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+			pod, err := c.Clientset.CoreV1().Pods(ns).Get(ctx, p.Name, metav1.GetOptions{})
+			if err != nil {
+				return err
+			}
+			pod.Status.Phase = corev1.PodRunning
+			pod.Status.HostIP, pod.Status.PodIP = ip, ip
+			pod.Status.HostIPs, pod.Status.PodIPs = []corev1.HostIP{{IP: ip}}, []corev1.PodIP{{IP: ip}}
+			_, err = c.Clientset.CoreV1().Pods(ns).UpdateStatus(ctx, pod, metav1.UpdateOptions{})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 }
