@@ -51,7 +51,11 @@ func TestAccDeploymentMetricsDynamoThroughAPIServerProxy(t *testing.T) {
 namespace = %q
 runtime = "dynamo"
 model = "Qwen/Qwen3-0.6B"
-wait_for_ready = false`, ns))
+wait_for_ready = false
+# without a kubelet a failed test's graceful deletes never finish: bound the destroy's wait
+timeouts {
+  delete = "1m"
+}`, ns))
 	data := `data "kubefoundry_deployment_metrics" "llm" {
   namespace        = kubefoundry_model_deployment.llm.namespace
   name             = kubefoundry_model_deployment.llm.name
@@ -364,7 +368,11 @@ namespace = %q
 runtime = "vllm"
 model = "Qwen/Qwen3-0.6B"
 replicas = 2
-wait_for_ready = false`, ns))
+wait_for_ready = false
+# without a kubelet a failed test's graceful deletes never finish: bound the destroy's wait
+timeouts {
+  delete = "1m"
+}`, ns))
 	data := fmt.Sprintf(`data "kubefoundry_deployment_metrics" "llm" {
   namespace        = kubefoundry_model_deployment.llm.namespace
   name             = kubefoundry_model_deployment.llm.name
