@@ -47,8 +47,8 @@ var DynamoFrontend = Profile{
 // VLLM: vLLM's OpenAI server, port 8000 /metrics, and a Dynamo vLLM worker, whose system port
 // (9090, container port "system") re-exports the "vllm:" families
 // (components/src/dynamo/common/utils/prometheus.py, metric_prefix_filters=["vllm:"], Dynamo
-// 1.4.0). Names: vllm/v1/metrics/loggers.py PrometheusStatLogger (vllm-project/vllm v0.19.0,
-// the image this provider pins); counters gain _total from prometheus_client.
+// 1.4.0). Names: vllm/v1/metrics/loggers.py PrometheusStatLogger (vllm-project/vllm; the
+// provider pins v0.19.0); counters gain _total from prometheus_client.
 // kv_cache_usage_perc replaced gpu_cache_usage_perc, and inter_token_latency_seconds
 // replaced time_per_output_token_seconds; the old names are read from older images.
 var VLLM = Profile{
@@ -118,7 +118,7 @@ var LlamaCpp = Profile{
 // RayVLLM: vLLM inside Ray Serve LLM (KubeRay), read from each Ray node's metrics export port
 // 8080 (container port "metrics", added by KubeRay, ray-operator/controllers/ray/common/pod.go
 // DefaultMetricsPort, v1.7.0). vLLM's Ray wrappers replace ':' with '_' in every name
-// (vllm/v1/metrics/ray_wrappers.py _get_sanitized_opentelemetry_name) and Ray prefixes
+// (vllm/v1/metrics/ray_wrappers.py _get_sanitized_opentelemetry_name, vllm @ 02579a5f) and Ray prefixes
 // "ray_"; counters carry _total or not depending on the Ray release, so both are read.
 var RayVLLM = Profile{
 	Engine:           "ray_vllm",
