@@ -39,6 +39,8 @@ tests=(
   # data sources kubefoundry_performance_estimate, kubefoundry_sizing
   TestAccPerformanceEstimateAggregatedAndDisaggregated
   TestAccSizingRanksConfigurationsWithCost
+  # data source kubefoundry_deployment_metrics (through the API server's pods/proxy)
+  TestAccDeploymentMetricsDynamoThroughAPIServerProxy
 )
 pkgs=(
   ./internal/provider
@@ -50,6 +52,7 @@ pkgs=(
   ./internal/provider/ggufimage
   ./internal/provider/ggufimage/buildinfra
   ./internal/provider/sizing
+  ./internal/provider/deploymentmetrics
 )
 # A renamed test would silently drop out of the set: every name must exist.
 files=()

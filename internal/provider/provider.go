@@ -14,6 +14,7 @@ import (
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/kube"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/capacity"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/catalog"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/deploymentmetrics"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/functions"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/ggufimage"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/ggufimage/buildinfra"
@@ -93,6 +94,7 @@ func (p *kubefoundryProvider) DataSources(_ context.Context) []func() datasource
 		catalog.NewModelDataSource,
 		sizing.NewPerformanceEstimateDataSource,
 		sizing.NewSizingDataSource,
+		deploymentmetrics.NewDataSource,
 	}
 }
 
