@@ -2,6 +2,9 @@ package cost
 
 import (
 	"math"
+	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -140,5 +143,41 @@ func TestCostArithmetic(t *testing.T) {
 	}
 	if _, ok := PerMillionTokens(h, 0); ok {
 		t.Error("zero throughput has no per-token cost")
+	}
+}
+
+// The guide's price table shows exactly this table.
+func TestGuideTableMatches(t *testing.T) {
+	b, err := os.ReadFile("../../../templates/guides/sizing.md.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := regexp.MustCompile("(?m)^\\| `([a-z0-9-]+)` \\| (.*) \\|$")
+	cell := regexp.MustCompile(`^([0-9.]+) \(([^)]+)\)$`)
+	clouds := []string{"aws", "azure", "gcp"}
+	seen := 0
+	for _, m := range row.FindAllStringSubmatch(string(b), -1) {
+		cells := strings.Split(m[2], " | ")
+		if len(cells) != len(clouds) {
+			t.Fatalf("row %q: %d cells", m[0], len(cells))
+		}
+		for i, c := range cells {
+			p, ok := Lookup(clouds[i], m[1])
+			v := cell.FindStringSubmatch(strings.TrimSpace(c))
+			switch {
+			case !ok && strings.TrimSpace(c) != "—":
+				t.Errorf("guide prices %s/%s (%s) but the table has none", clouds[i], m[1], c)
+			case ok && (v == nil || v[2] != p.Instance):
+				t.Errorf("guide cell %s/%s = %q; want %.4f (%s)", clouds[i], m[1], c, p.PerGPUHour(), p.Instance)
+			case ok:
+				if g, _ := strconv.ParseFloat(v[1], 64); math.Abs(g-p.PerGPUHour()) > 1e-4 {
+					t.Errorf("guide %s/%s = %v; table %.4f", clouds[i], m[1], g, p.PerGPUHour())
+				}
+				seen++
+			}
+		}
+	}
+	if seen != len(table) {
+		t.Errorf("guide shows %d prices, table has %d", seen, len(table))
 	}
 }
