@@ -59,6 +59,9 @@ func (p *kubefoundryProvider) Configure(ctx context.Context, req provider.Config
 	}
 	data.DefaultNamespace = cfg.DefaultNamespace.ValueString()
 	data.OwnershipID = cfg.OwnershipID.ValueString()
+	pricing, pricingDiags := cfg.pricing(ctx)
+	data.Pricing = pricing
+	resp.Diagnostics.Append(pricingDiags...)
 	// Connection settings unknown at plan (a cluster created in the same apply) leave the
 	// client unset: plan-time work needs no cluster, and apply sees known values.
 	if !cfg.connectionUnknown() {

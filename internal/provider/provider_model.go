@@ -26,6 +26,7 @@ type providerModel struct {
 	APIMaxRetries        types.Int64       `tfsdk:"api_max_retries"`
 	OwnershipID          types.String      `tfsdk:"ownership_id"`
 	DefaultNamespace     types.String      `tfsdk:"default_namespace"`
+	Pricing              types.Object      `tfsdk:"pricing"`
 	Exec                 *execModel        `tfsdk:"exec"`
 	HuggingFace          *huggingFaceModel `tfsdk:"huggingface"`
 }

@@ -92,6 +92,7 @@ func providerSchema() schema.Schema {
 					"the configuration and adopts the object instead of failing; an object without a matching annotation is still " +
 					"refused with an import hint. Defaults to empty. Changing it does not touch existing deployments.",
 			},
+			"pricing": pricingAttribute(),
 			"default_namespace": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Namespace for deployments that set none. Unset: the `defaultNamespace` of the KubeFoundry " +

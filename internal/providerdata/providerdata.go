@@ -14,6 +14,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/kube"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/sizing/cost"
 )
 
 // HuggingFace holds the Hub endpoint and token. The token is never logged or stored in state.
@@ -33,6 +34,8 @@ type Data struct {
 	OwnershipID string
 	HuggingFace HuggingFace
 	Version     string
+	// Pricing is the provider's `pricing`: GPU-hour prices over the built-in table.
+	Pricing cost.Pricing
 
 	nsOnce          sync.Once
 	nsFromConfigMap string

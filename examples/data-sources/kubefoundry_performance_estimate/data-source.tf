@@ -10,6 +10,7 @@ data "kubefoundry_performance_estimate" "qwen_agg" {
     batch_size      = 16
     tensor_parallel = 2
   }
+  cloud = "gcp" # price the two GPUs at Google Cloud's on-demand H100 list price
 }
 
 # DeepSeek-R1 disaggregated on H200: two 8-GPU prefill workers, one decode worker with
@@ -31,4 +32,11 @@ output "qwen" {
     data.kubefoundry_performance_estimate.qwen_agg.ttft_ms,
     data.kubefoundry_performance_estimate.qwen_agg.tokens_per_second_per_user,
   data.kubefoundry_performance_estimate.qwen_agg.tokens_per_second_per_gpu) : data.kubefoundry_performance_estimate.qwen_agg.reason
+}
+
+output "qwen_cost" {
+  value = format("$%.2f/hour, $%.2f per million output tokens (%s)",
+    data.kubefoundry_performance_estimate.qwen_agg.hourly_cost,
+    data.kubefoundry_performance_estimate.qwen_agg.cost_per_million_tokens,
+  data.kubefoundry_performance_estimate.qwen_agg.price_source)
 }

@@ -1,5 +1,6 @@
 // Package functions holds the provider's pure functions (Terraform >= 1.8):
-// estimate_gpu_memory, gpus_needed and gguf_quantization. None touches the network.
+// estimate_gpu_memory, gpus_needed, gguf_quantization, gpu_hourly_cost and
+// cost_per_million_tokens. None touches the network.
 package functions
 
 import (
@@ -13,11 +14,11 @@ import (
 
 // All returns the constructors of every provider function.
 func All() []func() function.Function {
-	return []func() function.Function{
+	return append([]func() function.Function{
 		func() function.Function { return estimateGPUMemory{} },
 		func() function.Function { return gpusNeeded{} },
 		func() function.Function { return ggufQuantization{} },
-	}
+	}, costFunctions()...)
 }
 
 type estimateGPUMemory struct{}

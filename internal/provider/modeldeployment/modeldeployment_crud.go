@@ -315,6 +315,7 @@ func (r *deploymentResource) refreshFromObject(ctx context.Context, client *kube
 	}
 	m.setStatus(st)
 	setGatewayStatus(ctx, client, prior, m)
+	m.EstimatedHourlyCost = r.estimatedHourlyCost(ctx, prior)
 }
 
 func (r *deploymentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -58,6 +58,7 @@ type model struct {
 	Gateway             types.Object   `tfsdk:"gateway"`
 	URL                 types.String   `tfsdk:"url"`
 	Autoscaling         types.Object   `tfsdk:"autoscaling"`
+	EstimatedHourlyCost types.Float64  `tfsdk:"estimated_hourly_cost"`
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 

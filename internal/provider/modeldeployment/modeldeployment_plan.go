@@ -118,6 +118,7 @@ func (r *deploymentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	plan.Manifest = types.StringValue(manifest)
 	plan.CompanionManifests = companions
 	planURL(config, &plan)
+	plan.EstimatedHourlyCost = r.estimatedHourlyCost(ctx, cfg)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return

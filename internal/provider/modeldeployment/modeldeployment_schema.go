@@ -208,5 +208,8 @@ func resourceSchema(ctx context.Context) schema.Schema {
 	for name, a := range autoscalingAttributes() {
 		s.Attributes[name] = a
 	}
+	for name, a := range costAttributes() {
+		s.Attributes[name] = a
+	}
 	return s
 }

@@ -56,6 +56,14 @@ type estimateModel struct {
 	GPUs               types.Int64   `tfsdk:"gpus"`
 	Fits               types.Bool    `tfsdk:"fits"`
 	Reason             types.String  `tfsdk:"reason"`
+	GPUHourlyPrice     types.Float64 `tfsdk:"gpu_hourly_price"`
+	Cloud              types.String  `tfsdk:"cloud"`
+	GPUHourlyPrices    types.Map     `tfsdk:"gpu_hourly_prices"`
+	PricePerGPUHour    types.Float64 `tfsdk:"price_per_gpu_hour"`
+	PriceSource        types.String  `tfsdk:"price_source"`
+	HourlyCost         types.Float64 `tfsdk:"hourly_cost"`
+	MonthlyCost        types.Float64 `tfsdk:"monthly_cost"`
+	CostPerMillion     types.Float64 `tfsdk:"cost_per_million_tokens"`
 }
 
 type parallelModel struct {
@@ -162,6 +170,13 @@ func (d *estimateDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 	for k, v := range estimateOutputAttributes() {
 		attrs[k] = v
 	}
+	for k, v := range pricingInputAttributes() {
+		attrs[k] = v
+	}
+	attrs["hourly_cost"] = schema.Float64Attribute{Computed: true, MarkdownDescription: "USD per hour for all `gpus` at `price_per_gpu_hour`; null without a price."}
+	attrs["monthly_cost"] = schema.Float64Attribute{Computed: true, MarkdownDescription: "USD per 730-hour month; null without a price."}
+	attrs["cost_per_million_tokens"] = schema.Float64Attribute{Computed: true,
+		MarkdownDescription: "USD per million output tokens at `tokens_per_second_per_gpu`; null without a price or when the configuration does not fit."}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Estimates time to first token, time per output token, throughput and memory of one serving " +
 			"configuration (model, GPU, engine, precision, sequence lengths, parallel layout) with an analytic model of the " +
@@ -184,6 +199,7 @@ func (d *estimateDataSource) Read(ctx context.Context, req datasource.ReadReques
 		return
 	}
 	out := perf.Estimate(in)
+	setEstimateCost(ctx, d.data, &cfg, in.GPU, out, &resp.Diagnostics)
 	cfg.GPUs = types.Int64Value(int64(out.GPUs))
 	cfg.Fits = types.BoolValue(out.Fits)
 	cfg.Reason = types.StringValue(out.Reason)

@@ -44,6 +44,10 @@ type sizingModel struct {
 	TPOTms             types.Float64 `tfsdk:"tpot_ms"`
 	MaxGPUs            types.Int64   `tfsdk:"max_gpus"`
 	GPUHourlyPrice     types.Float64 `tfsdk:"gpu_hourly_price"`
+	Cloud              types.String  `tfsdk:"cloud"`
+	GPUHourlyPrices    types.Map     `tfsdk:"gpu_hourly_prices"`
+	PricePerGPUHour    types.Float64 `tfsdk:"price_per_gpu_hour"`
+	PriceSource        types.String  `tfsdk:"price_source"`
 	MaxResults         types.Int64   `tfsdk:"max_results"`
 	Configurations     types.List    `tfsdk:"configurations"`
 }
@@ -108,8 +112,6 @@ func (d *sizingDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			MarkdownDescription: "Target mean time per output token, milliseconds (1000 / tokens per second per user)."},
 		"max_gpus": schema.Int64Attribute{Optional: true, Validators: []validator.Int64{int64validator.AtLeast(1)},
 			MarkdownDescription: "GPU budget: configurations needing more GPUs in all are left out."},
-		"gpu_hourly_price": schema.Float64Attribute{Optional: true, Validators: []validator.Float64{float64validator.AtLeast(0)},
-			MarkdownDescription: "Price of one GPU-hour in USD (e.g. your cloud's on-demand rate). When set, results carry hourly, monthly (730 h) and per-million-token cost."},
 		"max_results": schema.Int64Attribute{Optional: true, Validators: []validator.Int64{int64validator.Between(1, 50)},
 			MarkdownDescription: "How many configurations to return, best first. Default 5."},
 		"configurations": schema.ListNestedAttribute{Computed: true,
@@ -137,11 +139,14 @@ func (d *sizingDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				"tpot_ms":                    computedFloat("Expected mean time per output token, milliseconds."),
 				"tokens_per_second_per_gpu":  computedFloat("Output tokens per second per GPU."),
 				"tokens_per_second_per_user": computedFloat("Output tokens per second one request sees."),
-				"hourly_cost":                computedFloat("USD per hour for all GPUs; null without `gpu_hourly_price`."),
-				"monthly_cost":               computedFloat("USD per 730-hour month; null without `gpu_hourly_price`."),
-				"cost_per_million_tokens":    computedFloat("USD per million output tokens at this throughput; null without `gpu_hourly_price`."),
+				"hourly_cost":                computedFloat("USD per hour for all GPUs at `price_per_gpu_hour`; null without a price."),
+				"monthly_cost":               computedFloat("USD per 730-hour month; null without a price."),
+				"cost_per_million_tokens":    computedFloat("USD per million output tokens at this throughput; null without a price."),
 			}},
 		},
+	}
+	for k, v := range pricingInputAttributes() {
+		attrs[k] = v
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Sizes a deployment by intent: model, GPU type, workload (`isl`, `osl`, `concurrency` or `request_rate`) and " +
@@ -168,12 +173,19 @@ func (d *sizingDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		resp.Diagnostics.AddAttributeError(path.Root("gpu"), "Unknown GPU", err.Error())
 		return
 	}
+	q, priced, diags := quote(ctx, d.data, gpuPriceName(cfg.GPU.ValueString(), gpu),
+		priceInputs{Single: cfg.GPUHourlyPrice, Cloud: cfg.Cloud, Map: cfg.GPUHourlyPrices})
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cfg.PricePerGPUHour, cfg.PriceSource = priceValues(q, priced)
 	r := search.Request{Arch: arch, GPU: gpu, Backends: Backends,
 		WeightQuant: quantOr(cfg.WeightQuantization, arch.WeightQuant), MoEQuant: quantOr(cfg.MoEQuantization, arch.MoEQuant),
 		ISL: int(cfg.ISL.ValueInt64()), OSL: int(cfg.OSL.ValueInt64()),
 		Concurrency: int(cfg.Concurrency.ValueInt64()), RequestRate: cfg.RequestRate.ValueFloat64(),
 		TTFTms: cfg.TTFTms.ValueFloat64(), TPOTms: cfg.TPOTms.ValueFloat64(),
-		MaxGPUs: int(cfg.MaxGPUs.ValueInt64()), GPUHourlyPrice: cfg.GPUHourlyPrice.ValueFloat64()}
+		MaxGPUs: int(cfg.MaxGPUs.ValueInt64()), GPUHourlyPrice: q.PerGPUHour}
 	if !cfg.Backend.IsNull() {
 		r.Backends = []string{cfg.Backend.ValueString()}
 	}
@@ -190,7 +202,7 @@ func (d *sizingDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	found = found[:min(n, len(found))]
 	items := make([]attr.Value, 0, len(found))
 	for _, c := range found {
-		v, diags := configValue(c, r.GPUHourlyPrice > 0)
+		v, diags := configValue(c, priced)
 		resp.Diagnostics.Append(diags...)
 		items = append(items, v)
 	}

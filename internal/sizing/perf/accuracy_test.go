@@ -134,7 +134,7 @@ func TestAccuracyAgainstMeasuredRuns(t *testing.T) {
 	if f := os.Getenv("PERF_DUMP"); f != "" {
 		dump, _ = os.Create(f)
 		defer dump.Close()
-		fmt.Fprintln(dump, "key,mode,isl,osl,batch,gpus,fits,ttft,pred_ttft,tpot,pred_tpot,reason,tpf,tstep,rankbatch")
+		fmt.Fprintln(dump, "key,mode,isl,osl,batch,gpus,fits,ttft,pred_ttft,tpot,pred_tpot,reason,tpf,tstep,rankbatch,cap")
 	}
 	for _, m := range rows {
 		o := Estimate(m.in)
@@ -145,7 +145,7 @@ func TestAccuracyAgainstMeasuredRuns(t *testing.T) {
 			} else {
 				mode, batch = "disagg", m.in.Decode.BatchSize*m.in.Decode.AttentionDataParallel*m.in.Decode.Workers
 			}
-			fmt.Fprintf(dump, "%s,%s,%d,%d,%d,%d,%t,%g,%g,%g,%g,%q,%g,%g,%d\n", m.key, mode, m.in.ISL, m.in.OSL, batch, o.GPUs, o.Fits, m.ttft, o.TTFTms, m.tpot, o.TPOTms, strings.ReplaceAll(o.Reason, ",", ";"), o.prefillS*1e3, o.stepS*1e3, rankBatch(m.in))
+			fmt.Fprintf(dump, "%s,%s,%d,%d,%d,%d,%t,%g,%g,%g,%g,%q,%g,%g,%d,%g\n", m.key, mode, m.in.ISL, m.in.OSL, batch, o.GPUs, o.Fits, m.ttft, o.TTFTms, m.tpot, o.TPOTms, strings.ReplaceAll(o.Reason, ",", ";"), o.prefillS*1e3, o.stepS*1e3, rankBatch(m.in), o.capReqs)
 		}
 		if groups[m.key] == nil {
 			groups[m.key] = &errStats{}
@@ -174,15 +174,17 @@ func TestAccuracyAgainstMeasuredRuns(t *testing.T) {
 	if all.tpot() > 30 || dense.tpot() > 20 {
 		t.Errorf("TPOT MAPE: all rows %.1f%% (limit 30), dense %.1f%% (limit 20)", all.tpot(), dense.tpot())
 	}
-	// Issue 20's bar for TTFT is 45% over all rows and 35% for dense ones; this model reaches about
-	// 46% and 37% (see the table). Until it meets the bar, the test guards against regressions.
-	const ttftAllGuard, ttftDenseGuard = 46.5, 37.5
-	if all.ttft() > ttftAllGuard || dense.ttft() > ttftDenseGuard {
-		t.Errorf("TTFT MAPE regressed: all rows %.1f%% (guard %.1f, issue target 45), dense %.1f%% (guard %.1f, issue target 35)",
-			all.ttft(), ttftAllGuard, dense.ttft(), ttftDenseGuard)
+	// Issue 20's bar for TTFT over all rows (45%) is met and asserted. The dense bar (35%) is not:
+	// this model reaches about 36.6% on dense rows, so that part guards against regressions until met.
+	const ttftDenseGuard = 37.0
+	if all.ttft() > 45 {
+		t.Errorf("TTFT MAPE over all rows %.1f%% exceeds issue 20's 45%%", all.ttft())
 	}
-	if all.ttft() > 45 || dense.ttft() > 35 {
-		t.Logf("NOT MET: issue 20's TTFT target (all <= 45%%, dense <= 35%%): all %.1f%%, dense %.1f%%", all.ttft(), dense.ttft())
+	if dense.ttft() > ttftDenseGuard {
+		t.Errorf("TTFT MAPE on dense rows regressed: %.1f%% (guard %.1f, issue target 35)", dense.ttft(), ttftDenseGuard)
+	}
+	if dense.ttft() > 35 {
+		t.Logf("NOT MET: issue 20's dense TTFT target (<= 35%%): dense %.1f%%", dense.ttft())
 	}
 }
 

@@ -72,7 +72,7 @@ func calibrationFor(backend string, g GPU) calibration {
 		c.stepScale, c.stepExtra = [2]float64{1.2, 0.5}, [2]float64{-1e-3, 4e-3}
 		c.perRequest = [2]float64{0, 10e-6}
 		c.ttftOverhead, c.disaggOverhead = 0.01, 0.39
-		c.ttftQueue, c.ttftExp, c.ttftSteps = [2]float64{0.2, 0}, [2]float64{0.75, 0.5}, [2]float64{4, 0}
+		c.ttftQueue, c.ttftExp, c.ttftSteps = [2]float64{0.5, 0}, [2]float64{0.5, 0.5}, [2]float64{4, 0}
 	}
 	return c
 }

@@ -49,6 +49,7 @@ type Output struct {
 
 	// one prompt's prefill and one decode step, seconds (for studying residuals)
 	prefillS, stepS float64
+	capReqs         float64 // requests the (decode) KV cache of one rank holds
 }
 
 func (p Parallel) norm() Parallel {
@@ -174,6 +175,38 @@ func (w worker) allReduce(msg float64, n int) float64 {
 	return 2*float64(n-1)/float64(n)*msg/(w.linkBW(n)*w.cal.commEff) + w.cal.collLatency
 }
 
+// allToAll is one MoE dispatch plus combine over n GPUs for tokens tokens per GPU. A token goes
+// to the GPUs holding its top-k experts: inside a node each distinct GPU once over NVLink, across
+// nodes once per distinct node (the node-level deduplication of DeepEP's internode kernels,
+// deepseek-ai/DeepEP csrc/kernels/internode.cu, and of TensorRT-LLM's MNNVL/NCCL all-to-all).
+// Dispatch moves the activations in the expert GEMMs' input precision (FP8/FP4 quantize before
+// sending), combine moves them back in 16-bit.
+func (w worker) allToAll(tokens float64, n int) float64 {
+	if n <= 1 {
+		return 0
+	}
+	a, g := w.in.Arch, w.in.GPU
+	k := float64(a.TopK)
+	perNode := min(n, max(g.GPUsPerNode, 1))
+	nodes := float64((n + perNode - 1) / perNode)
+	hit := func(m float64) float64 { return 1 - math.Pow(1-1/m, k) } // share of m places one token reaches
+	local := float64(perNode-1) * hit(float64(n))
+	remote := 0.0
+	if nodes > 1 {
+		remote = (nodes - 1) * hit(nodes)
+	}
+	dispatch := 2.0
+	if bytesPerParam(w.in.MoEQuant) < 2 {
+		dispatch = 1
+	}
+	perToken := tokens * float64(a.Hidden) * (dispatch + 2)
+	cross := g.InterBW
+	if n > g.GPUsPerDomain {
+		cross = g.RackBW
+	}
+	return perToken*(local/g.IntraBW+remote/cross)/w.cal.commEff + 2*w.cal.collLatency
+}
+
 // step is one forward pass of one attention-DP rank: tokens new tokens per rank (decode: the
 // batch; prefill: the prompt tokens), attending over ctx cached tokens each (on average),
 // with reqs requests. It returns seconds.
@@ -204,7 +237,7 @@ func (w worker) step(tokens, reqs, ctx float64, prefill bool) float64 {
 	flops := 2 * tokens * float64(a.AttnParams+a.DenseParams) / tp / pp
 	flops += 2 * tokens * float64(a.Hidden) * float64(a.Vocab) / tp / math.Max(1, tokens/reqs) // logits: last token only
 	flops += 2 * groupTokens * float64(a.TopK) * float64(a.ExpertParams) * float64(a.MoELayers) / moeShards / pp
-	flops += tokens * attnCtx * float64(a.AttnFlopsPerCtx) / tp / pp
+	attnFlops := tokens * attnCtx * float64(a.AttnFlopsPerCtx) / tp / pp
 
 	peak := peakFlops(g, w.in.WeightQuant)
 	if a.IsMoE() {
@@ -216,7 +249,13 @@ func (w worker) step(tokens, reqs, ctx float64, prefill bool) float64 {
 		eff = w.cal.prefillMFU
 	}
 	tMem := bytes / (g.MemBW * w.cal.bwEff)
-	tCompute := flops / (peak * eff)
+	// Attention runs in the KV cache's precision whatever the GEMMs' format: FlashAttention/
+	// FlashInfer in 16-bit, TensorRT-LLM's FP8 context FMHA when its cache is FP8.
+	attnPeak := g.BF16Flops
+	if w.kvb == 1 {
+		attnPeak = peakFlops(g, "fp8")
+	}
+	tCompute := flops/(peak*eff) + attnFlops/(attnPeak*eff)
 	t := math.Max(tMem, tCompute) + w.cal.overlap*math.Min(tMem, tCompute)
 
 	// Communication per layer: two all-reduces over tensor parallel, or all-to-all for experts.
@@ -226,9 +265,8 @@ func (w worker) step(tokens, reqs, ctx float64, prefill bool) float64 {
 		t += 2 * layers * w.allReduce(msg, p.TensorParallel)
 	}
 	if a.IsMoE() && p.AttentionDataParallel > 1 {
-		n := p.TensorParallel * p.AttentionDataParallel
-		vol := msg * float64(a.TopK) * 2 * float64(n-1) / float64(n)
-		t += float64(a.MoELayers) / pp * (vol/(w.linkBW(n)*w.cal.commEff) + 2*w.cal.collLatency)
+		// The tensor-parallel ranks of an attention group split its tokens for the dispatch.
+		t += float64(a.MoELayers) / pp * w.allToAll(tokens/tp, p.TensorParallel*p.AttentionDataParallel)
 	}
 	if p.PipelineParallel > 1 {
 		t += (pp - 1) * (msg/(w.linkBW(2)) + g.P2PLatency)
@@ -307,6 +345,7 @@ func estimateAgg(in Input) Output {
 	// Preemption keeps at most what the cache holds decoding at once.
 	conc := math.Min(b, math.Max(1, w.kvCapacityTokens(isl+osl)/(isl+osl))) * float64(p.AttentionDataParallel)
 	out.BatchFits = conc >= b*float64(p.AttentionDataParallel)
+	out.capReqs = w.kvCapacityTokens(isl+osl) / (isl + osl)
 	out.TokensPerSecUser = 1 / tpot
 	out.TokensPerSecondPerGPU = conc * osl / (ttft + osl*tpot) / float64(out.GPUs)
 	return out
@@ -352,6 +391,7 @@ func estimateDisagg(in Input) Output {
 	ttft := tPrefill*(1+c.ttftQueue[1]*math.Pow(math.Max(perPrefillRank-1, 0), c.ttftExp[1])) + transfer + c.ttftSteps[1]*step
 	ttft += pre.cal.ttftOverhead + pre.cal.disaggOverhead
 	out.BatchFits = running >= float64(dec.p.BatchSize)
+	out.capReqs = dec.kvCapacityTokens(isl+osl) / (isl + osl)
 	conc = ranks * running
 	out.TTFTms, out.TPOTms = ttft*1e3, tpot*1e3
 	out.TokensPerSecUser = 1 / tpot
