@@ -14,6 +14,7 @@ import (
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/kube"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/capacity"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/catalog"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/deploymentrequest"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/functions"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/ggufimage"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/ggufimage/buildinfra"
@@ -81,6 +82,7 @@ func (p *kubefoundryProvider) Resources(_ context.Context) []func() resource.Res
 		ggufimage.NewResource,
 		runtimeinstall.NewResource,
 		buildinfra.NewResource,
+		deploymentrequest.NewResource,
 	}
 }
 
