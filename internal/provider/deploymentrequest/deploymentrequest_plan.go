@@ -64,9 +64,9 @@ func (r *requestResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 			}
 		}
 		plan.Namespace = types.StringValue(ns)
-		if !plan.Name.IsUnknown() {
-			plan.ID = types.StringValue(ns + "/" + plan.Name.ValueString())
-		}
+	}
+	if req.State.Raw.IsNull() && !plan.Namespace.IsUnknown() && !plan.Name.IsUnknown() {
+		plan.ID = types.StringValue(plan.Namespace.ValueString() + "/" + plan.Name.ValueString())
 	}
 	checkLabelLength(plan, resp)
 	if req.State.Raw.IsNull() {
