@@ -9,6 +9,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/acctest"
@@ -26,7 +27,7 @@ func TestMain(m *testing.M) {
 // with gpus GPUs, rendered by the provider's Dynamo runtime under the profiler's
 // topology-derived name (the operator renames it <request>-dgd, computeDGDName).
 func profilerGraph(model string, gpus int64) (string, error) {
-	cfg := rt.DeploymentConfig{Name: "vllm-agg", Model: model, GPUs: &gpus}
+	cfg := rt.DeploymentConfig{Name: "vllm-agg", Namespace: "profiler", Model: model, GPUs: &gpus}
 	r := dynamo.New()
 	r.Defaults(&cfg)
 	m, err := rt.ForConfig(r, cfg).Manifests(cfg)
@@ -56,6 +57,11 @@ func standInProfiler(ctx context.Context, c *testcluster.Cluster, ns, name, grap
 				req, err := c.Dynamic.Resource(dgdr.GVR).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
 				if err != nil {
 					return err
+				}
+				// A request of the same name that is past profiling (an earlier one, failed) is
+				// not the one to answer.
+				if phase, _, _ := unstructured.NestedString(req.Object, "status", "phase"); phase != dgdr.PhaseProfiling {
+					return fmt.Errorf("request in phase %q, not Profiling", phase)
 				}
 				j, err := c.Clientset.BatchV1().Jobs(ns).Get(ctx, dgdr.ProfilingJobName(name), metav1.GetOptions{})
 				if err != nil {

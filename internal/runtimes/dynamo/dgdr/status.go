@@ -27,7 +27,10 @@ type Status struct {
 	ProfilingPhase string
 	// Reason and Message are those of the aggregate Succeeded condition, which carries the
 	// failing step's message when Phase is Failed (setSucceededCondition).
-	Reason, Message  string
+	Reason, Message string
+	// ProfilingMessage is the Profiling condition's message: while profiling, what the
+	// profiler last reported (relayed by the Job's sidecar through the output ConfigMap).
+	ProfilingMessage string
 	ProfilingJobName string
 	// GraphName is status.dgdName: the graph generated (and, with autoApply, created).
 	GraphName string
@@ -92,8 +95,11 @@ func ReadStatus(obj *unstructured.Unstructured) (Status, error) {
 		ObservedGeneration: s.ObservedGeneration, Generation: obj.GetGeneration(),
 	}
 	for _, c := range s.Conditions {
-		if c.Type == "Succeeded" {
+		switch c.Type {
+		case "Succeeded":
 			out.Reason, out.Message = c.Reason, c.Message
+		case "Profiling":
+			out.ProfilingMessage = c.Message
 		}
 	}
 	if d := s.DeploymentInfo; d != nil {
@@ -208,8 +214,12 @@ func (s Status) Progress() string {
 	if s.ProfilingPhase != "" {
 		phase += "/" + s.ProfilingPhase
 	}
-	if s.Message != "" {
-		phase += ": " + s.Message
+	msg := s.Message
+	if s.Phase == PhaseProfiling && s.ProfilingMessage != "" {
+		msg = s.ProfilingMessage
+	}
+	if msg != "" {
+		phase += ": " + msg
 	}
 	if s.Replicas != nil && s.AvailableReplicas != nil {
 		phase += fmt.Sprintf(" (%d/%d replicas available)", *s.AvailableReplicas, *s.Replicas)

@@ -123,6 +123,12 @@ func TestProgress(t *testing.T) {
 	if got != "Profiling/SweepingDecode: Profiling is in progress" {
 		t.Errorf("progress = %q", got)
 	}
+	// The profiler's own words, when it has sent any, say more than the generic message.
+	got = dgdr.Status{Phase: dgdr.PhaseProfiling, ProfilingPhase: "SweepingDecode", Message: "Profiling is in progress",
+		ProfilingMessage: "decode TP=2: 14 ms ITL at concurrency 32"}.Progress()
+	if got != "Profiling/SweepingDecode: decode TP=2: 14 ms ITL at concurrency 32" {
+		t.Errorf("progress = %q", got)
+	}
 	if got := (dgdr.Status{Phase: dgdr.PhaseDeploying, Replicas: &r, AvailableReplicas: &a}).Progress(); !strings.Contains(got, "1/2 replicas available") {
 		t.Errorf("progress = %q", got)
 	}
