@@ -15,7 +15,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/float64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
@@ -141,18 +143,30 @@ func (r *requestResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				MarkdownDescription: "GPUs to profile and deploy on. What is left out the operator discovers from the nodes' GPU Feature Discovery " +
 					"labels (or DCGM) and writes back, so after apply every field shows what the profiler used. `total_gpus` is the GPU budget " +
 					"(discovered: all GPUs of the chosen type, capped at 32 by the operator). Changing a configured field replaces the request.",
-				PlanModifiers: []planmodifier.Object{objectplanmodifier.UseStateForUnknown(), objectplanmodifier.RequiresReplaceIfConfigured()},
+				// Per field, not on the object: a discovered field is unknown in an update's plan
+				// until its own UseStateForUnknown runs, which would read as a change of the object.
+				PlanModifiers: []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
 				Attributes: map[string]schema.Attribute{
 					"gpu_sku": schema.StringAttribute{
 						Optional: true, Computed: true,
 						MarkdownDescription: "GPU type, as AIConfigurator names it: " + code(dgdr.GPUSKUs) + ". Restricts discovery to nodes of that type.",
 						Validators:          []validator.String{stringvalidator.OneOf(dgdr.GPUSKUs...)},
+						PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()},
 					},
-					"vram_mib":      schema.Float64Attribute{Optional: true, Computed: true, MarkdownDescription: "Memory per GPU in MiB.", Validators: []validator.Float64{float64validator.AtLeast(1)}},
-					"total_gpus":    schema.Int64Attribute{Optional: true, Computed: true, MarkdownDescription: "GPU budget for profiling and the deployment (upper limit).", Validators: []validator.Int64{int64validator.AtLeast(1)}},
-					"gpus_per_node": schema.Int64Attribute{Optional: true, Computed: true, MarkdownDescription: "GPUs per node.", Validators: []validator.Int64{int64validator.AtLeast(1)}},
-					"interconnect":  schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "GPU-to-GPU interconnect within a node (`nvlink`, `pcie`); metadata only, it configures nothing."},
-					"rdma":          schema.BoolAttribute{Optional: true, Computed: true, MarkdownDescription: "Whether RDMA networking is available; metadata only."},
+					"vram_mib": schema.Float64Attribute{Optional: true, Computed: true, MarkdownDescription: "Memory per GPU in MiB.",
+						Validators:    []validator.Float64{float64validator.AtLeast(1)},
+						PlanModifiers: []planmodifier.Float64{float64planmodifier.UseStateForUnknown(), float64planmodifier.RequiresReplaceIfConfigured()}},
+					"total_gpus": schema.Int64Attribute{Optional: true, Computed: true, MarkdownDescription: "GPU budget for profiling and the deployment (upper limit).",
+						Validators:    []validator.Int64{int64validator.AtLeast(1)},
+						PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown(), int64planmodifier.RequiresReplaceIfConfigured()}},
+					"gpus_per_node": schema.Int64Attribute{Optional: true, Computed: true, MarkdownDescription: "GPUs per node.",
+						Validators:    []validator.Int64{int64validator.AtLeast(1)},
+						PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown(), int64planmodifier.RequiresReplaceIfConfigured()}},
+					"interconnect": schema.StringAttribute{Optional: true, Computed: true,
+						MarkdownDescription: "GPU-to-GPU interconnect within a node (`nvlink`, `pcie`); metadata only, it configures nothing.",
+						PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()}},
+					"rdma": schema.BoolAttribute{Optional: true, Computed: true, MarkdownDescription: "Whether RDMA networking is available; metadata only.",
+						PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown(), boolplanmodifier.RequiresReplaceIfConfigured()}},
 				},
 			},
 			"model_cache": schema.SingleNestedAttribute{
