@@ -15,6 +15,7 @@ import (
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/capacity"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/catalog"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/deploymentmetrics"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/deploymentrequest"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/functions"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/ggufimage"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/provider/ggufimage/buildinfra"
@@ -85,6 +86,7 @@ func (p *kubefoundryProvider) Resources(_ context.Context) []func() resource.Res
 		ggufimage.NewResource,
 		runtimeinstall.NewResource,
 		buildinfra.NewResource,
+		deploymentrequest.NewResource,
 	}
 }
 
