@@ -57,6 +57,9 @@ type Options struct {
 	// simulates (SetPodUsage) from kwok's kubelet resource-metrics endpoint, so the real HPA
 	// controller scales on CPU use. Implies Kwok; see metricsserver.go.
 	MetricsServer bool
+	// KEDA installs KEDA's CRDs (ScaledObject, ...; kedacrds.go) so the ScaledObjects a test
+	// creates are validated by the API server. KEDA's operator does not run.
+	KEDA bool
 }
 
 // Cluster is a running control plane.
@@ -240,6 +243,11 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 	}
 	if opts.GatewayAPI {
 		if err := InstallGatewayCRDs(ctx, c.RESTConfig); err != nil {
+			return nil, err
+		}
+	}
+	if opts.KEDA {
+		if err := InstallKEDACRDs(ctx, c.RESTConfig); err != nil {
 			return nil, err
 		}
 	}
