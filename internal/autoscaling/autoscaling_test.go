@@ -249,3 +249,55 @@ func TestValidate(t *testing.T) {
 		})
 	}
 }
+
+// Import: what Dynamo renders reads back to the same Spec, from the live HPA and ScaledObject.
+func TestReadDynamo_RoundTrip(t *testing.T) {
+	obj := dgd(t)
+	want := &Spec{
+		Prefill: &Role{MinReplicas: 1, MaxReplicas: 4, CPUUtilization: i64(70), MemoryUtilization: i64(80), ScaleDownStabilizationSeconds: i64(0)},
+		Decode: &Role{MinReplicas: 2, MaxReplicas: 8, ScaleDownStabilizationSeconds: i64(45), Prometheus: &Prometheus{
+			ServerAddress: "http://prom:9090", Query: "q", Threshold: "5", ActivationThreshold: "1"}},
+	}
+	scalers, err := Dynamo(obj, want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := map[string]*unstructured.Unstructured{}
+	for _, s := range scalers {
+		live[s.GetAPIVersion()+"/"+s.GetKind()+"/"+s.GetName()] = s
+	}
+	got, err := ReadDynamo(obj, func(apiVersion, kind, name string) (*unstructured.Unstructured, error) {
+		return live[apiVersion+"/"+kind+"/"+name], nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(describe(got)) != fmt.Sprint(describe(want)) {
+		t.Errorf("read back %v, want %v", describe(got), describe(want))
+	}
+	none, err := ReadDynamo(dgd(t), func(string, string, string) (*unstructured.Unstructured, error) { return nil, nil })
+	if err != nil || none != nil {
+		t.Errorf("a graph without adapters read back %v (%v), want nil", none, err)
+	}
+}
+
+func describe(s *Spec) []string {
+	var out []string
+	for _, role := range s.Roles() {
+		r := s.For(role)
+		d := fmt.Sprintf("%s %d..%d", role, r.MinReplicas, r.MaxReplicas)
+		for _, p := range []struct {
+			n string
+			v *int64
+		}{{"cpu", r.CPUUtilization}, {"mem", r.MemoryUtilization}, {"window", r.ScaleDownStabilizationSeconds}} {
+			if p.v != nil {
+				d += fmt.Sprintf(" %s=%d", p.n, *p.v)
+			}
+		}
+		if r.Prometheus != nil {
+			d += fmt.Sprintf(" prom=%+v", *r.Prometheus)
+		}
+		out = append(out, d)
+	}
+	return out
+}

@@ -91,6 +91,11 @@ replicas = 1
 		},
 		resource.TestStep{Config: scaled, PlanOnly: true},
 		resource.TestStep{
+			// Import reads `autoscaling` back from the ScaledObject.
+			ResourceName: "kubefoundry_model_deployment.a", ImportState: true, ImportStateId: ns + "/qwen", ImportStateVerify: true,
+			ImportStateVerifyIgnore: []string{"timeouts", "status_message"},
+		},
+		resource.TestStep{
 			// Drift: someone raises the ScaledObject's ceiling by hand.
 			PreConfig: func() {
 				patch := []byte(`{"spec":{"maxReplicaCount":9}}`)
