@@ -212,8 +212,8 @@ func (c *Cluster) startMetricsServer(ctx context.Context) error {
 	return nil
 }
 
-// SetPodUsage makes kwok report, for every pod in namespace, cpu (e.g. "900m") of CPU use per
-// container, through a ClusterResourceUsage named after the namespace (created or replaced).
+// SetPodUsage makes kwok report, for every pod in namespace, cpu (e.g. "900m") of CPU use (and
+// 64Mi of memory) per container, through a ClusterResourceUsage named after the namespace (created or replaced).
 // metrics-server scrapes it from kwok's kubelet endpoint within its 10s resolution. The
 // cluster must run with Options.MetricsServer.
 func (c *Cluster) SetPodUsage(ctx context.Context, namespace, cpu string) error {
@@ -225,7 +225,8 @@ func (c *Cluster) SetPodUsage(ctx context.Context, namespace, cpu string) error 
 		"metadata": map[string]any{"name": "usage-" + namespace},
 		"spec": map[string]any{
 			"selector": map[string]any{"matchNamespaces": []any{namespace}},
-			"usages":   []any{map[string]any{"usage": map[string]any{"cpu": map[string]any{"value": cpu}}}},
+			// A working set too: kwok reports none otherwise, and metrics-server wants both.
+			"usages": []any{map[string]any{"usage": map[string]any{"cpu": map[string]any{"value": cpu}, "memory": map[string]any{"value": "64Mi"}}}},
 		},
 	}}
 	return c.applyUnstructured(ctx, ClusterResourceUsageGVR, obj)
