@@ -1,7 +1,6 @@
 // Package autoscalingtest runs the `autoscaling` attribute through terraform against the real
 // Dynamo 1.4 operator (only that one: a smaller cluster than operatorstest's), the real
-// kube-controller-manager with its HPA controller, the real scheduler, kwok GPU nodes and the
-// real metrics-server reading the CPU use kwok simulates (Options.MetricsServer).
+// kube-controller-manager with its HPA controller, the real scheduler and kwok GPU nodes.
 package autoscalingtest
 
 import (
@@ -18,7 +17,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	acctest.MainWithOptions(m, testcluster.Options{Operators: []testcluster.Operator{testcluster.OperatorDynamo}, MetricsServer: true}, nil)
+	acctest.MainWithOptions(m, testcluster.Options{Operators: []testcluster.Operator{testcluster.OperatorDynamo}}, nil)
 }
 
 var dgdGVR = schema.GroupVersionResource{Group: "nvidia.com", Version: "v1beta1", Resource: "dynamographdeployments"}

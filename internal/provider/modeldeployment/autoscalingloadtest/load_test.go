@@ -1,4 +1,4 @@
-package autoscalingtest
+package autoscalingloadtest
 
 import (
 	"context"
@@ -51,7 +51,7 @@ func TestAccRealDynamoAutoscalingScalesWithLoad(t *testing.T) {
 	c := testcluster.Get(t)
 	c.LogOnFailure(t, "dynamo-operator", "kwok", testcluster.MetricsServerLogName)
 	ns := c.ShortNamespace(t, "load")
-	gpuNodes(t, c, ns, 3, 1)
+	c.KwokGPUNodes(t, ns, 3, 1, map[string]string{"pool": ns})
 	podUsage(t, c, ns, "300m") // 30% of the request: below the target, at min_replicas
 	config := acctest.Config(t, acctest.Deployment("a", fmt.Sprintf(`name = "qwen"
 namespace = %q
