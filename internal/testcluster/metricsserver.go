@@ -159,8 +159,9 @@ func (p *metricsPipeline) kwokMetricsArgs(stagesConfig string) []string {
 // pkg/kwokctl/components/metrics_server.go @ v0.8.0: node status port, InternalIP, no kubelet
 // CA since kwok serves a test certificate) and registers it as v1beta1.metrics.k8s.io the way
 // metrics-server's own manifest does (insecureSkipTLSVerify), through an ExternalName Service
-// "localhost": the aggregator proxies to an ExternalName's host (k8s.io/apiserver
-// pkg/util/proxy ResolveCluster), so no Service network is needed. It returns once the
+// naming 127.0.0.1 as kwokctl's does (pkg/kwokctl/components/metrics_server_manifest.go): the
+// aggregator proxies to an ExternalName's host (k8s.io/apiserver pkg/util/proxy
+// ResolveCluster), so no Service network is needed. It returns once the
 // APIService is Available.
 func (c *Cluster) startMetricsServer(ctx context.Context) error {
 	ports, err := freePorts(1)
@@ -179,7 +180,7 @@ func (c *Cluster) startMetricsServer(ctx context.Context) error {
 	}
 	svc := &corev1.Service{
 		ObjectMeta: metav1.ObjectMeta{Name: "metrics-server", Namespace: "kube-system"},
-		Spec: corev1.ServiceSpec{Type: corev1.ServiceTypeExternalName, ExternalName: "localhost",
+		Spec: corev1.ServiceSpec{Type: corev1.ServiceTypeExternalName, ExternalName: "127.0.0.1",
 			Ports: []corev1.ServicePort{{Name: "https", Port: int32(port), TargetPort: intstr.FromInt(port)}}},
 	}
 	if _, err := c.Clientset.CoreV1().Services("kube-system").Create(ctx, svc, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
