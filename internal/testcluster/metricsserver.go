@@ -174,7 +174,7 @@ func (c *Cluster) startMetricsServer(ctx context.Context) error {
 		"--cert-dir="+filepath.Join(c.Dir, "metrics-server-certs"),
 		"--kubeconfig="+c.Kubeconfig, "--authentication-kubeconfig="+c.Kubeconfig, "--authorization-kubeconfig="+c.Kubeconfig,
 		"--kubelet-preferred-address-types=InternalIP", "--kubelet-use-node-status-port", "--kubelet-insecure-tls",
-		"--metric-resolution=10s", // its minimum: the HPA sees a change within two scrapes
+		"--metric-resolution=15s", // kwokctl's; above the default 10s kubelet request timeout, as metrics-server requires
 	); err != nil {
 		return err
 	}
@@ -215,7 +215,7 @@ func (c *Cluster) startMetricsServer(ctx context.Context) error {
 
 // SetPodUsage makes kwok report, for every pod in namespace, cpu (e.g. "900m") of CPU use (and
 // 64Mi of memory) per container, through a ClusterResourceUsage named after the namespace (created or replaced).
-// metrics-server scrapes it from kwok's kubelet endpoint within its 10s resolution. The
+// metrics-server scrapes it from kwok's kubelet endpoint within its 15s resolution. The
 // cluster must run with Options.MetricsServer.
 func (c *Cluster) SetPodUsage(ctx context.Context, namespace, cpu string) error {
 	if c.metrics == nil {
