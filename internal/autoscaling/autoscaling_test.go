@@ -71,6 +71,35 @@ func TestDynamo_AdapterPerRoleWithHPAOrScaledObject(t *testing.T) {
 	}
 }
 
+// The scale-down window reaches the HPA's behavior, and through KEDA's
+// advanced.horizontalPodAutoscalerConfig the HPA KEDA makes; unset, neither carries a behavior.
+func TestDynamo_ScaleDownStabilization(t *testing.T) {
+	obj := dgd(t)
+	s := &Spec{
+		Prefill: &Role{MinReplicas: 1, MaxReplicas: 4, CPUUtilization: i64(70), ScaleDownStabilizationSeconds: i64(0)},
+		Decode: &Role{MinReplicas: 1, MaxReplicas: 8, ScaleDownStabilizationSeconds: i64(45), Prometheus: &Prometheus{
+			ServerAddress: "http://prom:9090", Query: "q", Threshold: "5"}},
+	}
+	scalers, err := Dynamo(obj, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w, ok, _ := unstructured.NestedInt64(scalers[0].Object, "spec", "behavior", "scaleDown", "stabilizationWindowSeconds"); !ok || w != 0 {
+		t.Errorf("HPA scale-down window = %d (set %v), want 0", w, ok)
+	}
+	if w, ok, _ := unstructured.NestedInt64(scalers[1].Object, "spec", "advanced", "horizontalPodAutoscalerConfig", "behavior", "scaleDown",
+		"stabilizationWindowSeconds"); !ok || w != 45 {
+		t.Errorf("ScaledObject scale-down window = %d (set %v), want 45", w, ok)
+	}
+	plain, err := Dynamo(dgd(t), &Spec{Prefill: &Role{MinReplicas: 1, MaxReplicas: 4, CPUUtilization: i64(70)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := plain[0].Object["spec"].(map[string]any)["behavior"]; ok {
+		t.Errorf("HPA has a behavior without scale_down_stabilization_seconds: %v", plain[0].Object["spec"])
+	}
+}
+
 func TestDynamo_NilSpecChangesNothing(t *testing.T) {
 	obj := dgd(t)
 	before, _ := yaml.Marshal(obj.Object)
@@ -194,6 +223,11 @@ func TestValidate(t *testing.T) {
 			[]string{"autoscaling.worker: does not apply in disaggregated mode", "autoscaling: names no worker pool"}},
 		{"kuberay refuses hpa targets", &Spec{Worker: &Role{MinReplicas: 1, MaxReplicas: 2, CPUUtilization: i64(50)}},
 			Deployment{Runtime: "kuberay"}, []string{"autoscaling.worker.cpu_utilization: KubeRay scales with Ray Serve"}},
+		{"stabilization out of the HPA's range", &Spec{Worker: &Role{MinReplicas: 1, MaxReplicas: 2, CPUUtilization: i64(50),
+			ScaleDownStabilizationSeconds: i64(3601)}}, Deployment{Runtime: "dynamo", CPURequest: yes},
+			[]string{"autoscaling.worker.scale_down_stabilization_seconds: must be between 0 and 3600"}},
+		{"kuberay refuses the hpa window", &Spec{Worker: &Role{MinReplicas: 1, MaxReplicas: 2, ScaleDownStabilizationSeconds: i64(30)}},
+			Deployment{Runtime: "kuberay"}, []string{"autoscaling.worker.scale_down_stabilization_seconds: KubeRay scales with Ray Serve"}},
 		{"valid dynamo", &Spec{Prefill: &Role{MinReplicas: 1, MaxReplicas: 2, CPUUtilization: i64(50)}, Decode: &Role{MinReplicas: 1,
 			MaxReplicas: 3, Prometheus: &Prometheus{ServerAddress: "http://p", Query: "q", Threshold: "2.5"}}},
 			Deployment{Runtime: "dynamo", Disaggregated: true, CPURequest: yes, Replicas: map[string]int64{"prefill": 1, "decode": 1}}, nil},
@@ -214,4 +248,56 @@ func TestValidate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Import: what Dynamo renders reads back to the same Spec, from the live HPA and ScaledObject.
+func TestReadDynamo_RoundTrip(t *testing.T) {
+	obj := dgd(t)
+	want := &Spec{
+		Prefill: &Role{MinReplicas: 1, MaxReplicas: 4, CPUUtilization: i64(70), MemoryUtilization: i64(80), ScaleDownStabilizationSeconds: i64(0)},
+		Decode: &Role{MinReplicas: 2, MaxReplicas: 8, ScaleDownStabilizationSeconds: i64(45), Prometheus: &Prometheus{
+			ServerAddress: "http://prom:9090", Query: "q", Threshold: "5", ActivationThreshold: "1"}},
+	}
+	scalers, err := Dynamo(obj, want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := map[string]*unstructured.Unstructured{}
+	for _, s := range scalers {
+		live[s.GetAPIVersion()+"/"+s.GetKind()+"/"+s.GetName()] = s
+	}
+	got, err := ReadDynamo(obj, func(apiVersion, kind, name string) (*unstructured.Unstructured, error) {
+		return live[apiVersion+"/"+kind+"/"+name], nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(describe(got)) != fmt.Sprint(describe(want)) {
+		t.Errorf("read back %v, want %v", describe(got), describe(want))
+	}
+	none, err := ReadDynamo(dgd(t), func(string, string, string) (*unstructured.Unstructured, error) { return nil, nil })
+	if err != nil || none != nil {
+		t.Errorf("a graph without adapters read back %v (%v), want nil", none, err)
+	}
+}
+
+func describe(s *Spec) []string {
+	var out []string
+	for _, role := range s.Roles() {
+		r := s.For(role)
+		d := fmt.Sprintf("%s %d..%d", role, r.MinReplicas, r.MaxReplicas)
+		for _, p := range []struct {
+			n string
+			v *int64
+		}{{"cpu", r.CPUUtilization}, {"mem", r.MemoryUtilization}, {"window", r.ScaleDownStabilizationSeconds}} {
+			if p.v != nil {
+				d += fmt.Sprintf(" %s=%d", p.n, *p.v)
+			}
+		}
+		if r.Prometheus != nil {
+			d += fmt.Sprintf(" prom=%+v", *r.Prometheus)
+		}
+		out = append(out, d)
+	}
+	return out
 }

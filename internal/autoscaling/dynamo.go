@@ -86,12 +86,18 @@ func scaler(dgd *unstructured.Unstructured, adapter string, r *Role) *unstructur
 		}
 		obj.SetAPIVersion(ScaledObjectAPIVersion)
 		obj.SetKind(ScaledObjectKind)
-		obj.Object["spec"] = map[string]any{
+		spec := map[string]any{
 			"scaleTargetRef":  target,
 			"minReplicaCount": r.MinReplicas,
 			"maxReplicaCount": r.MaxReplicas,
 			"triggers":        []any{map[string]any{"type": "prometheus", "metadata": meta}},
 		}
+		// KEDA passes this behavior to the HPA it creates (ScaledObject
+		// spec.advanced.horizontalPodAutoscalerConfig.behavior, v2.18).
+		if b := behavior(r); b != nil {
+			spec["advanced"] = map[string]any{"horizontalPodAutoscalerConfig": map[string]any{"behavior": b}}
+		}
+		obj.Object["spec"] = spec
 	} else {
 		var metrics []any
 		for _, m := range []struct {
@@ -105,12 +111,16 @@ func scaler(dgd *unstructured.Unstructured, adapter string, r *Role) *unstructur
 		}
 		obj.SetAPIVersion(HPAAPIVersion)
 		obj.SetKind(HPAKind)
-		obj.Object["spec"] = map[string]any{
+		spec := map[string]any{
 			"scaleTargetRef": target,
 			"minReplicas":    r.MinReplicas,
 			"maxReplicas":    r.MaxReplicas,
 			"metrics":        metrics,
 		}
+		if b := behavior(r); b != nil {
+			spec["behavior"] = b
+		}
+		obj.Object["spec"] = spec
 	}
 	obj.SetName(adapter)
 	obj.SetNamespace(dgd.GetNamespace())
@@ -120,6 +130,15 @@ func scaler(dgd *unstructured.Unstructured, adapter string, r *Role) *unstructur
 	}
 	obj.SetLabels(labels)
 	return obj
+}
+
+// behavior is the autoscaling/v2 HPA behavior a role asks for; nil leaves the HPA's defaults
+// (and the rendered object as before).
+func behavior(r *Role) map[string]any {
+	if r.ScaleDownStabilizationSeconds == nil {
+		return nil
+	}
+	return map[string]any{"scaleDown": map[string]any{"stabilizationWindowSeconds": *r.ScaleDownStabilizationSeconds}}
 }
 
 // AdaptedComponents lists the components of a live v1beta1 DynamoGraphDeployment that use a

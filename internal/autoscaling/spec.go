@@ -54,6 +54,9 @@ type Role struct {
 	Prometheus        *Prometheus
 	// Ray Serve's target of ongoing requests per replica.
 	TargetOngoingRequests *float64
+	// ScaleDownStabilizationSeconds (Dynamo): the HPA's scale-down stabilization window
+	// (behavior.scaleDown.stabilizationWindowSeconds); nil keeps the HPA's default (300s).
+	ScaleDownStabilizationSeconds *int64
 }
 
 // Prometheus is a KEDA Prometheus scaler trigger: the pool scales so that Query / replicas
@@ -190,6 +193,11 @@ func validateRole(add func(string, string, ...any), p, role string, r *Role, d D
 		case !hpa && r.Prometheus == nil:
 			add(p, "needs a target: cpu_utilization, memory_utilization (an HPA) or prometheus (a KEDA ScaledObject)")
 		}
+		// autoscaling/v2 HPAScalingRules: 0 <= stabilizationWindowSeconds <= 3600 (kubernetes
+		// pkg/apis/autoscaling/validation/validation.go MaxStabilizationWindowSeconds, v1.36).
+		if w := r.ScaleDownStabilizationSeconds; w != nil && (*w < 0 || *w > 3600) {
+			add(p+".scale_down_stabilization_seconds", "must be between 0 and 3600 seconds (the HPA's limit), got %d", *w)
+		}
 		checkPercent(add, p+".cpu_utilization", r.CPUUtilization)
 		checkPercent(add, p+".memory_utilization", r.MemoryUtilization)
 		// The HPA's resource utilization is usage / request; a pod without the request makes the
@@ -215,7 +223,8 @@ func validateRole(add func(string, string, ...any), p, role string, r *Role, d D
 		for _, bad := range []struct {
 			set  bool
 			name string
-		}{{r.CPUUtilization != nil, "cpu_utilization"}, {r.MemoryUtilization != nil, "memory_utilization"}, {r.Prometheus != nil, "prometheus"}} {
+		}{{r.CPUUtilization != nil, "cpu_utilization"}, {r.MemoryUtilization != nil, "memory_utilization"}, {r.Prometheus != nil, "prometheus"},
+			{r.ScaleDownStabilizationSeconds != nil, "scale_down_stabilization_seconds"}} {
 			if bad.set {
 				add(p+"."+bad.name, "KubeRay scales with Ray Serve and the Ray autoscaler, not an HPA or KEDA: remove it and set target_ongoing_requests (or keep Ray Serve's default)")
 			}

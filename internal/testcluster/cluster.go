@@ -52,6 +52,14 @@ type Options struct {
 	// for vLLM multi-node deployments; its CRDs come from the sigs.k8s.io/lws module
 	// (scripts/lws-build.sh).
 	LWS bool
+	// MetricsServer runs metrics-server v0.8.1 (scripts/metrics-server-build.sh) behind the API
+	// server's aggregation layer (v1beta1.metrics.k8s.io), scraping the pod usage kwok
+	// simulates (SetPodUsage) from kwok's kubelet resource-metrics endpoint, so the real HPA
+	// controller scales on CPU use. Implies Kwok; see metricsserver.go.
+	MetricsServer bool
+	// KEDA installs KEDA's CRDs (ScaledObject, ...; kedacrds.go) so the ScaledObjects a test
+	// creates are validated by the API server. KEDA's operator does not run.
+	KEDA bool
 }
 
 // Cluster is a running control plane.
@@ -80,6 +88,7 @@ type Cluster struct {
 	serviceAccounts bool // the ServiceAccount admission plugin and controller run
 	kubeRayVersion  string
 	lws             bool // the LeaderWorkerSet controller runs (Options.LWS)
+	metrics         *metricsPipeline
 }
 
 const adminToken = "kubefoundry-test-admin-token"
@@ -92,7 +101,7 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 		return nil, err
 	}
 	started := time.Now()
-	c := &Cluster{Dir: opts.Dir, Token: adminToken, kwok: opts.Kwok || len(opts.Operators) > 0 || opts.LWS,
+	c := &Cluster{Dir: opts.Dir, Token: adminToken, kwok: opts.Kwok || len(opts.Operators) > 0 || opts.LWS || opts.MetricsServer,
 		operators: opts.Operators, operatorStartup: map[Operator]time.Duration{}, kubeRayVersion: opts.KubeRayVersion}
 	if c.kubeRayVersion == "" {
 		c.kubeRayVersion = DefaultKubeRayVersion
@@ -102,6 +111,12 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 	}
 	if c.kwok {
 		if c.OperatorBin, err = OperatorBinDirFor(opts.Operators...); err != nil {
+			return nil, err
+		}
+	}
+	if opts.MetricsServer {
+		c.metrics = &metricsPipeline{}
+		if c.metrics.dir, err = MetricsServerDir(); err != nil {
 			return nil, err
 		}
 	}
@@ -164,6 +179,13 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 	if !c.serviceAccounts {
 		apiserverArgs = append(apiserverArgs, "--disable-admission-plugins=ServiceAccount")
 	}
+	if c.metrics != nil {
+		agg, err := aggregationArgs(c.Dir)
+		if err != nil {
+			return nil, err
+		}
+		apiserverArgs = append(apiserverArgs, agg...)
+	}
 	if err := c.run(filepath.Join(bin, "kube-apiserver"), "kube-apiserver", apiserverArgs...); err != nil {
 		return nil, err
 	}
@@ -197,12 +219,35 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 		if err := c.startScheduler(bin); err != nil {
 			return nil, err
 		}
+		if c.metrics != nil {
+			// kwok watches its usage CRDs from the start.
+			if err := InstallCRDs(ctx, c.RESTConfig, filepath.Join(c.metrics.dir, "kwok", "crds")); err != nil {
+				return nil, err
+			}
+			p, err := freePorts(1)
+			if err != nil {
+				return nil, err
+			}
+			c.metrics.kwokPort = p[0]
+		}
 		if err := c.startKwok(); err != nil {
 			return nil, err
+		}
+		if c.metrics != nil {
+			t := time.Now()
+			if err := c.startMetricsServer(ctx); err != nil {
+				return nil, fmt.Errorf("metrics-server: %w", err)
+			}
+			c.phases = append(c.phases, "metrics-server "+time.Since(t).Round(time.Millisecond).String())
 		}
 	}
 	if opts.GatewayAPI {
 		if err := InstallGatewayCRDs(ctx, c.RESTConfig); err != nil {
+			return nil, err
+		}
+	}
+	if opts.KEDA {
+		if err := InstallKEDACRDs(ctx, c.RESTConfig); err != nil {
 			return nil, err
 		}
 	}

@@ -38,6 +38,13 @@
 // ../shared/crds/kuberay-<KubeRayVersion> and kaito-0.12.0, and KAITO's NodeClaim. Options.Kwok alone
 // runs kube-scheduler and kwok without operators (and with the previous CRD pins).
 //
+// Load (Options.MetricsServer): kube-apiserver runs its aggregation layer (front-proxy
+// certificates) and metrics-server v0.8.1 (scripts/metrics-server-build.sh) serves
+// v1beta1.metrics.k8s.io, scraping each kwok node's kubelet resource metrics, which kwok serves
+// on loopback from the pod usage a test sets with SetPodUsage (a kwok ClusterResourceUsage):
+// the real HPA controller then scales on CPU use. Options.KEDA installs KEDA's CRDs
+// (github.com/kedacore/keda/v2 v2.18.3) without its operator.
+//
 // Nodes: CreateKwokNode(ctx, GPUNode{Name, GPUs, Product, MemoryMiB, Labels}, taints...) makes
 // a kwok node with nvidia.com/gpu capacity and GPU Feature Discovery labels
 // (nvidia.com/gpu.product, .memory, .count, .present, ...) and waits until it is Ready;

@@ -29,20 +29,30 @@ func GatewayCRDDirs() ([]string, error) {
 	}
 	var out []string
 	for _, m := range gatewayCRDModules {
-		cmd := exec.Command("go", "mod", "download", "-json", m.module+"@"+m.version)
-		cmd.Dir = os.TempDir() // outside the repository's module: nothing there changes
-		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
-		b, err := cmd.Output()
+		dir, err := moduleDir(m.module, m.version)
 		if err != nil {
-			return nil, fmt.Errorf("go mod download %s@%s: %w", m.module, m.version, err)
+			return nil, err
 		}
-		var info struct{ Dir, Error string }
-		if err := json.Unmarshal(b, &info); err != nil || info.Dir == "" {
-			return nil, fmt.Errorf("go mod download %s@%s: no module directory (%s%v)", m.module, m.version, info.Error, err)
-		}
-		out = append(out, filepath.Join(info.Dir, filepath.FromSlash(m.dir)))
+		out = append(out, filepath.Join(dir, filepath.FromSlash(m.dir)))
 	}
 	return out, nil
+}
+
+// moduleDir downloads a module through the module proxy (when not cached yet) and returns
+// its directory in the module cache.
+func moduleDir(module, version string) (string, error) {
+	cmd := exec.Command("go", "mod", "download", "-json", module+"@"+version)
+	cmd.Dir = os.TempDir() // outside the repository's module: nothing there changes
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	b, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("go mod download %s@%s: %w", module, version, err)
+	}
+	var info struct{ Dir, Error string }
+	if err := json.Unmarshal(b, &info); err != nil || info.Dir == "" {
+		return "", fmt.Errorf("go mod download %s@%s: no module directory (%s%v)", module, version, info.Error, err)
+	}
+	return info.Dir, nil
 }
 
 // InstallGatewayCRDs installs the Gateway API standard channel and the InferencePool CRDs

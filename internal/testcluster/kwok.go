@@ -28,15 +28,22 @@ func (c *Cluster) startScheduler(bin string) error {
 // (copied verbatim from the module by scripts/operators-build.sh): it initialises the nodes
 // carrying kwokNodeAnnotation, renews their leases, and moves the pods bound to them to
 // Running and Ready with pod IPs from --cidr. No container runs: there is no kubelet.
+// With Options.MetricsServer it also serves the nodes' kubelet resource metrics on loopback.
 func (c *Cluster) startKwok() error {
-	return c.run(filepath.Join(c.OperatorBin, "kwok"), "kwok",
-		"--kubeconfig="+c.Kubeconfig,
-		"--config="+filepath.Join(c.OperatorBin, "kwok-stages.yaml"),
+	stages := filepath.Join(c.OperatorBin, "kwok-stages.yaml")
+	args := []string{
+		"--kubeconfig=" + c.Kubeconfig,
 		"--manage-all-nodes=false",
-		"--manage-nodes-with-annotation-selector="+kwokNodeAnnotation+"=fake",
+		"--manage-nodes-with-annotation-selector=" + kwokNodeAnnotation + "=fake",
 		"--node-lease-duration-seconds=40",
-		"--cidr=10.244.0.0/16", "--node-ip=10.240.0.1",
-	)
+		"--cidr=10.244.0.0/16",
+	}
+	if c.metrics != nil {
+		args = append(args, c.metrics.kwokMetricsArgs(stages)...)
+	} else {
+		args = append(args, "--config="+stages, "--node-ip=10.240.0.1")
+	}
+	return c.run(filepath.Join(c.OperatorBin, "kwok"), "kwok", args...)
 }
 
 // CreateKwokNode creates a node that kwok manages, with GPU capacity and the labels NVIDIA GPU
@@ -77,10 +84,14 @@ func (c *Cluster) CreateKwokNode(ctx context.Context, n GPUNode, taints ...corev
 	if n.GPUs > 0 {
 		res["nvidia.com/gpu"] = *resource.NewQuantity(n.GPUs, resource.DecimalSI)
 	}
+	annotations := map[string]string{kwokNodeAnnotation: "fake"}
+	if c.metrics != nil {
+		annotations[kwokResourceMetricsPath] = "/metrics/nodes/" + n.Name + "/metrics/resource"
+	}
 	// Capacity goes in with the node, as a kubelet registers it; kwok's node-initialize stage
 	// keeps it and adds conditions, addresses and nodeInfo.
 	node := &corev1.Node{
-		ObjectMeta: metav1.ObjectMeta{Name: n.Name, Labels: labels, Annotations: map[string]string{kwokNodeAnnotation: "fake"}},
+		ObjectMeta: metav1.ObjectMeta{Name: n.Name, Labels: labels, Annotations: annotations},
 		Spec:       corev1.NodeSpec{Taints: taints},
 		Status:     corev1.NodeStatus{Capacity: res, Allocatable: res},
 	}

@@ -40,6 +40,9 @@ func autoscalingAttributes() map[string]schema.Attribute {
 						"activation_threshold": schema.StringAttribute{Optional: true, MarkdownDescription: "Below this value the scaler counts as inactive. Default 0."},
 					},
 				},
+				"scale_down_stabilization_seconds": schema.Int64Attribute{Optional: true, MarkdownDescription: "Dynamo: how long the " +
+					"autoscaler waits, after load drops, before removing replicas (the HPA's `behavior.scaleDown.stabilizationWindowSeconds`, " +
+					"0 to 3600). Default: the HPA's 300 seconds."},
 				"target_ongoing_requests": schema.Float64Attribute{Optional: true, MarkdownDescription: "KubeRay: Ray Serve's target of " +
 					"ongoing requests per replica (`autoscaling_config.target_ongoing_requests`). Default: Ray Serve's."},
 			},
@@ -69,12 +72,13 @@ type autoscalingModel struct {
 }
 
 type autoscalingRoleModel struct {
-	MinReplicas           types.Int64   `tfsdk:"min_replicas"`
-	MaxReplicas           types.Int64   `tfsdk:"max_replicas"`
-	CPUUtilization        types.Int64   `tfsdk:"cpu_utilization"`
-	MemoryUtilization     types.Int64   `tfsdk:"memory_utilization"`
-	Prometheus            types.Object  `tfsdk:"prometheus"`
-	TargetOngoingRequests types.Float64 `tfsdk:"target_ongoing_requests"`
+	MinReplicas            types.Int64   `tfsdk:"min_replicas"`
+	MaxReplicas            types.Int64   `tfsdk:"max_replicas"`
+	CPUUtilization         types.Int64   `tfsdk:"cpu_utilization"`
+	MemoryUtilization      types.Int64   `tfsdk:"memory_utilization"`
+	Prometheus             types.Object  `tfsdk:"prometheus"`
+	TargetOngoingRequests  types.Float64 `tfsdk:"target_ongoing_requests"`
+	ScaleDownStabilization types.Int64   `tfsdk:"scale_down_stabilization_seconds"`
 }
 
 type prometheusModel struct {
@@ -97,7 +101,7 @@ func (m model) autoscalingSpec(ctx context.Context, diags *diag.Diagnostics) *au
 		}
 		out := &autoscaling.Role{MinReplicas: r.MinReplicas.ValueInt64(), MaxReplicas: r.MaxReplicas.ValueInt64(),
 			CPUUtilization: intPtr(r.CPUUtilization), MemoryUtilization: intPtr(r.MemoryUtilization),
-			TargetOngoingRequests: floatPtr(r.TargetOngoingRequests)}
+			TargetOngoingRequests: floatPtr(r.TargetOngoingRequests), ScaleDownStabilizationSeconds: intPtr(r.ScaleDownStabilization)}
 		if p := objectAs[prometheusModel](ctx, r.Prometheus, diags); p != nil {
 			out.Prometheus = &autoscaling.Prometheus{ServerAddress: strOf(p.ServerAddress), Query: strOf(p.Query),
 				Threshold: strOf(p.Threshold), ActivationThreshold: strOf(p.ActivationThreshold)}

@@ -271,6 +271,8 @@ func (r *deploymentResource) refreshFromObject(ctx context.Context, client *kube
 	runtime.Defaults(&live)
 	prior := m.toConfig(ctx, hubEndpoint(r.data), diags)
 	if m.Model.IsNull() { // import: no prior configuration
+		live.Autoscaling = readAutoscaling(ctx, client, obj, diags)
+		m.Autoscaling = autoscalingValue(ctx, live.Autoscaling, diags)
 		prior = live
 	} else {
 		runtime.Defaults(&prior)

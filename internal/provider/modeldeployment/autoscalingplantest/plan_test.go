@@ -97,6 +97,11 @@ func TestAccAutoscalingPlanErrors(t *testing.T) {
   memory = "8Gi"
   replicas = 5
   autoscaling = { worker = { min_replicas = 1, max_replicas = 2, memory_utilization = 50 } }`, `(?s)starting\s+size\s+5\s+\(replicas\)\s+is\s+outside`},
+		{"scale-down window beyond the HPA's limit", `runtime = "dynamo"
+  model = "Qwen/Qwen3-0.6B"
+  memory = "8Gi"
+  autoscaling = { worker = { min_replicas = 1, max_replicas = 2, memory_utilization = 50, scale_down_stabilization_seconds = 7200 } }`,
+			`(?s)autoscaling.worker.scale_down_stabilization_seconds.*between\s+0\s+and\s+3600`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			resource.Test(t, testCase(t, resource.TestStep{
