@@ -73,6 +73,11 @@ func podSelector(name, component string) map[string]string {
 // podTemplate renders one vLLM pod: the engine container with GPUs (and memory, when set),
 // the HF token, /dev/shm in memory, and, for a pod that serves, the port and the probes.
 func podTemplate(cfg runtimes.DeploymentConfig, component string, command, args []any, serves bool) map[string]any {
+	return podTemplateFor(cfg, ID, component, ServePort, command, args, serves)
+}
+
+// podTemplateFor is podTemplate for the pods of runtime runtimeID listening on port.
+func podTemplateFor(cfg runtimes.DeploymentConfig, runtimeID, component string, port int64, command, args []any, serves bool) map[string]any {
 	res := map[string]any{gpuResource: strconv.FormatInt(*cfg.GPUs, 10)}
 	if cfg.Memory != "" {
 		res["memory"] = cfg.Memory
@@ -92,10 +97,10 @@ func podTemplate(cfg runtimes.DeploymentConfig, component string, command, args 
 			"secretKeyRef": map[string]any{"name": cfg.HFTokenSecret, "key": runtimes.EnvHFToken}}}}
 	}
 	if serves {
-		c["ports"] = []any{map[string]any{"name": "http", "containerPort": int64(ServePort), "protocol": "TCP"}}
+		c["ports"] = []any{map[string]any{"name": "http", "containerPort": port, "protocol": "TCP"}}
 		addProbes(c)
 	}
-	labels := toAny(runtimes.Labels(cfg.Name, ID))
+	labels := toAny(runtimes.Labels(cfg.Name, runtimeID))
 	labels[runtimes.LabelComponent] = component
 	return map[string]any{
 		"metadata": map[string]any{"labels": labels},
