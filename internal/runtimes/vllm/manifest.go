@@ -36,9 +36,14 @@ func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, e
 	if err := runtimes.ApplyPodTemplate(tpl, cfg, runtimes.RoleWorker, containerName); err != nil {
 		return runtimes.Manifests{}, err
 	}
-	spec := map[string]any{
-		"replicas": *cfg.Replicas,
-		"selector": map[string]any{"matchLabels": toAny(podSelector(cfg.Name, componentServer))},
+	return finish(cfg, crdDeployment, DeploymentSpec(*cfg.Replicas, toAny(podSelector(cfg.Name, componentServer)), tpl))
+}
+
+// DeploymentSpec is the spec of a Deployment of GPU model servers.
+func DeploymentSpec(replicas int64, selector, tpl map[string]any) map[string]any {
+	return map[string]any{
+		"replicas": replicas,
+		"selector": map[string]any{"matchLabels": selector},
 		// No surge: a new pod would wait for GPUs the old one holds; replace one at a time.
 		"strategy": map[string]any{"type": "RollingUpdate", "rollingUpdate": map[string]any{"maxSurge": int64(0), "maxUnavailable": int64(1)}},
 		// As long as the startup probe allows for download and load: a rollout that has not
@@ -46,7 +51,6 @@ func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, e
 		"progressDeadlineSeconds": int64(progressDeadlineSec),
 		"template":                tpl,
 	}
-	return finish(cfg, crdDeployment, spec)
 }
 
 // finish wraps spec into the primary object, adds the API Service and the workload's
