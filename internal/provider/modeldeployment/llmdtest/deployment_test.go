@@ -3,6 +3,8 @@ package llmdtest
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -327,4 +329,26 @@ model   = "Qwen/Qwen3-0.6B"
 			ExpectError: regexp.MustCompile(`(?s)vllm\.nodes.*one\s+pod\s+per\s+replica`),
 		},
 	))
+}
+
+// The example plans with no cluster configured: attribute names by terraform, values by the provider.
+func TestAccLLMDExamplePlansOffline(t *testing.T) {
+	root, err := testcluster.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := os.ReadFile(filepath.Join(root, "examples/resources/kubefoundry_model_deployment/llmd.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("KUBECONFIG", filepath.Join(t.TempDir(), "none"))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:             `provider "kubefoundry" {}` + "\n" + string(body),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		}},
+	})
 }
