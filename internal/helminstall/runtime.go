@@ -28,8 +28,17 @@ type Runtime struct {
 // multi-node deployments), under the name users know it by.
 const LWSID = "lws"
 
-// IDs lists every installable runtime ID.
-func IDs() []string { return append(registry.IDs(), GPUOperatorID, LWSID) }
+// IDs lists every installable runtime ID: the registry's runtimes that install charts (llm-d
+// renders its endpoint picker per deployment and installs none), the GPU operator and LWS.
+func IDs() []string {
+	var ids []string
+	for _, r := range registry.All() {
+		if len(r.Install().Charts) > 0 {
+			ids = append(ids, r.ID())
+		}
+	}
+	return append(ids, GPUOperatorID, LWSID)
+}
 
 // Lookup returns the install facts for a runtime ID.
 func Lookup(id string) (Runtime, bool) {
@@ -40,7 +49,7 @@ func Lookup(id string) (Runtime, bool) {
 		return Runtime{ID: id, DisplayName: "LeaderWorkerSet", Spec: vllm.New().Install()}, true
 	}
 	r, ok := registry.Get(id)
-	if !ok {
+	if !ok || len(r.Install().Charts) == 0 {
 		return Runtime{}, false
 	}
 	return Runtime{ID: id, DisplayName: r.DisplayName(), Spec: r.Install()}, true

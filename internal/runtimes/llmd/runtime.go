@@ -172,7 +172,7 @@ func (r Runtime) CheckInstallation(ctx context.Context, _ kubernetes.Interface, 
 		st.Version = RouterVersion
 		st.Message = "llm-d: the InferencePool CRD is served (no operator is needed)"
 	case apierrors.IsNotFound(err):
-		st.Message = fmt.Sprintf("llm-d: CRD %s not found; install the Gateway API Inference Extension CRDs (kubefoundry_runtime_install with runtime = \"llmd\")", gateway.PoolCRD)
+		st.Message = fmt.Sprintf("llm-d: CRD %s not found; install the Gateway API Inference Extension CRDs (kubectl apply -f https://github.com/kubernetes-sigs/gateway-api-inference-extension/releases/download/%s/manifests.yaml)", gateway.PoolCRD, gateway.InferenceExtensionVersion)
 	default:
 		return st, fmt.Errorf("looking up CRD %s: %w", gateway.PoolCRD, err)
 	}
