@@ -90,13 +90,7 @@ func prefillDeployment(cfg runtimes.DeploymentConfig, primary *unstructured.Unst
 	if err != nil {
 		return nil, err
 	}
-	meta := tpl["metadata"].(map[string]any)
-	ann, _ := meta["annotations"].(map[string]any)
-	if ann == nil {
-		ann = map[string]any{}
-	}
-	ann[annotationPrefillTemplate] = hash
-	meta["annotations"] = ann
+	child(child(tpl, "metadata"), "annotations")[annotationPrefillTemplate] = hash
 	annotations := primary.GetAnnotations()
 	if annotations == nil {
 		annotations = map[string]string{}
@@ -144,18 +138,21 @@ func serverTemplate(cfg runtimes.DeploymentConfig, role string, gpus int64) (map
 		guide, workloadRole = GuidePD, role
 	}
 	tpl := vllm.ServerPodTemplate(c, ID, role, port, args)
-	meta := tpl["metadata"].(map[string]any)
-	labels := meta["labels"].(map[string]any)
+	labels := child(child(tpl, "metadata"), "labels")
 	labels[LabelInferenceServing] = "true"
 	labels[LabelModel] = ModelLabel(cfg.Model)
 	labels[LabelRole] = role
 	labels[LabelGuide] = guide
 	if pd {
-		spec := tpl["spec"].(map[string]any)
-		container := spec["containers"].([]any)[0].(map[string]any)
-		env, _ := container["env"].([]any)
-		container["env"] = append(env, map[string]any{"name": nixlHostEnv, "valueFrom": map[string]any{
-			"fieldRef": map[string]any{"fieldPath": "status.podIP"}}})
+		spec := child(tpl, "spec")
+		containers, _ := spec["containers"].([]any)
+		for _, c := range containers {
+			if container, ok := c.(map[string]any); ok && container["name"] == vllm.ContainerName {
+				env, _ := container["env"].([]any)
+				container["env"] = append(env, map[string]any{"name": nixlHostEnv, "valueFrom": map[string]any{
+					"fieldRef": map[string]any{"fieldPath": "status.podIP"}}})
+			}
+		}
 		if role == RoleDecode {
 			spec["initContainers"] = []any{routingSidecar()}
 		}
@@ -189,4 +186,14 @@ func routingSidecar() map[string]any {
 			"runAsNonRoot":             true,
 		},
 	}
+}
+
+// child returns m[key] as a map, creating it when missing.
+func child(m map[string]any, key string) map[string]any {
+	c, ok := m[key].(map[string]any)
+	if !ok {
+		c = map[string]any{}
+		m[key] = c
+	}
+	return c
 }
