@@ -76,10 +76,19 @@ func eppSelector(name string) map[string]any {
 // served without authentication (--metrics-endpoint-auth=false): its token review needs a
 // ClusterRole, and a model deployment creates namespaced objects only.
 func EndpointPicker(cfg runtimes.DeploymentConfig, runtimeID string) ([]*unstructured.Unstructured, error) {
+	return EndpointPickerWithConfig(cfg, runtimeID, DefaultEPPConfig)
+}
+
+// DefaultEPPConfig is the chart's default plugin configuration (eppConfig).
+const DefaultEPPConfig = eppConfig
+
+// EndpointPickerWithConfig is EndpointPicker with another plugin configuration (an
+// EndpointPickerConfig document); cfg.Gateway may be nil (the default image is used).
+func EndpointPickerWithConfig(cfg runtimes.DeploymentConfig, runtimeID, pluginConfig string) ([]*unstructured.Unstructured, error) {
 	name, ns := EPPName(cfg.Name), cfg.Namespace
 	labels := runtimes.Labels(cfg.Name, runtimeID)
 	image := EPPImage
-	if cfg.Gateway.EPPImage != "" {
+	if cfg.Gateway != nil && cfg.Gateway.EPPImage != "" {
 		image = cfg.Gateway.EPPImage
 	}
 	var out []*unstructured.Unstructured
@@ -126,7 +135,7 @@ func EndpointPicker(cfg runtimes.DeploymentConfig, runtimeID string) ([]*unstruc
 	}
 	steps := []func() error{
 		func() error {
-			return add("v1", "ConfigMap", map[string]any{"data": map[string]any{eppConfigFile: eppConfig}})
+			return add("v1", "ConfigMap", map[string]any{"data": map[string]any{eppConfigFile: pluginConfig}})
 		},
 		func() error { return add("v1", "ServiceAccount", map[string]any{}) },
 		func() error {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/registry"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/vllm"
 )
 
 // GPUOperatorID is the runtime ID of the NVIDIA GPU operator, a prerequisite rather than
@@ -23,16 +24,32 @@ type Runtime struct {
 	Spec        runtimes.InstallSpec
 }
 
-// IDs lists every installable runtime ID.
-func IDs() []string { return append(registry.IDs(), GPUOperatorID) }
+// LWSID installs the LeaderWorkerSet controller on its own (what runtime "vllm" installs for
+// multi-node deployments), under the name users know it by.
+const LWSID = "lws"
+
+// IDs lists every installable runtime ID: the registry's runtimes that install charts (llm-d
+// renders its endpoint picker per deployment and installs none), the GPU operator and LWS.
+func IDs() []string {
+	var ids []string
+	for _, r := range registry.All() {
+		if len(r.Install().Charts) > 0 {
+			ids = append(ids, r.ID())
+		}
+	}
+	return append(ids, GPUOperatorID, LWSID)
+}
 
 // Lookup returns the install facts for a runtime ID.
 func Lookup(id string) (Runtime, bool) {
 	if id == GPUOperatorID {
 		return Runtime{ID: id, DisplayName: "NVIDIA GPU Operator", Spec: runtimes.GPUOperatorInstall()}, true
 	}
+	if id == LWSID {
+		return Runtime{ID: id, DisplayName: "LeaderWorkerSet", Spec: vllm.New().Install()}, true
+	}
 	r, ok := registry.Get(id)
-	if !ok {
+	if !ok || len(r.Install().Charts) == 0 {
 		return Runtime{}, false
 	}
 	return Runtime{ID: id, DisplayName: r.DisplayName(), Spec: r.Install()}, true

@@ -15,6 +15,7 @@ import (
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gateway"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/kube"
 	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/llmd"
 )
 
 // requiredCRD is a Gateway API type the gateway block needs, with how to install it.
@@ -39,14 +40,20 @@ func requiredCRDs(g *rt.Gateway) []requiredCRD {
 // checkGatewayCRDs fails the apply before anything is written when the cluster does not
 // serve a type the gateway block needs (the plan stays offline, so this is the first chance).
 func checkGatewayCRDs(ctx context.Context, c *kube.Client, cfg rt.DeploymentConfig, diags *diag.Diagnostics) bool {
-	if cfg.Gateway == nil {
-		return true
+	crds, attr := []requiredCRD(nil), path.Root("gateway")
+	switch {
+	case cfg.Gateway != nil:
+		crds = requiredCRDs(cfg.Gateway)
+	case cfg.Runtime == llmd.ID: // its InferencePool, with or without a route
+		crds, attr = []requiredCRD{{gateway.PoolGVR, gateway.PoolCRD, "llm-d serves through an InferencePool: install the Gateway API Inference Extension CRDs " +
+			"(kubectl apply -f https://github.com/kubernetes-sigs/gateway-api-inference-extension/releases/download/" +
+			gateway.InferenceExtensionVersion + "/manifests.yaml)"}}, path.Root("runtime")
 	}
 	ok := true
-	for _, crd := range requiredCRDs(cfg.Gateway) {
+	for _, crd := range crds {
 		_, err := c.Dynamic.Resource(crd.gvr).Namespace(cfg.Namespace).List(ctx, metav1.ListOptions{Limit: 1})
 		if typeNotServed(err) {
-			diags.AddAttributeError(path.Root("gateway"), "Gateway API CRD not installed",
+			diags.AddAttributeError(attr, "Gateway API CRD not installed",
 				fmt.Sprintf("gateway: the cluster does not serve %s (CRD %s): %s.", crd.gvr.GroupResource(), crd.name, crd.install))
 			ok = false
 		}

@@ -52,7 +52,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			},
 			"name": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "Name of the custom resource: a DNS label (lower-case letters, digits, `-`; at most 63). The operators need less: KubeRay at most 47 characters starting with a letter, KAITO at most 52 starting with a letter (their Services and StatefulSet pod labels must fit), vLLM at most 59 (50 across nodes) starting with a letter. Changing it replaces the deployment.",
+				MarkdownDescription: "Name of the custom resource: a DNS label (lower-case letters, digits, `-`; at most 63). The operators need less: KubeRay at most 47 characters starting with a letter, KAITO at most 52 starting with a letter (their Services and StatefulSet pod labels must fit), vLLM at most 59 (50 across nodes) and llm-d at most 44 starting with a letter. Changing it replaces the deployment.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"namespace": schema.StringAttribute{
@@ -64,7 +64,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			},
 			"runtime": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "Runtime serving the model: `dynamo`, `kuberay`, `kaito` or `vllm` (the upstream vLLM server in a Deployment, or a LeaderWorkerSet across nodes). Changing it replaces the deployment.",
+				MarkdownDescription: "Runtime serving the model: `dynamo`, `kuberay`, `kaito`, `vllm` (the upstream vLLM server in a Deployment, or a LeaderWorkerSet across nodes) or `llmd` (llm-d's well-lit paths: vLLM behind an InferencePool and the llm-d router's endpoint picker; see the [llm-d guide](../guides/llmd.md)). Changing it replaces the deployment.",
 				Validators:          []validator.String{stringvalidator.OneOf(registry.IDs()...)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
@@ -77,7 +77,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				"Defaults to `vllm`, or `llamacpp` for KAITO GGUF and premade models. With Dynamo `v1beta1` a change replaces the deployment "+
 				"(the operator's webhook makes `backendFramework` immutable).",
 				stringvalidator.OneOf("vllm", "sglang", "trtllm", "llamacpp")),
-			"mode": optString("`aggregated` (one worker type) or `disaggregated` (separate prefill and decode workers; Dynamo and KubeRay). Default `aggregated`. "+
+			"mode": optString("`aggregated` (one worker type) or `disaggregated` (separate prefill and decode workers; Dynamo, KubeRay and llm-d). Default `aggregated`. "+
 				"With Dynamo `v1beta1` a change replaces the deployment (the operator's webhook forbids adding or removing components).",
 				stringvalidator.OneOf("aggregated", "disaggregated")),
 			"served_model_name": optString("Model name clients send in OpenAI API requests. Defaults to `model`."),
@@ -144,7 +144,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			},
 			"vllm": schema.SingleNestedAttribute{
 				Optional: true, Computed: true,
-				MarkdownDescription: "Plain vLLM settings; only with `runtime = \"vllm\"`. See the [vLLM guide](../guides/vllm.md).",
+				MarkdownDescription: "vLLM settings of `runtime = \"vllm\"` and `runtime = \"llmd\"` (which takes `nodes = 1` only, and in disaggregated mode no `tensor_parallel`: each role runs tensor parallel over its own GPUs). See the [vLLM guide](../guides/vllm.md).",
 				Attributes: map[string]schema.Attribute{
 					"nodes": optInt("Pods (hosts) one replica spans, each with `gpus` GPUs, 1 to 16. Default 1: a Deployment. More than 1 renders a " +
 						"LeaderWorkerSet (sigs.k8s.io/lws 0.9; install it with `kubefoundry_runtime_install` and `runtime = \"vllm\"`) whose leader " +

@@ -47,7 +47,7 @@ func (r *installResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				Optional: true,
 				Computed: true,
 				MarkdownDescription: "Namespace of the operator. Defaults to the runtime's (`dynamo-system`, `kuberay-system`, `kaito-workspace`, " +
-					"`gpu-operator`). Created when missing, and then deleted on destroy if no user workload is left in it. Changing it replaces the installation.",
+					"`gpu-operator`, `lws-system`). Created when missing, and then deleted on destroy if no user workload is left in it. Changing it replaces the installation.",
 				Validators:    []validator.String{stringvalidator.RegexMatches(dnsLabel, "must be a DNS-1123 label")},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},

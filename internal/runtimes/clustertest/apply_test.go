@@ -39,6 +39,8 @@ func resourceFor(d dynamic.Interface, obj *unstructured.Unstructured) dynamic.Re
 		gvr = schema.GroupVersionResource{Version: "v1", Resource: "persistentvolumeclaims"}
 	case gvk.Group == "batch" && gvk.Kind == "Job":
 		gvr = schema.GroupVersionResource{Group: "batch", Version: "v1", Resource: "jobs"}
+	case gvr.Resource == "":
+		gvr = discoveredResource(d, gvk) // other companions (ConfigMap, Role, InferencePool, ...)
 	}
 	return d.Resource(gvr).Namespace(obj.GetNamespace())
 }

@@ -57,7 +57,10 @@ func clusterFor(t *testing.T, r rt.Runtime) *testcluster.Cluster {
 	t.Helper()
 	c := testcluster.Get(t)
 	switch r.CRD().Group {
-	case "apps": // the vLLM runtime's Deployment: built in
+	case "apps": // the vLLM and llm-d runtimes' Deployments: built in
+		if r.ID() == "llmd" { // its InferencePool companion
+			ensureGatewayCRDs(t, c)
+		}
 		return c
 	case "leaderworkerset.x-k8s.io": // vLLM multi-node: CRDs from the sigs.k8s.io/lws module
 		ensureLWSCRDs(t, c)

@@ -27,7 +27,7 @@ func Cases(runtimeID string) []Case {
 }
 
 func allCases() []Case {
-	return append(baseCases(), dynamoV1Alpha1Cases()...)
+	return append(append(baseCases(), dynamoV1Alpha1Cases()...), llmdCases()...)
 }
 
 // dynamoV1Alpha1Cases are the Dynamo cases again, rendered for Dynamo 0.x clusters

@@ -29,10 +29,13 @@ var managedFlags = map[string]string{
 // serveArgs renders the arguments after `vllm serve`: the model, then flags. Prefix caching
 // is on by default in vLLM's V1 engine, so enable_prefix_caching = false renders the
 // negative flag rather than nothing.
-func serveArgs(cfg runtimes.DeploymentConfig) []string {
+func serveArgs(cfg runtimes.DeploymentConfig) []string { return serveArgsOn(cfg, ServePort) }
+
+// serveArgsOn renders the arguments for a server listening on port.
+func serveArgsOn(cfg runtimes.DeploymentConfig, port int64) []string {
 	v := cfg.VLLM
 	args := []string{cfg.Model,
-		"--port", strconv.Itoa(ServePort),
+		"--port", strconv.FormatInt(port, 10),
 		"--served-model-name", cfg.EffectiveServedModelName(),
 		"--tensor-parallel-size", strconv.FormatInt(*v.TensorParallel, 10),
 		"--pipeline-parallel-size", strconv.FormatInt(*v.PipelineParallel, 10),

@@ -36,9 +36,14 @@ func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, e
 	if err := runtimes.ApplyPodTemplate(tpl, cfg, runtimes.RoleWorker, containerName); err != nil {
 		return runtimes.Manifests{}, err
 	}
-	spec := map[string]any{
-		"replicas": *cfg.Replicas,
-		"selector": map[string]any{"matchLabels": toAny(podSelector(cfg.Name, componentServer))},
+	return finish(cfg, crdDeployment, DeploymentSpec(*cfg.Replicas, toAny(podSelector(cfg.Name, componentServer)), tpl))
+}
+
+// DeploymentSpec is the spec of a Deployment of GPU model servers.
+func DeploymentSpec(replicas int64, selector, tpl map[string]any) map[string]any {
+	return map[string]any{
+		"replicas": replicas,
+		"selector": map[string]any{"matchLabels": selector},
 		// No surge: a new pod would wait for GPUs the old one holds; replace one at a time.
 		"strategy": map[string]any{"type": "RollingUpdate", "rollingUpdate": map[string]any{"maxSurge": int64(0), "maxUnavailable": int64(1)}},
 		// As long as the startup probe allows for download and load: a rollout that has not
@@ -46,7 +51,6 @@ func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, e
 		"progressDeadlineSeconds": int64(progressDeadlineSec),
 		"template":                tpl,
 	}
-	return finish(cfg, crdDeployment, spec)
 }
 
 // finish wraps spec into the primary object, adds the API Service and the workload's
@@ -73,6 +77,11 @@ func podSelector(name, component string) map[string]string {
 // podTemplate renders one vLLM pod: the engine container with GPUs (and memory, when set),
 // the HF token, /dev/shm in memory, and, for a pod that serves, the port and the probes.
 func podTemplate(cfg runtimes.DeploymentConfig, component string, command, args []any, serves bool) map[string]any {
+	return podTemplateFor(cfg, ID, component, ServePort, command, args, serves)
+}
+
+// podTemplateFor is podTemplate for the pods of runtime runtimeID listening on port.
+func podTemplateFor(cfg runtimes.DeploymentConfig, runtimeID, component string, port int64, command, args []any, serves bool) map[string]any {
 	res := map[string]any{gpuResource: strconv.FormatInt(*cfg.GPUs, 10)}
 	if cfg.Memory != "" {
 		res["memory"] = cfg.Memory
@@ -92,10 +101,10 @@ func podTemplate(cfg runtimes.DeploymentConfig, component string, command, args 
 			"secretKeyRef": map[string]any{"name": cfg.HFTokenSecret, "key": runtimes.EnvHFToken}}}}
 	}
 	if serves {
-		c["ports"] = []any{map[string]any{"name": "http", "containerPort": int64(ServePort), "protocol": "TCP"}}
+		c["ports"] = []any{map[string]any{"name": "http", "containerPort": port, "protocol": "TCP"}}
 		addProbes(c)
 	}
-	labels := toAny(runtimes.Labels(cfg.Name, ID))
+	labels := toAny(runtimes.Labels(cfg.Name, runtimeID))
 	labels[runtimes.LabelComponent] = component
 	return map[string]any{
 		"metadata": map[string]any{"labels": labels},

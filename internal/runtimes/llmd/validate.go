@@ -1,0 +1,126 @@
+package llmd
+
+import (
+	"strings"
+
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gateway"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/vllm"
+)
+
+// gatewaySupport: the pool and the EPP are always rendered; the gateway block adds the route.
+var gatewaySupport = gateway.Support{Pool: true, EPPImage: true}
+
+// workloadSupport: every llm-d pod is a vLLM worker; in disaggregated mode the prefill and
+// decode roles take their own settings.
+var workloadSupport = runtimes.WorkloadSupport{Roles: []string{runtimes.RoleWorker, runtimes.RolePrefill, runtimes.RoleDecode}}
+
+// Validate checks a defaulted config against what the llm-d paths run.
+func (r Runtime) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
+	ps := runtimes.ValidateCommon(cfg, ID)
+	runtimes.CheckName(&ps, cfg.Name, MaxNameLength, "the prefill Deployment \"<name>-prefill\" and the endpoint picker \"<name>-epp\" derive their names and pod labels from it (63-character DNS-1035 labels)")
+	runtimes.ValidateWorkload(&ps, cfg, workloadSupport)
+	if strings.TrimSpace(cfg.Model) == "" {
+		ps.Add("model", "must be set to a Hugging Face model id such as \"Qwen/Qwen3-0.6B\"")
+	}
+	runtimes.CheckEngine(&ps, r.DisplayName(), cfg.Engine, runtimes.EngineVLLM)
+	if cfg.RouterMode != runtimes.RouterNone {
+		ps.Add("router_mode", "llm-d routes through its endpoint picker (prefix-cache aware): set router_mode = \"none\" (router modes are a Dynamo feature)")
+	}
+	for block, set := range map[string]bool{"kuberay": cfg.KubeRay != nil, "kaito": cfg.KAITO != nil} {
+		if set {
+			ps.Add(block, "the %s block only applies to runtime %q: remove it", block, block)
+		}
+	}
+	if cfg.Gateway != nil && !cfg.Gateway.PoolEnabled() {
+		ps.Add("gateway.inference_pool", "llm-d always serves through its InferencePool and endpoint picker: remove inference_pool = false")
+	}
+	gateway.Validate(&ps, cfg, gatewaySupport)
+	v := cfg.VLLM
+	if v == nil {
+		ps.Add("vllm", "missing: call Defaults before Validate")
+		return ps
+	}
+	if runtimes.Deref(v.Nodes) != 1 {
+		ps.Add("vllm.nodes", "the llm-d paths built here run one pod per replica: set nodes = 1 (or leave it unset), or use runtime \"vllm\" for a replica across nodes")
+	}
+	runtimes.CheckAtLeast(&ps, "vllm.tensor_parallel", v.TensorParallel, 1)
+	runtimes.CheckAtLeast(&ps, "vllm.pipeline_parallel", v.PipelineParallel, 1)
+	runtimes.CheckQuantity(&ps, "vllm.shared_memory", v.SharedMemory)
+	switch cfg.Mode {
+	case runtimes.ModeAggregated:
+		validateAggregated(&ps, cfg)
+	case runtimes.ModeDisaggregated:
+		validateDisaggregated(&ps, cfg)
+	default:
+		ps.Add("mode", "unknown mode %q: llm-d supports \"aggregated\" (the optimized baseline) and \"disaggregated\" (prefill/decode with NIXL)", cfg.Mode)
+	}
+	reserved := vllm.ManagedFlags()
+	reserved["kv-transfer-config"] = "mode (disaggregated renders the NixlConnector configuration)"
+	runtimes.CheckEngineArgs(&ps, cfg.EngineArgs, reserved)
+	return ps
+}
+
+func validateAggregated(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
+	if cfg.Disaggregated != nil {
+		ps.Add("disaggregated", "only valid with mode = \"disaggregated\": remove the block or change the mode")
+	}
+	if cfg.Replicas == nil {
+		ps.Add("replicas", "must be set")
+	}
+	if cfg.GPUs == nil {
+		ps.Add("gpus", "must be set to the number of GPUs per model server (at least 1)")
+	}
+	runtimes.CheckAtLeast(ps, "gpus", cfg.GPUs, 1)
+	checkWorld(ps, cfg, "gpus", cfg.GPUs)
+}
+
+func validateDisaggregated(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
+	if cfg.Replicas != nil {
+		ps.Add("replicas", "not used in disaggregated mode: set disaggregated.prefill_replicas and disaggregated.decode_replicas instead")
+	}
+	if cfg.GPUs != nil {
+		ps.Add("gpus", "not used in disaggregated mode: set disaggregated.prefill_gpus and disaggregated.decode_gpus instead")
+	}
+	if cfg.VLLM.TensorParallel != nil {
+		ps.Add("vllm.tensor_parallel", "in disaggregated mode each role runs tensor parallel over its own GPUs (disaggregated.prefill_gpus, disaggregated.decode_gpus): remove tensor_parallel")
+	}
+	d := cfg.Disaggregated
+	if d == nil {
+		ps.Add("disaggregated", "must be set in disaggregated mode (prefill and decode replicas and GPUs)")
+		return
+	}
+	runtimes.CheckRange(ps, "disaggregated.prefill_replicas", d.PrefillReplicas, runtimes.MinReplicas, runtimes.MaxReplicas)
+	runtimes.CheckRange(ps, "disaggregated.decode_replicas", d.DecodeReplicas, runtimes.MinReplicas, runtimes.MaxReplicas)
+	for path, v := range map[string]*int64{"disaggregated.prefill_replicas": d.PrefillReplicas, "disaggregated.decode_replicas": d.DecodeReplicas,
+		"disaggregated.prefill_gpus": d.PrefillGPUs, "disaggregated.decode_gpus": d.DecodeGPUs} {
+		if v == nil {
+			ps.Add(path, "must be set")
+		}
+	}
+	runtimes.CheckAtLeast(ps, "disaggregated.prefill_gpus", d.PrefillGPUs, 1)
+	runtimes.CheckAtLeast(ps, "disaggregated.decode_gpus", d.DecodeGPUs, 1)
+	checkWorld(ps, cfg, "disaggregated.prefill_gpus", d.PrefillGPUs)
+	checkWorld(ps, cfg, "disaggregated.decode_gpus", d.DecodeGPUs)
+}
+
+// checkWorld: vLLM runs tensor_parallel x pipeline_parallel workers, one per GPU of the pod
+// (as in the vllm runtime); with tensor_parallel derived, the GPUs must split evenly into
+// pipeline stages.
+func checkWorld(ps *runtimes.Problems, cfg runtimes.DeploymentConfig, gpuPath string, gpus *int64) {
+	v := cfg.VLLM
+	if gpus == nil || *gpus < 1 || v.PipelineParallel == nil || *v.PipelineParallel < 1 || ps.Has(gpuPath) {
+		return
+	}
+	pp := *v.PipelineParallel
+	if v.TensorParallel == nil || cfg.Mode == runtimes.ModeDisaggregated {
+		if *gpus%pp != 0 {
+			ps.Add(gpuPath, "%d GPUs do not split into vllm.pipeline_parallel = %d stages: use a multiple of %d", *gpus, pp, pp)
+		}
+		return
+	}
+	if tp := *v.TensorParallel; tp*pp != *gpus && !ps.Has("vllm.tensor_parallel") {
+		ps.Add("vllm.tensor_parallel", "tensor_parallel (%d) x pipeline_parallel (%d) = %d engine workers, one per GPU, but a model server has %s = %d GPUs: make them equal (e.g. leave tensor_parallel unset)",
+			tp, pp, tp*pp, gpuPath, *gpus)
+	}
+}
