@@ -318,6 +318,8 @@ require (
 // The provider is this repository's root module.
 replace github.com/kubefoundry/terraform-provider-kubefoundry => ../
 
-// The bridge links Pulumi's fork of the SDKv2 (pulumi-terraform-bridge v3.120.0 go.mod); a
+// The bridge links Pulumi's fork of the SDKv2; the fork pinned by pulumi-terraform-bridge v3.120.0
+// (20250923233607) lacks tfprotov5 GenerateResourceConfig of terraform-plugin-go v0.31.0, which the
+// provider needs, so this is the later fork of pulumi-tf-provider-boilerplate @ 27e60a0b. A
 // dependency's replace directives are ignored, so it is repeated here.
-replace github.com/hashicorp/terraform-plugin-sdk/v2 => github.com/pulumi/terraform-plugin-sdk/v2 v2.0.0-20250923233607-7f1981c8674a
+replace github.com/hashicorp/terraform-plugin-sdk/v2 => github.com/pulumi/terraform-plugin-sdk/v2 v2.0.0-20260318212141-5525259d096b

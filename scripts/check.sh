@@ -17,11 +17,6 @@ bash scripts/lint.sh
 # and pass `tfplugindocs validate`.
 TERRAFORM="$tf" bash scripts/docs.sh check
 
-# The bridged Pulumi provider (its own module): vet, and schema.json and the SDKs regenerated
-# offline must match the committed ones.
-(cd pulumi && go vet ./...)
-bash scripts/pulumi-gen.sh check
-
 # GoReleaser configuration, when GoReleaser is cached (its build takes minutes; see .goreleaser.yml).
 goreleaser="${KUBEFOUNDRY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubefoundry}/goreleaser/v2.15.1/goreleaser"
 if [ -x "$goreleaser" ]; then

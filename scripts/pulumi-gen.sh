@@ -29,11 +29,15 @@ if [ "$mode" = check ]; then
 fi
 
 gen() { # gen <language> <out dir>
-  (cd "$work" && PULUMI_SKIP_UPDATE_CHECK=1 PULUMI_HOME="$work/pulumi-home" ./pulumi-tfgen-kubefoundry "$1" \
+  # tfgen reads the schema from provider/cmd/... relative to its working directory.
+  (cd "$target" && PULUMI_SKIP_UPDATE_CHECK=1 PULUMI_HOME="$work/pulumi-home" "$work/pulumi-tfgen-kubefoundry" "$1" \
     --skip-docs --skip-examples --quiet --out "$2" > "$work/tfgen-$1.log" 2>&1) ||
     { cat "$work/tfgen-$1.log" >&2; log "tfgen $1 failed"; exit 1; }
 }
 
+# The SDK generators shell out to `pulumi package gen-sdk`: the CLI of scripts/pulumi-build.sh.
+PATH="$(bash scripts/pulumi-build.sh):$PATH"
+export PATH
 gen schema "$target/provider/cmd/pulumi-resource-kubefoundry"
 for lang in "${LANGS[@]}"; do
   rm -rf "${target:?}/sdk/$lang"
