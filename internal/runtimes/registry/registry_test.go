@@ -8,7 +8,7 @@ import (
 )
 
 func TestRegistry(t *testing.T) {
-	if got := registry.IDs(); !slices.Equal(got, []string{"dynamo", "kuberay", "kaito", "vllm"}) {
+	if got := registry.IDs(); !slices.Equal(got, []string{"dynamo", "kuberay", "kaito", "vllm", "kserve"}) {
 		t.Fatalf("IDs() = %v", got)
 	}
 	for _, id := range registry.IDs() {

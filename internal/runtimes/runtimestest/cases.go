@@ -27,7 +27,8 @@ func Cases(runtimeID string) []Case {
 }
 
 func allCases() []Case {
-	return append(baseCases(), dynamoV1Alpha1Cases()...)
+	out := append(baseCases(), dynamoV1Alpha1Cases()...)
+	return append(out, kserveCases()...)
 }
 
 // dynamoV1Alpha1Cases are the Dynamo cases again, rendered for Dynamo 0.x clusters
