@@ -4,7 +4,8 @@
 #   $OUT/llmisvc-controller  the controller and its webhooks (cmd/llmisvc of the module)
 #   $OUT/crds/               config/crd/full/llmisvc of the module (LLMInferenceService and
 #                            LLMInferenceServiceConfig, v1alpha1 + v1alpha2)
-#   $OUT/charts/             charts/kserve-llmisvc-{crd,resources} of the module
+#   $OUT/charts/             charts/kserve-llmisvc-{crd,resources} and kserve-runtime-configs
+#                            (the preset LLMInferenceServiceConfigs) of the module
 # `kserve-build.sh crds` stops after the CRDs and charts: a module download, no compile.
 # The build uses the module's own go.sum (-mod=readonly), so the dependency versions are the
 # release's. Idempotent and safe to run concurrently (flock). Prints $OUT on stdout.
@@ -15,7 +16,7 @@ CACHE_ROOT="${KUBEFOUNDRY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubefoundry}"
 OUT="$CACHE_ROOT/operators/kserve-${KSERVE_VERSION}"
 mode="${1:-all}"
 
-have_crds() { [ -f "$OUT/crds/.complete" ] && [ -f "$OUT/charts/.complete" ]; }
+have_crds() { [ -f "$OUT/crds/.complete" ] && [ -f "$OUT/charts/kserve-runtime-configs/Chart.yaml" ]; }
 have_all() { have_crds && [ -x "$OUT/llmisvc-controller" ]; }
 ready() { if [ "$mode" = crds ]; then have_crds; else have_all; fi; }
 
@@ -38,7 +39,7 @@ if ! have_crds; then
   rm -rf "$OUT/crds" "$OUT/charts" "$OUT/crds.tmp" "$OUT/charts.tmp"
   mkdir -p "$OUT/crds.tmp" "$OUT/charts.tmp"
   cp "$dir"/config/crd/full/llmisvc/serving.kserve.io_*.yaml "$OUT/crds.tmp/"
-  for c in kserve-llmisvc-crd kserve-llmisvc-resources; do cp -r "$dir/charts/$c" "$OUT/charts.tmp/"; done
+  for c in kserve-llmisvc-crd kserve-llmisvc-resources kserve-runtime-configs; do cp -r "$dir/charts/$c" "$OUT/charts.tmp/"; done
   chmod -R u+w "$OUT/crds.tmp" "$OUT/charts.tmp" # the module cache is read-only
   touch "$OUT/crds.tmp/.complete" "$OUT/charts.tmp/.complete"
   mv "$OUT/charts.tmp" "$OUT/charts"

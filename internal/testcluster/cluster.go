@@ -52,6 +52,11 @@ type Options struct {
 	// for vLLM multi-node deployments; its CRDs come from the sigs.k8s.io/lws module
 	// (scripts/lws-build.sh).
 	LWS bool
+	// KServe starts KServe's LLMInferenceService controller v0.19.0 with its webhooks,
+	// configuration and presets (and implies Kwok); its CRDs come from the
+	// github.com/kserve/kserve module (scripts/kserve-build.sh). Combine with GatewayAPI for
+	// routes and the scheduler's InferencePool, and LWS for multi-node workloads.
+	KServe bool
 }
 
 // Cluster is a running control plane.
@@ -80,6 +85,7 @@ type Cluster struct {
 	serviceAccounts bool // the ServiceAccount admission plugin and controller run
 	kubeRayVersion  string
 	lws             bool // the LeaderWorkerSet controller runs (Options.LWS)
+	kserve          bool // the KServe controller runs (Options.KServe)
 }
 
 const adminToken = "kubefoundry-test-admin-token"
@@ -92,7 +98,7 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 		return nil, err
 	}
 	started := time.Now()
-	c := &Cluster{Dir: opts.Dir, Token: adminToken, kwok: opts.Kwok || len(opts.Operators) > 0 || opts.LWS,
+	c := &Cluster{Dir: opts.Dir, Token: adminToken, kwok: opts.Kwok || len(opts.Operators) > 0 || opts.LWS || opts.KServe,
 		operators: opts.Operators, operatorStartup: map[Operator]time.Duration{}, kubeRayVersion: opts.KubeRayVersion}
 	if c.kubeRayVersion == "" {
 		c.kubeRayVersion = DefaultKubeRayVersion
@@ -229,6 +235,14 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 		}
 		c.lws = true
 		c.phases = append(c.phases, "LeaderWorkerSet controller "+time.Since(t).Round(time.Millisecond).String())
+	}
+	if opts.KServe {
+		t := time.Now()
+		if err := c.startKServe(ctx); err != nil {
+			return nil, fmt.Errorf("KServe controller: %w", err)
+		}
+		c.kserve = true
+		c.phases = append(c.phases, "KServe controller "+time.Since(t).Round(time.Millisecond).String())
 	}
 	return c, nil
 }
