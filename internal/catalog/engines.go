@@ -16,18 +16,19 @@ const (
 	RuntimeKubeRay = "kuberay"
 	RuntimeKAITO   = "kaito"
 	RuntimeVLLM    = "vllm"
+	RuntimeKServe  = "kserve"
 )
 
 // Engines lists every engine in display order.
 var Engines = []string{EngineVLLM, EngineSGLang, EngineTRTLLM, EngineLlamaCpp}
 
 // Runtimes lists every runtime in display order.
-var Runtimes = []string{RuntimeDynamo, RuntimeKubeRay, RuntimeKAITO, RuntimeVLLM}
+var Runtimes = []string{RuntimeDynamo, RuntimeKubeRay, RuntimeKAITO, RuntimeVLLM, RuntimeKServe}
 
 // engineRuntimes says which runtimes can serve an engine. KAITO serves vLLM
 // through its preset (vllm model source) and llama.cpp through AIKit images.
 var engineRuntimes = map[string][]string{
-	EngineVLLM:     {RuntimeDynamo, RuntimeKubeRay, RuntimeKAITO, RuntimeVLLM},
+	EngineVLLM:     {RuntimeDynamo, RuntimeKubeRay, RuntimeKAITO, RuntimeVLLM, RuntimeKServe},
 	EngineSGLang:   {RuntimeDynamo},
 	EngineTRTLLM:   {RuntimeDynamo},
 	EngineLlamaCpp: {RuntimeKAITO},

@@ -51,12 +51,12 @@ func (d *deploymentDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 		return schema.Int64Attribute{Computed: true, MarkdownDescription: desc}
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads an existing model deployment (a DynamoGraphDeployment, RayService, KAITO Workspace, or vLLM Deployment or LeaderWorkerSet) and its status.",
+		MarkdownDescription: "Reads an existing model deployment (a DynamoGraphDeployment, RayService, KAITO Workspace, vLLM Deployment or LeaderWorkerSet, or KServe LLMInferenceService) and its status.",
 		Attributes: map[string]schema.Attribute{
 			"namespace": schema.StringAttribute{Required: true, MarkdownDescription: "Namespace of the deployment."},
 			"name":      schema.StringAttribute{Required: true, MarkdownDescription: "Name of the deployment."},
 			"runtime": schema.StringAttribute{Optional: true, Computed: true,
-				MarkdownDescription: "`dynamo`, `kuberay`, `kaito` or `vllm`; found by looking when unset."},
+				MarkdownDescription: "`dynamo`, `kuberay`, `kaito`, `vllm` or `kserve`; found by looking when unset."},
 			"model":          computed("Model id."),
 			"engine":         computed("Inference engine."),
 			"mode":           computed("`aggregated` or `disaggregated`."),

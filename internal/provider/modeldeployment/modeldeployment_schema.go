@@ -64,7 +64,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			},
 			"runtime": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "Runtime serving the model: `dynamo`, `kuberay`, `kaito` or `vllm` (the upstream vLLM server in a Deployment, or a LeaderWorkerSet across nodes). Changing it replaces the deployment.",
+				MarkdownDescription: "Runtime serving the model: `dynamo`, `kuberay`, `kaito`, `vllm` (the upstream vLLM server in a Deployment, or a LeaderWorkerSet across nodes) or `kserve` (a KServe LLMInferenceService). Changing it replaces the deployment.",
 				Validators:          []validator.String{stringvalidator.OneOf(registry.IDs()...)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
@@ -73,7 +73,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "Hugging Face model id (e.g. `Qwen/Qwen3-0.6B`), or for KAITO premade models the catalog id " +
 					"(e.g. `kaito/llama3.2-1b`).",
 			},
-			"engine": optString("Inference engine: `vllm`, `sglang`, `trtllm` (Dynamo), `vllm` (KubeRay and vLLM), `llamacpp` or `vllm` (KAITO). "+
+			"engine": optString("Inference engine: `vllm`, `sglang`, `trtllm` (Dynamo), `vllm` (KubeRay, vLLM and KServe), `llamacpp` or `vllm` (KAITO). "+
 				"Defaults to `vllm`, or `llamacpp` for KAITO GGUF and premade models. With Dynamo `v1beta1` a change replaces the deployment "+
 				"(the operator's webhook makes `backendFramework` immutable).",
 				stringvalidator.OneOf("vllm", "sglang", "trtllm", "llamacpp")),
@@ -208,5 +208,6 @@ func resourceSchema(ctx context.Context) schema.Schema {
 	for name, a := range autoscalingAttributes() {
 		s.Attributes[name] = a
 	}
+	s.Attributes["kserve"] = kserveAttribute()
 	return s
 }

@@ -48,10 +48,11 @@ func (shared) Status(obj *unstructured.Unstructured, pods []corev1.Pod, events [
 	default:
 		st.Phase = runtimes.PhaseDeploying
 		st.Message = notReadyMessage(conds)
-		for _, c := range conds {
+		for _, typ := range append(detailConditions, "Ready") {
 			// The Deployment's own verdict, copied by the controller: final.
-			if c.IsFalse() && c.Reason == "ProgressDeadlineExceeded" {
+			if c, ok := runtimes.FindCondition(conds, typ); ok && c.IsFalse() && c.Reason == "ProgressDeadlineExceeded" {
 				st.Phase, st.Message = runtimes.PhaseFailed, c.Type+": "+c.Describe()
+				break
 			}
 		}
 		st.Ready = readyPods(pods)
