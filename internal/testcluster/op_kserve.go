@@ -10,7 +10,12 @@ import (
 	"strings"
 	"time"
 
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	apiextensions "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/rest"
 )
 
@@ -57,7 +62,44 @@ func InstallKServeCRDs(ctx context.Context, cfg *rest.Config) error {
 	if err != nil {
 		return err
 	}
-	return InstallCRDs(ctx, cfg, filepath.Join(dir, "crds"))
+	return installLargeCRDs(ctx, cfg, filepath.Join(dir, "crds"))
+}
+
+// installLargeCRDs is InstallCRDs with a longer wait for Established: KServe's CRDs are
+// 2.2 MB each (full pod templates in v1alpha1 and v1alpha2), and on a loaded machine the
+// API server takes longer than CreateCRD's minute to publish their schemas.
+func installLargeCRDs(ctx context.Context, cfg *rest.Config, dir string) error {
+	crds, err := ReadCRDs(dir)
+	if err != nil {
+		return err
+	}
+	cs, err := apiextensions.NewForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	for _, crd := range crds {
+		if _, err := cs.ApiextensionsV1().CustomResourceDefinitions().Create(ctx, crd, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+			return fmt.Errorf("creating CRD %s: %w", crd.Name, err)
+		}
+	}
+	for _, crd := range crds {
+		err := wait.PollUntilContextTimeout(ctx, time.Second, 10*time.Minute, true, func(ctx context.Context) (bool, error) {
+			got, err := cs.ApiextensionsV1().CustomResourceDefinitions().Get(ctx, crd.Name, metav1.GetOptions{})
+			if err != nil {
+				return false, nil //nolint:nilerr // poll again until the timeout
+			}
+			for _, c := range got.Status.Conditions {
+				if c.Type == apiextensionsv1.Established && c.Status == apiextensionsv1.ConditionTrue {
+					return true, nil
+				}
+			}
+			return false, nil
+		})
+		if err != nil {
+			return fmt.Errorf("CRD %s not Established: %w", crd.Name, err)
+		}
+	}
+	return nil
 }
 
 // startKServe runs KServe's LLMInferenceService controller v0.19.0 (cmd/llmisvc) as its
@@ -71,7 +113,7 @@ func (c *Cluster) startKServe(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := InstallCRDs(ctx, c.RESTConfig, filepath.Join(dir, "crds")); err != nil {
+	if err := installLargeCRDs(ctx, c.RESTConfig, filepath.Join(dir, "crds")); err != nil {
 		return err
 	}
 	if c.webhookCert == nil {

@@ -17,7 +17,7 @@ import (
 
 func TestMain(m *testing.M) {
 	acctest.MainWithOptions(m, testcluster.Options{GatewayAPI: true}, func(c *testcluster.Cluster) func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 		defer cancel()
 		if err := testcluster.InstallKServeCRDs(ctx, c.RESTConfig); err != nil {
 			panic(err)
