@@ -67,7 +67,7 @@ func TestPremadeID(t *testing.T) {
 func TestFromEntry(t *testing.T) {
 	e, _ := Lookup("Qwen/Qwen3-0.6B")
 	m := FromEntry(e)
-	if m.EstimatedGPUMemoryGB != 2 || !slices.Equal(m.Runtimes, []string{"dynamo", "kuberay", "kaito", "vllm", "llmd"}) ||
+	if m.EstimatedGPUMemoryGB != 2 || !slices.Equal(m.Runtimes, []string{"dynamo", "kuberay", "kaito", "vllm", "llmd", "kserve"}) ||
 		m.Architecture != "Qwen3ForCausalLM" || m.GGUF {
 		t.Errorf("qwen = %+v", m)
 	}

@@ -17,18 +17,19 @@ const (
 	RuntimeKAITO   = "kaito"
 	RuntimeVLLM    = "vllm"
 	RuntimeLLMD    = "llmd"
+	RuntimeKServe  = "kserve"
 )
 
 // Engines lists every engine in display order.
 var Engines = []string{EngineVLLM, EngineSGLang, EngineTRTLLM, EngineLlamaCpp}
 
 // Runtimes lists every runtime in display order.
-var Runtimes = []string{RuntimeDynamo, RuntimeKubeRay, RuntimeKAITO, RuntimeVLLM, RuntimeLLMD}
+var Runtimes = []string{RuntimeDynamo, RuntimeKubeRay, RuntimeKAITO, RuntimeVLLM, RuntimeLLMD, RuntimeKServe}
 
 // engineRuntimes says which runtimes can serve an engine. KAITO serves vLLM
 // through its preset (vllm model source) and llama.cpp through AIKit images.
 var engineRuntimes = map[string][]string{
-	EngineVLLM:     {RuntimeDynamo, RuntimeKubeRay, RuntimeKAITO, RuntimeVLLM, RuntimeLLMD},
+	EngineVLLM:     {RuntimeDynamo, RuntimeKubeRay, RuntimeKAITO, RuntimeVLLM, RuntimeLLMD, RuntimeKServe},
 	EngineSGLang:   {RuntimeDynamo},
 	EngineTRTLLM:   {RuntimeDynamo},
 	EngineLlamaCpp: {RuntimeKAITO},

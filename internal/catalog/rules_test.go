@@ -88,7 +88,7 @@ func TestInferArchitecture(t *testing.T) {
 
 func TestEnginesAndRuntimes(t *testing.T) {
 	for eng, want := range map[string][]string{
-		"vllm": {"dynamo", "kuberay", "kaito", "vllm", "llmd"}, "sglang": {"dynamo"}, "trtllm": {"dynamo"}, "llamacpp": {"kaito"}, "x": nil,
+		"vllm": {"dynamo", "kuberay", "kaito", "vllm", "llmd", "kserve"}, "sglang": {"dynamo"}, "trtllm": {"dynamo"}, "llamacpp": {"kaito"}, "x": nil,
 	} {
 		if got := RuntimesForEngine(eng); !slices.Equal(got, want) {
 			t.Errorf("RuntimesForEngine(%s) = %v", eng, got)

@@ -77,6 +77,8 @@ type DeploymentConfig struct {
 	// fixed replicas, exactly as before.
 	Autoscaling *autoscaling.Spec
 	VLLM        *VLLMConfig
+	// KServe holds the LLMInferenceService-only settings (runtime "kserve").
+	KServe *KServeConfig
 }
 
 // VLLMConfig holds the settings of the plain vLLM runtime (vllm serve in a Deployment, or
@@ -89,6 +91,22 @@ type VLLMConfig struct {
 	Nodes *int64
 	// SharedMemory is the size of the in-memory /dev/shm volume (NCCL, the engine's IPC).
 	SharedMemory string
+}
+
+// KServeConfig holds the settings of a KServe LLMInferenceService (serving.kserve.io).
+type KServeConfig struct {
+	// APIVersion is "v1alpha2" (KServe >= 0.19, the default) or "v1alpha1".
+	APIVersion string
+	// Parallelism of each workload (spec.parallelism): tensor and pipeline on one node;
+	// data and data_local (ranks per pod) across pods, which renders spec.worker.
+	TensorParallel    *int64
+	PipelineParallel  *int64
+	DataParallel      *int64
+	DataLocalParallel *int64
+	ExpertParallel    *bool
+	// Scheduler renders router.scheduler (the llm-d endpoint picker and an InferencePool);
+	// nil: on when the gateway block routes through a pool.
+	Scheduler *bool
 }
 
 // DynamoConfig holds the DynamoGraphDeployment-only settings.

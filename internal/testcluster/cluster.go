@@ -60,6 +60,11 @@ type Options struct {
 	// KEDA installs KEDA's CRDs (ScaledObject, ...; kedacrds.go) so the ScaledObjects a test
 	// creates are validated by the API server. KEDA's operator does not run.
 	KEDA bool
+	// KServe starts KServe's LLMInferenceService controller v0.19.0 with its webhooks,
+	// configuration and presets (and implies Kwok); its CRDs come from the
+	// github.com/kserve/kserve module (scripts/kserve-build.sh). Combine with GatewayAPI for
+	// routes and the scheduler's InferencePool, and LWS for multi-node workloads.
+	KServe bool
 }
 
 // Cluster is a running control plane.
@@ -89,6 +94,7 @@ type Cluster struct {
 	kubeRayVersion  string
 	lws             bool // the LeaderWorkerSet controller runs (Options.LWS)
 	metrics         *metricsPipeline
+	kserve          bool // the KServe controller runs (Options.KServe)
 }
 
 const adminToken = "kubefoundry-test-admin-token"
@@ -101,7 +107,7 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 		return nil, err
 	}
 	started := time.Now()
-	c := &Cluster{Dir: opts.Dir, Token: adminToken, kwok: opts.Kwok || len(opts.Operators) > 0 || opts.LWS || opts.MetricsServer,
+	c := &Cluster{Dir: opts.Dir, Token: adminToken, kwok: opts.Kwok || len(opts.Operators) > 0 || opts.LWS || opts.MetricsServer || opts.KServe,
 		operators: opts.Operators, operatorStartup: map[Operator]time.Duration{}, kubeRayVersion: opts.KubeRayVersion}
 	if c.kubeRayVersion == "" {
 		c.kubeRayVersion = DefaultKubeRayVersion
@@ -274,6 +280,14 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 		}
 		c.lws = true
 		c.phases = append(c.phases, "LeaderWorkerSet controller "+time.Since(t).Round(time.Millisecond).String())
+	}
+	if opts.KServe {
+		t := time.Now()
+		if err := c.startKServe(ctx); err != nil {
+			return nil, fmt.Errorf("KServe controller: %w", err)
+		}
+		c.kserve = true
+		c.phases = append(c.phases, "KServe controller "+time.Since(t).Round(time.Millisecond).String())
 	}
 	return c, nil
 }

@@ -199,6 +199,9 @@ func (c *Cluster) LogOnFailure(t testing.TB, names ...string) {
 			if c.lws {
 				names = append(names, LWSLogName)
 			}
+			if c.kserve {
+				names = append(names, KServeLogName)
+			}
 			if c.kwok {
 				names = append(names, "kwok", "kube-scheduler")
 			}

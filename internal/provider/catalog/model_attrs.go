@@ -85,7 +85,7 @@ func modelAttributes() map[string]dschema.Attribute {
 		"license":                 str("License identifier from the model card or the curated catalog."),
 		"architecture":            str("Model architecture (e.g. `LlamaForCausalLM`) from `config.architectures`, or inferred from the id when the Hub hides it."),
 		"engines":                 list("Inference engines that can serve the model: `vllm`, `sglang`, `trtllm`, `llamacpp` (GGUF only). Empty when incompatible."),
-		"runtimes":                list("Runtimes that can run one of those engines: `dynamo` (vllm, sglang, trtllm), `kuberay` (vllm), `kaito` (vllm, llamacpp)."),
+		"runtimes":                list("Runtimes that can run one of those engines: `dynamo` (vllm, sglang, trtllm), `kuberay` (vllm), `kaito` (vllm, llamacpp), `vllm` (vllm), `kserve` (vllm)."),
 		"estimated_gpu_memory_gb": num("GPU memory estimate in GB for FP16 weights plus 20 % overhead: `ceil(parameter_count × 2 × 1.2 / 1024³)`."),
 		"recommended_gpus": num("Suggested GPU count: `ceil(estimated_gpu_memory_gb / gpu_memory_gb)` when `gpu_memory_gb` is set, " +
 			"else by size (< 3B: 1, < 13B: 2, < 70B: 4, else 8)."),

@@ -51,12 +51,12 @@ func (d *deploymentDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 		return schema.Int64Attribute{Computed: true, MarkdownDescription: desc}
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads an existing model deployment (a DynamoGraphDeployment, RayService, KAITO Workspace, vLLM Deployment or LeaderWorkerSet, or llm-d decode Deployment) and its status.",
+		MarkdownDescription: "Reads an existing model deployment (a DynamoGraphDeployment, RayService, KAITO Workspace, vLLM Deployment or LeaderWorkerSet, llm-d decode Deployment, or KServe LLMInferenceService) and its status.",
 		Attributes: map[string]schema.Attribute{
 			"namespace": schema.StringAttribute{Required: true, MarkdownDescription: "Namespace of the deployment."},
 			"name":      schema.StringAttribute{Required: true, MarkdownDescription: "Name of the deployment."},
 			"runtime": schema.StringAttribute{Optional: true, Computed: true,
-				MarkdownDescription: "`dynamo`, `kuberay`, `kaito`, `vllm` or `llmd`; found by looking when unset."},
+				MarkdownDescription: "`dynamo`, `kuberay`, `kaito`, `vllm`, `llmd` or `kserve`; found by looking when unset."},
 			"model":          computed("Model id."),
 			"engine":         computed("Inference engine."),
 			"mode":           computed("`aggregated` or `disaggregated`."),

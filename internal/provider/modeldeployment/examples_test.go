@@ -25,6 +25,7 @@ func TestAccExamplesPlanOffline(t *testing.T) {
 		"examples/resources/kubefoundry_gguf_image/resource.tf",
 		"examples/resources/kubefoundry_runtime_install/with_model.tf",
 		"examples/resources/kubefoundry_model_deployment/vllm.tf",
+		"examples/resources/kubefoundry_model_deployment/kserve.tf",
 	} {
 		t.Run(filepath.Base(filepath.Dir(file)), func(t *testing.T) {
 			body, err := os.ReadFile(filepath.Join(root, file))

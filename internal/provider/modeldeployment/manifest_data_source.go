@@ -18,7 +18,7 @@ import (
 // manifestInputs are the resource attributes the manifest data source takes as input.
 var manifestInputs = append([]string{"name", "namespace", "runtime", "model", "engine", "mode", "served_model_name",
 	"router_mode", "replicas", "gpus", "memory", "context_length", "enforce_eager", "enable_prefix_caching",
-	"trust_remote_code", "engine_args", "disaggregated", "kuberay", "kaito", "dynamo", "vllm", "hf_token_secret"},
+	"trust_remote_code", "engine_args", "disaggregated", "kuberay", "kaito", "dynamo", "vllm", "kserve", "hf_token_secret"},
 	append(workloadInputs, append(gatewayInputs, autoscalingInputs...)...)...)
 
 // NewManifestDataSource returns kubefoundry_manifest: the manifests a deployment would

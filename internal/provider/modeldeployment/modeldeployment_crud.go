@@ -457,12 +457,17 @@ func (r *deploymentResource) ImportState(ctx context.Context, req resource.Impor
 			var m model
 			m.setVLLM(cfg)
 			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("vllm"), m.VLLM)...)
+		} else if err == nil && cfg.KServe != nil {
+			// kserve.api_version selects the version Read looks up.
+			var m model
+			m.setKServe(cfg)
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("kserve"), m.KServe)...)
 		}
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{Namespace: ns, Name: name})...)
 		return
 	}
 	resp.Diagnostics.AddError("Model deployment not found",
-		fmt.Sprintf("no DynamoGraphDeployment, RayService, Workspace or vLLM Deployment or LeaderWorkerSet named %q exists in namespace %q", name, ns))
+		fmt.Sprintf("no DynamoGraphDeployment, RayService, Workspace, vLLM Deployment or LeaderWorkerSet, or LLMInferenceService named %q exists in namespace %q", name, ns))
 }
 
 // typeNotServed tells a 404 for an unknown resource type (CRD missing) from a missing object.

@@ -35,6 +35,11 @@ func demandOf(cfg rt.DeploymentConfig) gpuDemand {
 		perReplica := gpus * rt.Deref(cfg.VLLM.Nodes)
 		return gpuDemand{total: rt.Deref(cfg.Replicas) * perReplica, perWorker: gpus, narrowest: perReplica, modelGB: modelGB}
 	}
+	if k := cfg.KServe; k != nil && rt.Deref(k.DataLocalParallel) > 0 && rt.Deref(k.DataParallel) > *k.DataLocalParallel {
+		// KServe data parallel across pods: data / data_local pods of gpus GPUs per replica.
+		perReplica := gpus * (*k.DataParallel / *k.DataLocalParallel)
+		return gpuDemand{total: rt.Deref(cfg.Replicas) * perReplica, perWorker: gpus, narrowest: perReplica, modelGB: modelGB}
+	}
 	return gpuDemand{total: rt.Deref(cfg.Replicas) * gpus, perWorker: gpus, narrowest: gpus, modelGB: modelGB}
 }
 

@@ -35,6 +35,7 @@ type model struct {
 	KAITO               types.Object   `tfsdk:"kaito"`
 	Dynamo              types.Object   `tfsdk:"dynamo"`
 	VLLM                types.Object   `tfsdk:"vllm"`
+	KServe              types.Object   `tfsdk:"kserve"`
 	HFTokenSecret       types.String   `tfsdk:"hf_token_secret"`
 	HFTokenWO           types.String   `tfsdk:"hf_token_wo"`
 	HFTokenWOVersion    types.Int64    `tfsdk:"hf_token_wo_version"`
@@ -230,6 +231,7 @@ func (m model) toConfig(ctx context.Context, hub string, diags *diag.Diagnostics
 		cfg.VLLM = &rt.VLLMConfig{Nodes: intPtr(v.Nodes), TensorParallel: intPtr(v.TensorParallel),
 			PipelineParallel: intPtr(v.PipelineParallel), SharedMemory: strOf(v.SharedMemory)}
 	}
+	cfg.KServe = m.kserveConfig(ctx, diags)
 	return cfg
 }
 
@@ -317,6 +319,7 @@ func (m *model) setConfig(cfg rt.DeploymentConfig) {
 	}
 	m.setDynamo(cfg)
 	m.setVLLM(cfg)
+	m.setKServe(cfg)
 	m.KAITO = types.ObjectNull(kaitoTypes)
 	if k := cfg.KAITO; k != nil {
 		m.KAITO = types.ObjectValueMust(kaitoTypes, map[string]attr.Value{

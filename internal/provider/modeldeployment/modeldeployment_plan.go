@@ -21,7 +21,7 @@ import (
 // userAttributes are the attributes a user sets; an unknown one defers rendering to apply.
 var userAttributes = append([]string{"name", "namespace", "runtime", "model", "engine", "mode", "served_model_name",
 	"router_mode", "replicas", "gpus", "memory", "context_length", "enforce_eager", "enable_prefix_caching",
-	"trust_remote_code", "engine_args", "disaggregated", "kuberay", "kaito", "dynamo", "vllm", "hf_token_secret", "hf_token_wo_version"},
+	"trust_remote_code", "engine_args", "disaggregated", "kuberay", "kaito", "dynamo", "vllm", "kserve", "hf_token_secret", "hf_token_wo_version"},
 	append(workloadInputs, append(gatewayInputs, autoscalingInputs...)...)...)
 
 // unknownAttributes lists the user attributes whose value is not known yet.

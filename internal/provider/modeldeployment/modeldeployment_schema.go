@@ -64,7 +64,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			},
 			"runtime": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "Runtime serving the model: `dynamo`, `kuberay`, `kaito`, `vllm` (the upstream vLLM server in a Deployment, or a LeaderWorkerSet across nodes) or `llmd` (llm-d's well-lit paths: vLLM behind an InferencePool and the llm-d router's endpoint picker; see the [llm-d guide](../guides/llmd.md)). Changing it replaces the deployment.",
+				MarkdownDescription: "Runtime serving the model: `dynamo`, `kuberay`, `kaito`, `vllm` (the upstream vLLM server in a Deployment, or a LeaderWorkerSet across nodes), `llmd` (llm-d's well-lit paths: vLLM behind an InferencePool and the llm-d router's endpoint picker; see the [llm-d guide](../guides/llmd.md)) or `kserve` (a KServe LLMInferenceService; see the [KServe guide](../guides/kserve.md)). Changing it replaces the deployment.",
 				Validators:          []validator.String{stringvalidator.OneOf(registry.IDs()...)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
@@ -73,7 +73,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "Hugging Face model id (e.g. `Qwen/Qwen3-0.6B`), or for KAITO premade models the catalog id " +
 					"(e.g. `kaito/llama3.2-1b`).",
 			},
-			"engine": optString("Inference engine: `vllm`, `sglang`, `trtllm` (Dynamo), `vllm` (KubeRay and vLLM), `llamacpp` or `vllm` (KAITO). "+
+			"engine": optString("Inference engine: `vllm`, `sglang`, `trtllm` (Dynamo), `vllm` (KubeRay, vLLM and KServe), `llamacpp` or `vllm` (KAITO). "+
 				"Defaults to `vllm`, or `llamacpp` for KAITO GGUF and premade models. With Dynamo `v1beta1` a change replaces the deployment "+
 				"(the operator's webhook makes `backendFramework` immutable).",
 				stringvalidator.OneOf("vllm", "sglang", "trtllm", "llamacpp")),
@@ -211,5 +211,6 @@ func resourceSchema(ctx context.Context) schema.Schema {
 	for name, a := range costAttributes() {
 		s.Attributes[name] = a
 	}
+	s.Attributes["kserve"] = kserveAttribute()
 	return s
 }

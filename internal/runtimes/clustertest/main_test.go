@@ -64,6 +64,8 @@ func clusterFor(t *testing.T, r rt.Runtime) *testcluster.Cluster {
 		return c
 	case "leaderworkerset.x-k8s.io": // vLLM multi-node: CRDs from the sigs.k8s.io/lws module
 		ensureLWSCRDs(t, c)
+	case "serving.kserve.io": // KServe: CRDs from the github.com/kserve/kserve module
+		ensureKServeCRDs(t, c)
 	}
 	if storable(t, c, r.CRD()) {
 		return c

@@ -59,6 +59,7 @@ func TestStatusThroughSubresource(t *testing.T) {
 	ctx := context.Background()
 	for _, r := range registry.All() {
 		ns := c.Namespace(t)
+		clusterFor(t, r) // installs the CRDs no runtime set holds (LWS, KServe)
 		for i, sc := range runtimestest.StatusCases(r.ID()) {
 			t.Run(r.ID()+"/"+sc.Name, func(t *testing.T) {
 				cfg, live := deploy(t, c, r, ns, fmt.Sprintf("status-%d", i))

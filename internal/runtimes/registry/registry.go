@@ -6,6 +6,7 @@ import (
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/dynamo"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/kaito"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/kserve"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/kuberay"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/llmd"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/vllm"
@@ -14,7 +15,7 @@ import (
 // DefaultID is the runtime used when none is chosen (KubeFoundry's default provider).
 const DefaultID = dynamo.ID
 
-var all = []runtimes.Runtime{dynamo.New(), kuberay.New(), kaito.New(), vllm.New(), llmd.New()}
+var all = []runtimes.Runtime{dynamo.New(), kuberay.New(), kaito.New(), vllm.New(), llmd.New(), kserve.New()}
 
 // Get returns the runtime with the given ID.
 func Get(id string) (runtimes.Runtime, bool) {
@@ -26,7 +27,7 @@ func Get(id string) (runtimes.Runtime, bool) {
 	return nil, false
 }
 
-// IDs lists the runtime IDs in a stable order: dynamo, kuberay, kaito, vllm, llmd.
+// IDs lists the runtime IDs in a stable order: dynamo, kuberay, kaito, vllm, llmd, kserve.
 func IDs() []string {
 	ids := make([]string, len(all))
 	for i, r := range all {

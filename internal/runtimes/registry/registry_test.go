@@ -9,7 +9,7 @@ import (
 )
 
 func TestRegistry(t *testing.T) {
-	if got := registry.IDs(); !slices.Equal(got, []string{"dynamo", "kuberay", "kaito", "vllm", "llmd"}) {
+	if got := registry.IDs(); !slices.Equal(got, []string{"dynamo", "kuberay", "kaito", "vllm", "llmd", "kserve"}) {
 		t.Fatalf("IDs() = %v", got)
 	}
 	for _, id := range registry.IDs() {

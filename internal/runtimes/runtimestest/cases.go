@@ -27,7 +27,8 @@ func Cases(runtimeID string) []Case {
 }
 
 func allCases() []Case {
-	return append(append(baseCases(), dynamoV1Alpha1Cases()...), llmdCases()...)
+	out := append(append(baseCases(), dynamoV1Alpha1Cases()...), llmdCases()...)
+	return append(out, kserveCases()...)
 }
 
 // dynamoV1Alpha1Cases are the Dynamo cases again, rendered for Dynamo 0.x clusters

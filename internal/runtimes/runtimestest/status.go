@@ -190,6 +190,8 @@ func StatusCases(runtimeID string) []StatusCase {
 				Condition("WorkspaceDeleting", "True", "workspaceDeleted", "workspace is being deleted", 1))},
 				Want: rt.PhaseTerminating},
 		}
+	case "kserve":
+		return kserveStatusCases()
 	}
 	return nil
 }
