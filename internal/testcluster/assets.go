@@ -59,13 +59,16 @@ func BinDir() (string, error) {
 	cmd := exec.Command("bash", filepath.Join(root, "scripts", "testenv-build.sh"))
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("building the control plane binaries: %w\n%s", err, tail(stderr.String(), 4000))
+		return "", fmt.Errorf("building the control plane binaries: %w\n%s", err, tail(stderr.String()))
 	}
 	return strings.TrimSpace(stdout.String()), nil
 }
 
-func tail(s string, n int) string {
-	if len(s) > n {
+// buildLogTail keeps the end of a build's stderr for an error message.
+const buildLogTail = 4000
+
+func tail(s string) string {
+	if n := buildLogTail; len(s) > n {
 		return s[len(s)-n:]
 	}
 	return s

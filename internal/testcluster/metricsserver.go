@@ -57,7 +57,7 @@ func MetricsServerDir() (string, error) {
 	cmd := exec.Command("bash", filepath.Join(root, "scripts", "metrics-server-build.sh"))
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("building metrics-server: %w\n%s", err, tail(stderr.String(), 4000))
+		return "", fmt.Errorf("building metrics-server: %w\n%s", err, tail(stderr.String()))
 	}
 	return strings.TrimSpace(stdout.String()), nil
 }

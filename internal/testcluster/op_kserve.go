@@ -49,7 +49,7 @@ func KServeDir(crdsOnly bool) (string, error) {
 	cmd := exec.Command("bash", args...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("building the KServe LLMInferenceService controller: %w\n%s", err, tail(stderr.String(), 4000))
+		return "", fmt.Errorf("building the KServe LLMInferenceService controller: %w\n%s", err, tail(stderr.String()))
 	}
 	return strings.TrimSpace(stdout.String()), nil
 }

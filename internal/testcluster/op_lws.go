@@ -38,7 +38,7 @@ func LWSDir(crdsOnly bool) (string, error) {
 	cmd := exec.Command("bash", args...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("building the LeaderWorkerSet controller: %w\n%s", err, tail(stderr.String(), 4000))
+		return "", fmt.Errorf("building the LeaderWorkerSet controller: %w\n%s", err, tail(stderr.String()))
 	}
 	return strings.TrimSpace(stdout.String()), nil
 }

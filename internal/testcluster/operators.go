@@ -88,7 +88,7 @@ func OperatorBinDirFor(ops ...Operator) (string, error) {
 	cmd := exec.Command("bash", args...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("building kwok and the operators %v: %w\n%s", ops, err, tail(stderr.String(), 4000))
+		return "", fmt.Errorf("building kwok and the operators %v: %w\n%s", ops, err, tail(stderr.String()))
 	}
 	return strings.TrimSpace(stdout.String()), nil
 }

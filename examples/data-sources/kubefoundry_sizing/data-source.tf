@@ -19,11 +19,11 @@ locals {
 # The best configuration feeds the deployment directly; the instance type lets the
 # deployment price itself (estimated_hourly_cost) at plan.
 resource "kubefoundry_model_deployment" "qwen" {
-  name          = "qwen3-32b"
-  runtime       = "dynamo"
-  model         = "Qwen/Qwen3-32B"
-  engine        = local.best.engine
-  mode          = local.best.mode
+  name    = "qwen3-32b"
+  runtime = "dynamo"
+  model   = "Qwen/Qwen3-32B"
+  engine  = local.best.engine
+  mode    = local.best.mode
   # replicas and gpus size aggregated workers; disaggregated ones are sized per role.
   replicas      = local.best.mode == "aggregated" ? local.best.replicas : null
   gpus          = local.best.mode == "aggregated" ? local.best.gpus : null

@@ -172,7 +172,8 @@ func podSpec(cfg runtimes.DeploymentConfig, role string, gpus int64, args []stri
 			}
 		}
 	}
-	return tpl["spec"].(map[string]any), nil
+	spec, _ := tpl["spec"].(map[string]any)
+	return spec, nil
 }
 
 // routerSpec: the gateway block asks the controller for a managed HTTPRoute attached to the

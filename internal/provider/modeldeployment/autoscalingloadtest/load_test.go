@@ -100,11 +100,6 @@ autoscaling = { worker = { min_replicas = 1, max_replicas = 3, cpu_utilization =
 			},
 		},
 		resource.TestStep{
-			// Import reads `autoscaling` back from the HPA.
-			ResourceName: "kubefoundry_model_deployment.a", ImportState: true, ImportStateId: ns + "/qwen", ImportStateVerify: true,
-			ImportStateVerifyIgnore: []string{"timeouts", "status_message"},
-		},
-		resource.TestStep{
 			PreConfig: load("950m", 3, func(u int32) bool { return u > 80 }),
 			Config:    config,
 			PlanOnly:  true, // the HPA's 3 replicas are not drift
