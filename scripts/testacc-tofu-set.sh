@@ -13,6 +13,8 @@ tests=(
   TestAccGPUCapacity
   # functions estimate_gpu_memory, gpus_needed, gguf_quantization
   TestAccFunctions
+  # functions gpu_hourly_cost, cost_per_million_tokens
+  TestAccCostFunctions
   # data sources kubefoundry_model_catalog, kubefoundry_model
   TestAccModelCatalogCurated
   TestAccModel
@@ -41,6 +43,8 @@ tests=(
   TestAccSizingRanksConfigurationsWithCost
   # data source kubefoundry_deployment_metrics (through the API server's pods/proxy)
   TestAccDeploymentMetricsDynamoThroughAPIServerProxy
+  # resource kubefoundry_deployment_request (plan; its operator-backed tests run under terraform)
+  TestAccDeploymentRequestPlansOffline
 )
 pkgs=(
   ./internal/provider
@@ -53,6 +57,7 @@ pkgs=(
   ./internal/provider/ggufimage/buildinfra
   ./internal/provider/sizing
   ./internal/provider/deploymentmetrics
+  ./internal/provider/deploymentrequest
 )
 # A renamed test would silently drop out of the set: every name must exist.
 files=()
