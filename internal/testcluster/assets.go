@@ -48,7 +48,13 @@ func CRDDir() (string, error) {
 // $KUBEFOUNDRY_TESTENV_BIN if set, else the cache filled by scripts/testenv-build.sh
 // (which builds them on first use and is safe to call concurrently).
 func BinDir() (string, error) {
-	if d := os.Getenv("KUBEFOUNDRY_TESTENV_BIN"); d != "" {
+	return scriptDir("KUBEFOUNDRY_TESTENV_BIN", "the control plane binaries", "testenv-build.sh")
+}
+
+// scriptDir returns $envVar when set, else runs scripts/<script> (which builds what into its
+// cache on first use, with a lock, and prints the directory) and returns what it printed.
+func scriptDir(envVar, what, script string, args ...string) (string, error) {
+	if d := os.Getenv(envVar); d != "" {
 		return d, nil
 	}
 	root, err := RepoRoot()
@@ -56,10 +62,10 @@ func BinDir() (string, error) {
 		return "", err
 	}
 	var stdout, stderr bytes.Buffer
-	cmd := exec.Command("bash", filepath.Join(root, "scripts", "testenv-build.sh"))
+	cmd := exec.Command("bash", append([]string{filepath.Join(root, "scripts", script)}, args...)...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("building the control plane binaries: %w\n%s", err, tail(stderr.String()))
+		return "", fmt.Errorf("building %s: %w\n%s", what, err, tail(stderr.String()))
 	}
 	return strings.TrimSpace(stdout.String()), nil
 }

@@ -1,7 +1,6 @@
 package testcluster
 
 import (
-	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -12,10 +11,8 @@ import (
 	"fmt"
 	"math/big"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -46,20 +43,7 @@ var apiServiceGVR = schema.GroupVersionResource{Group: "apiregistration.k8s.io",
 // metrics-server (sigs.k8s.io/metrics-server v0.8.1) and kwok/ (kwok v0.8.0's resource Metric
 // and usage CRDs); $KUBEFOUNDRY_METRICS_SERVER_DIR if set.
 func MetricsServerDir() (string, error) {
-	if d := os.Getenv("KUBEFOUNDRY_METRICS_SERVER_DIR"); d != "" {
-		return d, nil
-	}
-	root, err := RepoRoot()
-	if err != nil {
-		return "", err
-	}
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command("bash", filepath.Join(root, "scripts", "metrics-server-build.sh"))
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("building metrics-server: %w\n%s", err, tail(stderr.String()))
-	}
-	return strings.TrimSpace(stdout.String()), nil
+	return scriptDir("KUBEFOUNDRY_METRICS_SERVER_DIR", "metrics-server", "metrics-server-build.sh")
 }
 
 // metricsPipeline is what Options.MetricsServer adds: the API server's aggregation layer,

@@ -1,13 +1,10 @@
 package testcluster
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"time"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
@@ -34,24 +31,7 @@ var (
 // github.com/kserve/kserve v0.19.0 module: llmisvc-controller, crds/ and charts/
 // ($KUBEFOUNDRY_KSERVE_DIR if set). crdsOnly skips the controller build (a module download).
 func KServeDir(crdsOnly bool) (string, error) {
-	if d := os.Getenv("KUBEFOUNDRY_KSERVE_DIR"); d != "" {
-		return d, nil
-	}
-	root, err := RepoRoot()
-	if err != nil {
-		return "", err
-	}
-	args := []string{filepath.Join(root, "scripts", "kserve-build.sh")}
-	if crdsOnly {
-		args = append(args, "crds")
-	}
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command("bash", args...)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("building the KServe LLMInferenceService controller: %w\n%s", err, tail(stderr.String()))
-	}
-	return strings.TrimSpace(stdout.String()), nil
+	return scriptDir("KUBEFOUNDRY_KSERVE_DIR", "the KServe LLMInferenceService controller", "kserve-build.sh", crdsOnlyArg(crdsOnly)...)
 }
 
 // InstallKServeCRDs installs the LLMInferenceService and LLMInferenceServiceConfig CRDs of

@@ -1,13 +1,10 @@
 package testcluster
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"k8s.io/client-go/rest"
@@ -23,24 +20,15 @@ const LWSSystemNamespace = "lws-system"
 // module: lws-controller, crds/ and chart/ ($KUBEFOUNDRY_LWS_DIR if set). crdsOnly skips the
 // controller build (a module download only), for tests that need just the CRDs.
 func LWSDir(crdsOnly bool) (string, error) {
-	if d := os.Getenv("KUBEFOUNDRY_LWS_DIR"); d != "" {
-		return d, nil
-	}
-	root, err := RepoRoot()
-	if err != nil {
-		return "", err
-	}
-	args := []string{filepath.Join(root, "scripts", "lws-build.sh")}
+	return scriptDir("KUBEFOUNDRY_LWS_DIR", "the LeaderWorkerSet controller", "lws-build.sh", crdsOnlyArg(crdsOnly)...)
+}
+
+// crdsOnlyArg is the build scripts' argument that stops after the CRDs (a module download).
+func crdsOnlyArg(crdsOnly bool) []string {
 	if crdsOnly {
-		args = append(args, "crds")
+		return []string{"crds"}
 	}
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command("bash", args...)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("building the LeaderWorkerSet controller: %w\n%s", err, tail(stderr.String()))
-	}
-	return strings.TrimSpace(stdout.String()), nil
+	return nil
 }
 
 // InstallLWSCRDs installs the LeaderWorkerSet (and DisaggregatedSet) CRDs of sigs.k8s.io/lws
