@@ -3,9 +3,11 @@ package acctest
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -101,4 +103,29 @@ func HasSubsequence(got, want []string) bool {
 		}
 	}
 	return i == len(want)
+}
+
+// FailsFast is the two steps that show a create failing with its cause well before the
+// 5-minute create timeout the config sets: the apply ends with an error matching want (within
+// 2 minutes, terraform's own init and plan included), and the tainted resource plans a
+// replacement. what names the failure in the message when it was slow.
+func FailsFast(t *testing.T, config string, want *regexp.Regexp, what string) []resource.TestStep {
+	var started time.Time
+	return []resource.TestStep{
+		{
+			PreConfig:   func() { started = time.Now() },
+			Config:      config,
+			ExpectError: want,
+		},
+		{
+			PreConfig: func() {
+				if d := time.Since(started); d > 2*time.Minute {
+					t.Errorf("the %s took %s; want it well before the 5m timeout", what, d)
+				}
+			},
+			Config:             config,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true, // tainted by the failed create: replaced next apply
+		},
+	}
 }

@@ -34,26 +34,8 @@ gpus = 16
 timeouts {
   create = "5m"
 }`, ns))
-	var started time.Time
 	resource.Test(t, acctest.TestCase(t, nothingLeft(c, ns),
-		resource.TestStep{
-			PreConfig:   func() { started = time.Now() },
-			Config:      acctest.Config(t, body),
-			ExpectError: regexp.MustCompile(`(?s)deployment\s+failed.*Insufficient\s+nvidia\.com/gpu`),
-		},
-		resource.TestStep{
-			PreConfig: func() {
-				// The step above includes terraform's own init and plan; 2 minutes is far
-				// below the 5-minute timeout and far above a fast failure.
-				if d := time.Since(started); d > 2*time.Minute {
-					t.Errorf("the insufficient-GPU failure took %s; want it well before the 5m timeout", d)
-				}
-			},
-			Config:             acctest.Config(t, body),
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true, // tainted by the failed create: replaced next apply
-		},
-	))
+		acctest.FailsFast(t, acctest.Config(t, body), regexp.MustCompile(`(?s)deployment\s+failed.*Insufficient\s+nvidia\.com/gpu`), "insufficient-GPU failure")...))
 }
 
 // A graph whose "<namespace>-<name>" does not fit a label value is refused at plan, naming
