@@ -340,7 +340,8 @@ func estimateAgg(in Input) Output {
 	out.prefillS, out.stepS = tPrefill, tDecode
 	c := w.cal
 	tpot := c.stepScale[0]*tDecode + c.stepExtra[0] + c.perRequest[0]*running + c.mixShare*running*tPrefill/2/osl
-	ttft := c.ttftOverhead + tPrefill*(1+c.ttftQueue[0]*math.Pow(running-1, c.ttftExp[0])) + c.ttftSteps[0]*tDecode
+	steady := tPrefill * (1 + c.ttftQueue[0]*math.Pow(running-1, c.ttftExp[0]))
+	ttft := c.ttftOverhead + (1-c.burstShare)*steady + c.burstShare*w.burstWait(isl, running) + c.ttftSteps[0]*tDecode
 	out.TTFTms, out.TPOTms = ttft*1e3, tpot*1e3
 	// Preemption keeps at most what the cache holds decoding at once.
 	conc := math.Min(b, math.Max(1, w.kvCapacityTokens(isl+osl)/(isl+osl))) * float64(p.AttentionDataParallel)
@@ -349,6 +350,21 @@ func estimateAgg(in Input) Output {
 	out.TokensPerSecUser = 1 / tpot
 	out.TokensPerSecondPerGPU = conc * osl / (ttft + osl*tpot) / float64(out.GPUs)
 	return out
+}
+
+// burstWait is the mean time to first token of a burst of n prompts that arrive together: the
+// engine prefills them chunkTokens at a time (several short prompts batched in one step, a long
+// one split over several), so the k-th chunk's prompts see their first token after k chunk steps.
+// Batching prompts matters where one prompt cannot fill the GPU (small models, MoE experts read
+// once per chunk rather than once per prompt), which a per-prompt queue misses.
+func (w worker) burstWait(isl, n float64) float64 {
+	perChunk := math.Max(1, math.Min(math.Floor(w.cal.chunkTokens/isl), n))
+	chunks := math.Ceil(n / perChunk)
+	tChunk := w.step(perChunk*isl, perChunk, isl/2, true)
+	if perChunk == 1 {
+		tChunk = w.prefillTime(isl)
+	}
+	return tChunk * (chunks + 1) / 2
 }
 
 // prefillTime is one prompt of isl tokens through one worker.
