@@ -65,10 +65,11 @@ func calibrationFor(backend string, g GPU) calibration {
 		// Aggregated TTFT: measured runs show a floor of about 90 ms (Llama-3.1-8B at tp 8, where
 		// prefill takes 8 ms) that does not shrink with the decode step, so a fixed 40 ms front-end
 		// cost plus 4 steps replaces 10 ms plus 16 steps; in steady state a prompt shares its
-		// context step with about two others (max_num_tokens 8192 batches them), and one request in
-		// ten arrives in the benchmark's first synchronized burst (see burstWait).
+		// context step with one or two others (max_num_tokens 8192 batches them), slowly more as
+		// concurrency grows, and one request in ten arrives in the benchmark's first synchronized
+		// burst (see burstWait).
 		c.ttftOverhead, c.disaggOverhead = 0.04, 0
-		c.ttftQueue, c.ttftExp, c.ttftSteps = [2]float64{2, 0.2}, [2]float64{0, 0.75}, [2]float64{4, 24}
+		c.ttftQueue, c.ttftExp, c.ttftSteps = [2]float64{1.5, 0.2}, [2]float64{0.15, 0.75}, [2]float64{4, 24}
 		c.burstShare = 0.1
 	case "sglang":
 		c.layerOverhead = 18e-6
