@@ -34,7 +34,9 @@ func modelFamily(model string) string {
 // the rule the committed constants were chosen by) and predicts the held-out family with them.
 // It takes a few minutes, so it runs only with PERF_LOMO=1. Held out, a dense family's TTFT error is
 // about 46% (34% fitted with it: the constants carry the benchmarks' queueing, which differs between
-// runs), so the limits below guard against regressions; they are not issue 20's bar.
+// runs), so the limits below guard against regressions; they are not issue 20's bar. Fitting on all
+// rows alone (dense weight 0) is worse held out too (dense about 52%), so weighting the dense rows
+// is not what makes held-out families worse.
 func TestLeaveOneFamilyOut(t *testing.T) {
 	if os.Getenv("PERF_LOMO") == "" {
 		t.Skip("study: set PERF_LOMO=1 (about 4 minutes)")
@@ -105,8 +107,8 @@ func TestLeaveOneFamilyOut(t *testing.T) {
 		totDense += nDense[f]
 	}
 	sort.Strings(fams)
-	// fit picks, per backend, the knobs with the least all-rows MAPE + dense MAPE outside family out.
-	fit := func(be, out string) trial {
+	// fit picks, per backend, the knobs with the least all-rows MAPE + w x dense MAPE outside family out.
+	fit := func(be, out string, w float64) trial {
 		na, nd := totAll-nAll[out], totDense-nDense[out]
 		best, bi := math.Inf(1), 0
 		for i, tr := range trials[be] {
@@ -116,25 +118,34 @@ func TestLeaveOneFamilyOut(t *testing.T) {
 					a, d = a+v[0], d+v[1]
 				}
 			}
-			if o := a/na + d/math.Max(nd, 1); o < best {
+			if o := a/na + w*d/math.Max(nd, 1); o < best {
 				best, bi = o, i
 			}
 		}
 		return trials[be][bi]
 	}
-	var heldAll, heldDense, inAll, inDense float64
-	for _, f := range fams {
-		var ha, hd, ia, id float64
-		for _, be := range []string{"sglang", "trtllm", "vllm"} {
-			held, full := fit(be, f), fit(be, "")
-			ha, hd = ha+held.sums[f][0], hd+held.sums[f][1]
-			ia, id = ia+full.sums[f][0], id+full.sums[f][1]
+	var heldAll, heldDense float64
+	// w = 1 is the rule the committed constants follow; 0 (all rows only) and 0.5 show the trade-off.
+	for _, w := range []float64{0, 0.5, 1} {
+		var hAll, hDense, iAll, iDense float64
+		for _, f := range fams {
+			var ha, hd, ia, id float64
+			for _, be := range []string{"sglang", "trtllm", "vllm"} {
+				held, full := fit(be, f, w), fit(be, "", w)
+				ha, hd = ha+held.sums[f][0], hd+held.sums[f][1]
+				ia, id = ia+full.sums[f][0], id+full.sums[f][1]
+			}
+			hAll, hDense, iAll, iDense = hAll+ha, hDense+hd, iAll+ia, iDense+id
+			if w == 1 {
+				t.Logf("%-14s %5.0f rows: TTFT MAPE %5.1f%% held out, %5.1f%% fitted with it", f, nAll[f], 100*ha/nAll[f], 100*ia/nAll[f])
+			}
 		}
-		heldAll, heldDense, inAll, inDense = heldAll+ha, heldDense+hd, inAll+ia, inDense+id
-		t.Logf("%-14s %5.0f rows: TTFT MAPE %5.1f%% held out, %5.1f%% fitted with it", f, nAll[f], 100*ha/nAll[f], 100*ia/nAll[f])
+		t.Logf("dense weight %.1f: all rows TTFT MAPE %.1f%% held out (%.1f%% fitted on all), dense %.1f%% held out (%.1f%% fitted on all)",
+			w, 100*hAll/totAll, 100*iAll/totAll, 100*hDense/totDense, 100*iDense/totDense)
+		if w == 1 {
+			heldAll, heldDense = hAll, hDense
+		}
 	}
-	t.Logf("all rows:   TTFT MAPE %.1f%% with every family held out, %.1f%% fitted on all", 100*heldAll/totAll, 100*inAll/totAll)
-	t.Logf("dense rows: TTFT MAPE %.1f%% with every family held out, %.1f%% fitted on all", 100*heldDense/totDense, 100*inDense/totDense)
 	if heldAll/totAll > 0.55 || heldDense/totDense > 0.50 {
 		t.Errorf("TTFT constants do not carry over to held-out families: all %.1f%%, dense %.1f%%", 100*heldAll/totAll, 100*heldDense/totDense)
 	}
