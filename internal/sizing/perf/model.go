@@ -340,8 +340,13 @@ func estimateAgg(in Input) Output {
 	out.prefillS, out.stepS = tPrefill, tDecode
 	c := w.cal
 	tpot := c.stepScale[0]*tDecode + c.stepExtra[0] + c.perRequest[0]*running + c.mixShare*running*tPrefill/2/osl
-	steady := tPrefill * (1 + c.ttftQueue[0]*math.Pow(running-1, c.ttftExp[0]))
-	ttft := c.ttftOverhead + (1-c.burstShare)*steady + c.burstShare*w.burstWait(isl, running) + c.ttftSteps[0]*tDecode
+	// A share of the prompts arrive in a synchronized burst (the benchmark's first round), the
+	// rest one at a time behind a steady queue.
+	queued := tPrefill * (1 + c.ttftQueue[0]*math.Pow(running-1, c.ttftExp[0]))
+	if c.burstShare > 0 {
+		queued = (1-c.burstShare)*queued + c.burstShare*w.burstWait(isl, running)
+	}
+	ttft := c.ttftOverhead + queued + c.ttftSteps[0]*tDecode
 	out.TTFTms, out.TPOTms = ttft*1e3, tpot*1e3
 	// Preemption keeps at most what the cache holds decoding at once.
 	conc := math.Min(b, math.Max(1, w.kvCapacityTokens(isl+osl)/(isl+osl))) * float64(p.AttentionDataParallel)

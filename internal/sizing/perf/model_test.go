@@ -1,6 +1,7 @@
 package perf
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -75,5 +76,33 @@ func TestEstimateDisaggregated(t *testing.T) {
 	more := Estimate(in)
 	if more.TPOTms <= o.TPOTms || more.TokensPerSecondPerGPU <= o.TokensPerSecondPerGPU {
 		t.Fatalf("a larger decode batch should raise TPOT and throughput: %+v vs %+v", more, o)
+	}
+}
+
+// A burst of prompts is prefilled a chunk (max_num_tokens) at a time: short prompts share a step,
+// so the whole burst is done sooner than one by one (though a chunk's prompts all wait for its end);
+// a prompt longer than a chunk is prefilled alone.
+func TestBurstPrefillsInChunks(t *testing.T) {
+	a, _ := LookupArch("meta-llama/Llama-3.1-8B-Instruct")
+	g, _ := LookupGPU("h100_sxm")
+	in := Input{Arch: a, GPU: g, Backend: "trtllm", ISL: 512, OSL: 128, Aggregated: &Parallel{BatchSize: 16}}
+	w := newWorker(&in, *in.Aggregated)
+	one := w.prefillTime(512)
+	// 64 prompts of 512 tokens: 4 chunks of 16; the mean wait is (4+1)/2 chunks.
+	if done, alone := w.burstWait(512, 64)*2*4/5, one*64; done <= 0 || done >= alone {
+		t.Fatalf("64 prompts of 512 tokens in 8192-token chunks take %.4fs, want less than one by one (%.4fs)", done, alone)
+	}
+	long := w.prefillTime(16384)
+	if got, want := w.burstWait(16384, 4), long*(4+1)/2; math.Abs(got-want) > 1e-9 {
+		t.Fatalf("prompts longer than a chunk queue one by one: %.4fs, want %.4fs", got, want)
+	}
+	prev := 0.0
+	for _, b := range []int{1, 8, 64, 256} {
+		in.Aggregated.BatchSize = b
+		o := Estimate(in)
+		if !o.Fits || o.TTFTms <= prev {
+			t.Fatalf("TTFT should grow with concurrency: batch %d gives %.1f ms after %.1f ms", b, o.TTFTms, prev)
+		}
+		prev = o.TTFTms
 	}
 }
