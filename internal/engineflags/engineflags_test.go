@@ -30,10 +30,11 @@ func TestTablesMatchPinnedVersions(t *testing.T) {
 		if len(tab.Flags) < 50 || tab.Source == "" {
 			t.Errorf("dynamo-%s.json: %d flags, source %q: regenerate it", e, len(tab.Flags), tab.Source)
 		}
-		// An engine's own table counts only at the version the Dynamo image carries.
-		if own, err := engineflags.Load(string(e)); err == nil && own.Version != engineflags.DynamoEngineVersions[string(e)] {
-			t.Errorf("%s.json is for %s %s but Dynamo %s carries %s", e, e, own.Version, dynamo.Version, engineflags.DynamoEngineVersions[string(e)])
-		}
+	}
+	// The engine table a Dynamo worker is complete with must be at the engine version
+	// the Dynamo image carries.
+	if got := engineflags.MustLoad(engineflags.VLLMDynamoTable).Version; got != engineflags.DynamoEngineVersions["vllm"] {
+		t.Errorf("%s.json is for vLLM %s but Dynamo %s carries %s", engineflags.VLLMDynamoTable, got, dynamo.Version, engineflags.DynamoEngineVersions["vllm"])
 	}
 }
 
@@ -159,7 +160,7 @@ func TestEnginePins(t *testing.T) {
 // A nearest table (KindOnly) tells switches from value flags and nothing else; a kwargs
 // parser (Ray Serve engine_kwargs) takes true/false for bools and typed scalars.
 func TestKindOnlyAndKwargs(t *testing.T) {
-	near := engineflags.VLLMNearest("vLLM 9.9", true)
+	near := engineflags.VLLMNearest(engineflags.VLLMRuntimeTable, "vLLM 9.9", true)
 	for _, c := range []struct{ key, value, want string }{
 		{"max-num-seqs", "true", "takes a value"},
 		{"max_num_seqs", "true", "takes a value"},
