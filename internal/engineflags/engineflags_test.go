@@ -194,3 +194,58 @@ func TestKindOnlyAndKwargs(t *testing.T) {
 		}
 	}
 }
+
+// Facts of the generated engine tables, read from the engines' sources (so a regeneration
+// or a reader change that loses them fails here):
+//   - vLLM main (vllm/engine/arg_utils.py, add_cli_args): --max-num-seqs is an int,
+//     --enable-prefix-caching a BooleanOptionalAction, --kv-events-config a KVEventsConfig
+//     (JSON); cli_args.py FrontendArgs: --port an int, --api-key a list.
+//   - SGLang main 8905cbd42 (python/sglang/srt/server_args.py ServerArgs, derived by
+//     arg_groups/arg_utils.py add_cli_args_from_dataclass): tp_size is --tp-size with the
+//     alias --tensor-parallel-size, bools are store_true (no --no- form), --stream-output
+//     is a deprecated switch registered by hand.
+func TestEngineTablesHoldSourceFacts(t *testing.T) {
+	type fact struct {
+		table, flag string
+		kind        engineflags.Kind
+		negatable   bool
+		aliasOf     string
+	}
+	for _, f := range []fact{
+		{engineflags.VLLMDynamoTable, "max-num-seqs", engineflags.Int, false, ""},
+		{engineflags.VLLMDynamoTable, "enable-prefix-caching", engineflags.Bool, true, ""},
+		{engineflags.VLLMDynamoTable, "kv-events-config", engineflags.JSON, false, ""},
+		{engineflags.VLLMDynamoTable, "gpu-memory-utilization", engineflags.Float, false, ""},
+		{engineflags.VLLMRuntimeTable + "-frontend", "port", engineflags.Int, false, ""},
+		{engineflags.VLLMRuntimeTable + "-frontend", "api-key", engineflags.List, false, ""},
+		{engineflags.VLLMKAITOTable, "enforce-eager", engineflags.Bool, true, ""},
+		{engineflags.SGLangNearestTable, "tp-size", engineflags.Int, false, ""},
+		{engineflags.SGLangNearestTable, "tensor-parallel-size", engineflags.Int, false, "tp-size"},
+		{engineflags.SGLangNearestTable, "model", engineflags.String, false, "model-path"},
+		{engineflags.SGLangNearestTable, "disable-radix-cache", engineflags.Bool, false, ""},
+		{engineflags.SGLangNearestTable, "mem-fraction-static", engineflags.Float, false, ""},
+		{engineflags.SGLangNearestTable, "stream-output", engineflags.Bool, false, ""},
+	} {
+		tab := engineflags.MustLoad(f.table)
+		p := engineflags.Parser{Name: f.table, Tables: []*engineflags.Table{tab}}
+		got, ok := p.Lookup(f.flag)
+		if !ok {
+			t.Errorf("%s has no --%s", f.table, f.flag)
+			continue
+		}
+		if got.Kind != f.kind || got.Negatable != f.negatable || got.AliasOf != f.aliasOf {
+			t.Errorf("%s --%s = %+v, want kind %s negatable %v alias_of %q", f.table, f.flag, got, f.kind, f.negatable, f.aliasOf)
+		}
+	}
+	// SGLang's switches have no --no- form (store_true), unlike vLLM's.
+	if _, ok := engineflags.SGLangNearest("SGLang 9.9").Lookup("no-disable-radix-cache"); ok {
+		t.Error("SGLang's store_true switches have no --no- form")
+	}
+	// Window tables say what they are.
+	for _, name := range []string{engineflags.VLLMDynamoTable, engineflags.VLLMRuntimeTable, engineflags.VLLMKAITOTable, engineflags.SGLangNearestTable} {
+		tab := engineflags.MustLoad(name)
+		if !strings.Contains(tab.Source, "@") || tab.Note == "" {
+			t.Errorf("%s: source %q / note %q must name the commits read and what they are", name, tab.Source, tab.Note)
+		}
+	}
+}
