@@ -76,7 +76,7 @@ func VLLMNearest(table, runs string, frontend bool) Parser {
 }
 
 // SGLangNearest checks SGLang server flags against SGLang main of July 2026 (EnginePins),
-// kind only, as VLLMNearest does. SGLang's parser is plain argparse: no --a_b spelling.
+// kind only, as VLLMNearest does. Only dashed spellings are looked up (others pass unchecked).
 func SGLangNearest(runs string) Parser {
 	t := MustLoad(SGLangNearestTable)
 	return Parser{Name: "SGLang " + t.Version + " table, nearest to the " + runs + " that runs", Tables: []*Table{t}, KindOnly: true}

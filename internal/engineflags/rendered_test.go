@@ -27,8 +27,8 @@ type renderedArgv struct {
 // window table (complete); its SGLang worker against the nearest SGLang table (SGLang main
 // of July 2026), as complete for the flags we render: a rendered flag missing there is
 // either a bug or one SGLang added later, listed in newerThanTable with the reason. `vllm
-// serve` lines (runtime "vllm", vLLM 0.19.0) are checked against the main window before
-// 0.19.0 the same way.
+// serve` lines (runtime "vllm", vLLM 0.19.0) and KAITO's vLLM server (0.25.1) are checked
+// against the main windows before those releases the same way.
 func TestRenderedFlagsAreEngineFlags(t *testing.T) {
 	load := engineflags.MustLoad
 	parsers := map[string]engineflags.Parser{
@@ -38,6 +38,8 @@ func TestRenderedFlagsAreEngineFlags(t *testing.T) {
 		"dynamo.trtllm": engineflags.DynamoWorker("trtllm"),
 		"vllm serve": {Name: "vllm serve, vLLM main 2026-03..04 (nearest 0.19.0)", Complete: true, Underscores: true, Dotted: true,
 			Tables: []*engineflags.Table{load(engineflags.VLLMRuntimeTable), load(engineflags.VLLMRuntimeTable + "-frontend")}},
+		"kaito vllm": {Name: "KAITO vLLM server, vLLM main 2026-06..07 (nearest 0.25.1)", Complete: true, Underscores: true, Dotted: true,
+			Tables: []*engineflags.Table{load(engineflags.VLLMKAITOTable), load(engineflags.VLLMKAITOTable + "-frontend")}},
 	}
 	found := renderedCommandLines(t)
 	if len(found) < 20 {
@@ -63,7 +65,7 @@ func TestRenderedFlagsAreEngineFlags(t *testing.T) {
 		}
 	}
 	t.Logf("%d command lines, %d flags checked (%v)", len(found), flags, seen)
-	for _, e := range []string{"dynamo.vllm", "dynamo.sglang", "dynamo.trtllm", "vllm serve"} {
+	for _, e := range []string{"dynamo.vllm", "dynamo.sglang", "dynamo.trtllm", "vllm serve", "kaito vllm"} {
 		if seen[e] == 0 {
 			t.Errorf("no %s command line found in the goldens", e)
 		}
@@ -153,7 +155,11 @@ func renderedCommandLines(t *testing.T) []renderedArgv {
 						out = append(out, renderedArgv{where, args[1], args[2:]})
 					}
 				case len(args) > 1 && args[0] == "-m" && args[1] == "vllm.entrypoints.openai.api_server":
-					out = append(out, renderedArgv{where, "vllm serve", args[2:]})
+					engine := "vllm serve"
+					if strings.HasPrefix(filepath.Base(file), "kaito-") {
+						engine = "kaito vllm" // KAITO 0.12's base image: vLLM 0.25.1
+					}
+					out = append(out, renderedArgv{where, engine, args[2:]})
 				case len(cmd) == 2 && cmd[0] == "vllm" && cmd[1] == "serve",
 					len(cmd) == 3 && strings.Contains(cmd[2], "exec vllm serve \"$@\""):
 					out = append(out, renderedArgv{where, "vllm serve", args})
