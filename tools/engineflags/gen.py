@@ -15,6 +15,10 @@ Usage (every source is optional; only the tables whose sources are given are rew
       --trtllm path/to/tensorrt_llm/llmapi/llm_args.py --trtllm-version 1.3.0rc23 --trtllm-source ... \
       --llamacpp path/to/common/arg.cpp --llamacpp-version b6000 --llamacpp-source ...
 
+or read straight from git: --vllm-git <git dir> --vllm-window FROM..TO (every flag of every
+commit in a window of main that holds a release's branch point, see merge_flags), and
+--sglang-git <git dir> --sglang-commit <commit>.
+
 Run it again whenever a pin moves: internal/engineflags's tests fail until the tables
 carry the versions the renderers pin.
 """
