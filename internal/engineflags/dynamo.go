@@ -22,22 +22,28 @@ var DynamoEngineVersions = map[string]string{
 //     or the worker exits "Unrecognized argument" (trtllm/dynamic_flags.py), which the
 //     caller checks itself.
 //
-// An engine's own table (vllm, sglang) is used when it is present for exactly the pinned
-// version; without it the parser is incomplete and unknown flags pass unchecked.
+// vLLM's own flags come from the vllm-0.26.0 window table (EnginePins: it holds the
+// v0.26.0 branch point), so the parser is complete; SGLang's table is only the nearest
+// (DynamoNearest), so unknown flags pass DynamoWorker("sglang") and are kind-checked there.
 func DynamoWorker(engine string) Parser {
 	p := Parser{Name: "dynamo." + engine + " " + DynamoVersion, Tables: []*Table{MustLoad("dynamo-" + engine)}}
 	switch engine {
 	case "trtllm":
 		p.Complete = true
-	case "vllm", "sglang":
-		if t, err := Load(engine); err == nil && t.Version == DynamoEngineVersions[engine] {
-			p.Tables = append(p.Tables, t)
-			p.Name += " + " + engine + " " + t.Version
-			p.Complete = true
-		}
-		if engine == "vllm" {
-			p.Underscores, p.Dotted = true, true
-		}
+	case "vllm":
+		t := MustLoad(VLLMDynamoTable)
+		p.Tables = append(p.Tables, t)
+		p.Name += " + vLLM " + t.Version
+		p.Complete, p.Underscores, p.Dotted = true, true, true
 	}
 	return p
+}
+
+// DynamoNearest is the kind-only parser for the engine flags of a Dynamo worker whose
+// engine has no exact table (SGLang), and false when there is none or no need.
+func DynamoNearest(engine string) (Parser, bool) {
+	if engine == "sglang" {
+		return SGLangNearest("SGLang " + DynamoEngineVersions["sglang"] + " of Dynamo " + DynamoVersion), true
+	}
+	return Parser{}, false
 }

@@ -9,17 +9,25 @@
 //	tools/engineflags/gen.py --out internal/engineflags/tables --dynamo-version 1.4.0 \
 //	    --dynamo-git <fetch github:wxsms/dynamo> --dynamo-commit e147ceeac0563354f530b9624d0fc90ccfa6952a
 //
-// The vllm-0.11*.json tables come from the nearest vLLM source the code index holds (see
-// EnginePins and the tables' note): excerpts of vllm/engine/arg_utils.py @ 99d7eb5d and
-// vllm/entrypoints/openai/cli_args.py @ 789340fb, saved to a scratch directory, then
+// The vllm-0.11*.json tables (KubeRay's engine_kwargs) come from excerpts of
+// vllm/engine/arg_utils.py @ 99d7eb5d and vllm/entrypoints/openai/cli_args.py @ 789340fb
+// (--vllm/--vllm-frontend with --vllm-name vllm-0.11 --vllm-version 0.11.1.dev).
 //
-//	tools/engineflags/gen.py --out internal/engineflags/tables --vllm-name vllm-0.11 \
-//	    --vllm <arg_utils.py> --vllm-version 0.11.1.dev --vllm-source vllm-project/vllm@99d7eb5d...:vllm/engine/arg_utils.py \
-//	    --vllm-frontend <cli_args.py> --vllm-frontend-source vllm-project/vllm@789340fb...:vllm/entrypoints/openai/cli_args.py \
-//	    --vllm-note <the note>
+// The vllm-0.26.0*, vllm-main-2026-07* and vllm-main-2026-03* tables are windows of
+// vLLM's main branch (upstream commits, read from the fork snapshot modal-projects/vllm):
 //
-// No source of vLLM 0.19.0/0.25.1/0.26.0, SGLang 0.5.16 or TensorRT-LLM 1.3.0rc23 was
-// reachable: those engines' own flags are checked only as EnginePins says.
+//	tools/engineflags/gen.py --out internal/engineflags/tables --vllm-git <fetch github:modal-projects/vllm> \
+//	    --vllm-window ba47bb5be..3de4b2bf3 --vllm-name vllm-0.26.0 --vllm-version 0.26.0 --vllm-note <the note>
+//	    (4708292d4..0b54201a0 as vllm-main-2026-07, cc16b24b1..729eb59f6 as vllm-main-2026-03)
+//
+// and sglang-main-2026-07 is SGLang main read from the fork snapshot modal-projects/sglang:
+//
+//	tools/engineflags/gen.py --out internal/engineflags/tables --sglang-git <fetch github:modal-projects/sglang> \
+//	    --sglang-commit 8905cbd42... --sglang-name sglang-main-2026-07 --sglang-version "main 2026-07-21"
+//
+// Each table's note says what it truly is. No TensorRT-LLM 1.3.0rc23 source (or any fork
+// history holding its tag) was reachable, so `trtllm.*` keys are checked only for their
+// path's form (internal/runtimes/dynamo).
 package engineflags
 
 import (
@@ -45,6 +53,9 @@ const (
 	String Kind = "string" // --x text
 	JSON   Kind = "json"   // --x '{"a":1}'
 	List   Kind = "list"   // --x a [b ...] (nargs); one engine_args value is one element
+	// Any: a window table's flag whose kind changed between the window's commits, so
+	// neither its value nor whether it takes one is checked.
+	Any Kind = "any"
 )
 
 // Flag is one flag of a table, named without leading dashes.
@@ -194,6 +205,9 @@ func (p Parser) Check(key, value string) string {
 			msg += ": did you mean " + quoteJoin(near) + "?"
 		}
 		return msg
+	}
+	if f.Kind == Any {
+		return ""
 	}
 	if p.Kwargs {
 		return checkKwarg(key, value, f)

@@ -30,10 +30,11 @@ func TestTablesMatchPinnedVersions(t *testing.T) {
 		if len(tab.Flags) < 50 || tab.Source == "" {
 			t.Errorf("dynamo-%s.json: %d flags, source %q: regenerate it", e, len(tab.Flags), tab.Source)
 		}
-		// An engine's own table counts only at the version the Dynamo image carries.
-		if own, err := engineflags.Load(string(e)); err == nil && own.Version != engineflags.DynamoEngineVersions[string(e)] {
-			t.Errorf("%s.json is for %s %s but Dynamo %s carries %s", e, e, own.Version, dynamo.Version, engineflags.DynamoEngineVersions[string(e)])
-		}
+	}
+	// The engine table a Dynamo worker is complete with must be at the engine version
+	// the Dynamo image carries.
+	if got := engineflags.MustLoad(engineflags.VLLMDynamoTable).Version; got != engineflags.DynamoEngineVersions["vllm"] {
+		t.Errorf("%s.json is for vLLM %s but Dynamo %s carries %s", engineflags.VLLMDynamoTable, got, dynamo.Version, engineflags.DynamoEngineVersions["vllm"])
 	}
 }
 
@@ -159,7 +160,7 @@ func TestEnginePins(t *testing.T) {
 // A nearest table (KindOnly) tells switches from value flags and nothing else; a kwargs
 // parser (Ray Serve engine_kwargs) takes true/false for bools and typed scalars.
 func TestKindOnlyAndKwargs(t *testing.T) {
-	near := engineflags.VLLMNearest("vLLM 9.9", true)
+	near := engineflags.VLLMNearest(engineflags.VLLMRuntimeTable, "vLLM 9.9", true)
 	for _, c := range []struct{ key, value, want string }{
 		{"max-num-seqs", "true", "takes a value"},
 		{"max_num_seqs", "true", "takes a value"},
@@ -190,6 +191,61 @@ func TestKindOnlyAndKwargs(t *testing.T) {
 		got := kw.Check(c.key, c.value)
 		if c.want == "" && got != "" || c.want != "" && !strings.Contains(got, c.want) {
 			t.Errorf("kwargs Check(%q, %q) = %q, want %q", c.key, c.value, got, c.want)
+		}
+	}
+}
+
+// Facts of the generated engine tables, read from the engines' sources (so a regeneration
+// or a reader change that loses them fails here):
+//   - vLLM main (vllm/engine/arg_utils.py, add_cli_args): --max-num-seqs is an int,
+//     --enable-prefix-caching a BooleanOptionalAction, --kv-events-config a KVEventsConfig
+//     (JSON); cli_args.py FrontendArgs: --port an int, --api-key a list.
+//   - SGLang main 8905cbd42 (python/sglang/srt/server_args.py ServerArgs, derived by
+//     arg_groups/arg_utils.py add_cli_args_from_dataclass): tp_size is --tp-size with the
+//     alias --tensor-parallel-size, bools are store_true (no --no- form), --stream-output
+//     is a deprecated switch registered by hand.
+func TestEngineTablesHoldSourceFacts(t *testing.T) {
+	type fact struct {
+		table, flag string
+		kind        engineflags.Kind
+		negatable   bool
+		aliasOf     string
+	}
+	for _, f := range []fact{
+		{engineflags.VLLMDynamoTable, "max-num-seqs", engineflags.Int, false, ""},
+		{engineflags.VLLMDynamoTable, "enable-prefix-caching", engineflags.Bool, true, ""},
+		{engineflags.VLLMDynamoTable, "kv-events-config", engineflags.JSON, false, ""},
+		{engineflags.VLLMDynamoTable, "gpu-memory-utilization", engineflags.Float, false, ""},
+		{engineflags.VLLMRuntimeTable + "-frontend", "port", engineflags.Int, false, ""},
+		{engineflags.VLLMRuntimeTable + "-frontend", "api-key", engineflags.List, false, ""},
+		{engineflags.VLLMKAITOTable, "enforce-eager", engineflags.Bool, true, ""},
+		{engineflags.SGLangNearestTable, "tp-size", engineflags.Int, false, ""},
+		{engineflags.SGLangNearestTable, "tensor-parallel-size", engineflags.Int, false, "tp-size"},
+		{engineflags.SGLangNearestTable, "model", engineflags.String, false, "model-path"},
+		{engineflags.SGLangNearestTable, "disable-radix-cache", engineflags.Bool, false, ""},
+		{engineflags.SGLangNearestTable, "mem-fraction-static", engineflags.Float, false, ""},
+		{engineflags.SGLangNearestTable, "stream-output", engineflags.Bool, false, ""},
+	} {
+		tab := engineflags.MustLoad(f.table)
+		p := engineflags.Parser{Name: f.table, Tables: []*engineflags.Table{tab}}
+		got, ok := p.Lookup(f.flag)
+		if !ok {
+			t.Errorf("%s has no --%s", f.table, f.flag)
+			continue
+		}
+		if got.Kind != f.kind || got.Negatable != f.negatable || got.AliasOf != f.aliasOf {
+			t.Errorf("%s --%s = %+v, want kind %s negatable %v alias_of %q", f.table, f.flag, got, f.kind, f.negatable, f.aliasOf)
+		}
+	}
+	// SGLang's switches have no --no- form (store_true), unlike vLLM's.
+	if _, ok := engineflags.SGLangNearest("SGLang 9.9").Lookup("no-disable-radix-cache"); ok {
+		t.Error("SGLang's store_true switches have no --no- form")
+	}
+	// Window tables say what they are.
+	for _, name := range []string{engineflags.VLLMDynamoTable, engineflags.VLLMRuntimeTable, engineflags.VLLMKAITOTable, engineflags.SGLangNearestTable} {
+		tab := engineflags.MustLoad(name)
+		if !strings.Contains(tab.Source, "@") || tab.Note == "" {
+			t.Errorf("%s: source %q / note %q must name the commits read and what they are", name, tab.Source, tab.Note)
 		}
 	}
 }

@@ -19,17 +19,27 @@ type EnginePin struct {
 // EnginePins lists every engine the provider renders arguments for. TestEnginePins fails
 // when a renderer's image moves without this list (and the tables) following.
 var EnginePins = []EnginePin{
-	{Renderer: "dynamo", Engine: "vllm", Version: DynamoEngineVersions["vllm"], From: "Dynamo 1.4.0 pyproject.toml vllm==0.26.0",
-		Tables: []string{"vllm-0.11"}, Nearest: "15 minor releases older: plan checks only tell switches from value flags (VLLMNearest)"},
-	{Renderer: "dynamo", Engine: "sglang", Version: DynamoEngineVersions["sglang"], From: "Dynamo 1.4.0 pyproject.toml sglang==0.5.16"},
+	{Renderer: "dynamo", Engine: "vllm", Version: DynamoEngineVersions["vllm"],
+		From:   "Dynamo 1.4.0 pyproject.toml vllm==0.26.0; its flashinfer 0.6.14 pin (container/context.yaml) places the v0.26.0 cut between vLLM main's 0.6.14 and 0.6.15 bumps",
+		Tables: []string{VLLMDynamoTable}},
+	{Renderer: "dynamo", Engine: "sglang", Version: DynamoEngineVersions["sglang"], From: "Dynamo 1.4.0 pyproject.toml sglang==0.5.16",
+		Tables: []string{SGLangNearestTable}, Nearest: "SGLang main of 2026-07-21, after the 0.5.15 cut and before Dynamo took 0.5.16 (2026-07-29); whether 0.5.16 was cut before or after it is unknown: plan checks only tell switches from value flags (SGLangNearest)"},
 	{Renderer: "dynamo", Engine: "trtllm", Version: DynamoEngineVersions["trtllm"], From: "Dynamo 1.4.0 pyproject.toml tensorrt-llm==1.3.0rc23"},
 	{Renderer: "kuberay", Engine: "vllm", Version: "0.11.0", From: "rayproject/ray-llm:2.52.0 (Ray 2.52 runs vLLM 0.11.0: it breaks on 0.11.1+, ray-project/ray#58820, #58960)",
 		Tables: []string{"vllm-0.11-kwargs"}, Nearest: "a development commit after 0.11.0, before 0.11.1: used for plan checks of engine_args"},
 	{Renderer: "vllm", Engine: "vllm", Version: "0.19.0", From: "vllm/vllm-openai:v0.19.0-cu130",
-		Tables: []string{"vllm-0.11", "vllm-0.11-frontend"}, Nearest: "8 minor releases older: plan checks only tell switches from value flags (VLLMNearest)"},
+		Tables: []string{VLLMRuntimeTable, VLLMRuntimeTable + "-frontend"}, Nearest: "vLLM main from 2026-03-12 to 2026-04-07, the weeks before Dynamo took 0.19.0; the v0.19 cut is likely in them but not pinned: plan checks only tell switches from value flags (VLLMNearest)"},
 	{Renderer: "kaito", Engine: "vllm", Version: "0.25.1", From: "KAITO 0.12 base image (presets: vllm==0.25.1)",
-		Tables: []string{"vllm-0.11", "vllm-0.11-frontend"}, Nearest: "14 minor releases older: plan checks only tell switches from value flags (VLLMNearest)"},
+		Tables: []string{VLLMKAITOTable, VLLMKAITOTable + "-frontend"}, Nearest: "vLLM main from 2026-06-29 to 2026-07-14, the weeks before Dynamo took 0.25.1; the v0.25 cut is likely in them but not pinned: plan checks only tell switches from value flags (VLLMNearest)"},
 }
+
+// The tables each renderer's engine is checked against (see EnginePins for how near).
+const (
+	VLLMDynamoTable    = "vllm-0.26.0"
+	VLLMRuntimeTable   = "vllm-main-2026-03"
+	VLLMKAITOTable     = "vllm-main-2026-07"
+	SGLangNearestTable = "sglang-main-2026-07"
+)
 
 // KubeRayEngineKwargs is what Ray Serve LLM's engine_kwargs take in ray-llm 2.52: the
 // fields of vLLM's AsyncEngineArgs (it is built as AsyncEngineArgs(**engine_kwargs), so an
@@ -45,13 +55,13 @@ func KubeRayEngineKwargs() Parser {
 	}
 }
 
-// VLLMNearest checks engine_args of a vLLM whose own tables are missing (runtime "vllm",
-// KAITO, Dynamo's vLLM worker) against the nearest vLLM tables, kind only: whether a flag is
-// a switch is what changes least between releases (an assumption, not verified against the
-// versions that run); value types and the set of flags do change, so they pass unchecked.
-// frontend adds the OpenAI server's flags (`vllm serve`).
-func VLLMNearest(runs string, frontend bool) Parser {
-	t := MustLoad("vllm-0.11")
+// VLLMNearest checks engine_args of a vLLM whose exact tables are missing (runtime "vllm",
+// KAITO) against a window of vLLM's main branch near the release that runs (table, one of
+// the VLLM*Table names), kind only: whether a flag is a switch. The set of flags and value
+// types may differ from the release, so they pass unchecked. frontend adds the OpenAI
+// server's flags (`vllm serve`).
+func VLLMNearest(table, runs string, frontend bool) Parser {
+	t := MustLoad(table)
 	p := Parser{
 		Name:        "vLLM " + t.Version + " table, nearest to the " + runs + " that runs",
 		Tables:      []*Table{t},
@@ -60,9 +70,16 @@ func VLLMNearest(runs string, frontend bool) Parser {
 		KindOnly:    true,
 	}
 	if frontend {
-		p.Tables = append(p.Tables, MustLoad("vllm-0.11-frontend"))
+		p.Tables = append(p.Tables, MustLoad(table+"-frontend"))
 	}
 	return p
+}
+
+// SGLangNearest checks SGLang server flags against SGLang main of July 2026 (EnginePins),
+// kind only, as VLLMNearest does. Only dashed spellings are looked up (others pass unchecked).
+func SGLangNearest(runs string) Parser {
+	t := MustLoad(SGLangNearestTable)
+	return Parser{Name: "SGLang " + t.Version + " table, nearest to the " + runs + " that runs", Tables: []*Table{t}, KindOnly: true}
 }
 
 // CheckArgs checks the engine_args entries skip does not exclude, in key order, and

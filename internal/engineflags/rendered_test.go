@@ -23,21 +23,23 @@ type renderedArgv struct {
 // kind: the goldens of internal/runtimes/*/testdata are what the provider renders, so a
 // flag here that the engine refuses or ignores is a production bug no kwok pod reveals.
 //
-// Dynamo workers are checked against Dynamo 1.4.0's own tables (exact) plus the nearest
-// vLLM source the index holds (tables/vllm-0.11*.json, see EnginePins): Dynamo 1.4 runs
-// vLLM 0.26.0, so a flag missing there could be one vLLM added after 0.11; such flags are
-// listed in newerThanTable with the reason, not silently passed.
+// Dynamo's vLLM worker is checked against Dynamo 1.4.0's own tables plus the vLLM 0.26.0
+// window table (complete); its SGLang worker against the nearest SGLang table (SGLang main
+// of July 2026), as complete for the flags we render: a rendered flag missing there is
+// either a bug or one SGLang added later, listed in newerThanTable with the reason. `vllm
+// serve` lines (runtime "vllm", vLLM 0.19.0) and KAITO's vLLM server (0.25.1) are checked
+// against the main windows before those releases the same way.
 func TestRenderedFlagsAreEngineFlags(t *testing.T) {
-	vllmEngine := []*engineflags.Table{engineflags.MustLoad("vllm-0.11")}
+	load := engineflags.MustLoad
 	parsers := map[string]engineflags.Parser{
-		"dynamo.vllm": {Name: "dynamo.vllm 1.4.0 + vLLM 0.11 (nearest)", Complete: true, Underscores: true, Dotted: true,
-			Tables: append([]*engineflags.Table{engineflags.MustLoad("dynamo-vllm")}, vllmEngine...)},
-		// SGLang's and TensorRT-LLM's own sources were not reachable: only Dynamo's flags
-		// are known, and TRT-LLM's worker takes nothing else but --trtllm.<path>.
-		"dynamo.sglang": {Name: "dynamo.sglang 1.4.0", Tables: []*engineflags.Table{engineflags.MustLoad("dynamo-sglang")}},
-		"dynamo.trtllm": {Name: "dynamo.trtllm 1.4.0", Complete: true, Tables: []*engineflags.Table{engineflags.MustLoad("dynamo-trtllm")}},
-		"vllm serve": {Name: "vllm serve 0.11 (nearest)", Complete: true, Underscores: true, Dotted: true,
-			Tables: append(vllmEngine, engineflags.MustLoad("vllm-0.11-frontend"))},
+		"dynamo.vllm": engineflags.DynamoWorker("vllm"),
+		"dynamo.sglang": {Name: "dynamo.sglang 1.4.0 + SGLang main 2026-07 (nearest)", Complete: true,
+			Tables: []*engineflags.Table{load("dynamo-sglang"), load(engineflags.SGLangNearestTable)}},
+		"dynamo.trtllm": engineflags.DynamoWorker("trtllm"),
+		"vllm serve": {Name: "vllm serve, vLLM main 2026-03..04 (nearest 0.19.0)", Complete: true, Underscores: true, Dotted: true,
+			Tables: []*engineflags.Table{load(engineflags.VLLMRuntimeTable), load(engineflags.VLLMRuntimeTable + "-frontend")}},
+		"kaito vllm": {Name: "KAITO vLLM server, vLLM main 2026-06..07 (nearest 0.25.1)", Complete: true, Underscores: true, Dotted: true,
+			Tables: []*engineflags.Table{load(engineflags.VLLMKAITOTable), load(engineflags.VLLMKAITOTable + "-frontend")}},
 	}
 	found := renderedCommandLines(t)
 	if len(found) < 20 {
@@ -63,7 +65,7 @@ func TestRenderedFlagsAreEngineFlags(t *testing.T) {
 		}
 	}
 	t.Logf("%d command lines, %d flags checked (%v)", len(found), flags, seen)
-	for _, e := range []string{"dynamo.vllm", "dynamo.sglang", "dynamo.trtllm", "vllm serve"} {
+	for _, e := range []string{"dynamo.vllm", "dynamo.sglang", "dynamo.trtllm", "vllm serve", "kaito vllm"} {
 		if seen[e] == 0 {
 			t.Errorf("no %s command line found in the goldens", e)
 		}
@@ -153,7 +155,11 @@ func renderedCommandLines(t *testing.T) []renderedArgv {
 						out = append(out, renderedArgv{where, args[1], args[2:]})
 					}
 				case len(args) > 1 && args[0] == "-m" && args[1] == "vllm.entrypoints.openai.api_server":
-					out = append(out, renderedArgv{where, "vllm serve", args[2:]})
+					engine := "vllm serve"
+					if strings.HasPrefix(filepath.Base(file), "kaito-") {
+						engine = "kaito vllm" // KAITO 0.12's base image: vLLM 0.25.1
+					}
+					out = append(out, renderedArgv{where, engine, args[2:]})
 				case len(cmd) == 2 && cmd[0] == "vllm" && cmd[1] == "serve",
 					len(cmd) == 3 && strings.Contains(cmd[2], "exec vllm serve \"$@\""):
 					out = append(out, renderedArgv{where, "vllm serve", args})

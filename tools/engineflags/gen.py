@@ -15,6 +15,10 @@ Usage (every source is optional; only the tables whose sources are given are rew
       --trtllm path/to/tensorrt_llm/llmapi/llm_args.py --trtllm-version 1.3.0rc23 --trtllm-source ... \
       --llamacpp path/to/common/arg.cpp --llamacpp-version b6000 --llamacpp-source ...
 
+or read straight from git: --vllm-git <git dir> --vllm-window FROM..TO (every flag of every
+commit in a window of main that holds a release's branch point, see merge_flags), and
+--sglang-git <git dir> --sglang-commit <commit>.
+
 Run it again whenever a pin moves: internal/engineflags's tests fail until the tables
 carry the versions the renderers pin.
 """
@@ -300,6 +304,14 @@ def vllm_flags(source):
         kwargs = {k.arg: k.value for k in node.keywords if k.arg}
         starred = [k.value for k in node.keywords if k.arg is None]
         kind = None
+        if starred and isinstance(starred[0], ast.Dict):
+            # **{**<config>_kwargs["field"], "default": None}: the field's kwargs with
+            # a few overridden (vLLM >= 0.2x); the overrides are literal keys.
+            inner = [v for k, v in zip(starred[0].keys, starred[0].values) if k is None]
+            for k, v in zip(starred[0].keys, starred[0].values):
+                if isinstance(k, ast.Constant) and isinstance(k.value, str):
+                    kwargs.setdefault(k.value, v)
+            starred = inner
         if starred and isinstance(starred[0], ast.Subscript):
             sl = starred[0].slice
             if isinstance(sl, ast.Constant) and isinstance(sl.value, str):
@@ -337,7 +349,7 @@ FRONTEND_OVERRIDES = {
 def vllm_frontend_flags(source):
     tree = ast.parse(source)
     aliases = python_aliases(tree)
-    fields, _ = dataclass_fields(tree, ("FrontendArgs",))
+    fields, _ = dataclass_fields(tree, ("FrontendArgs", "BaseFrontendArgs"))
     if not fields:
         sys.exit("vllm frontend: no FrontendArgs class in the given file")
     flags = {}
@@ -357,6 +369,121 @@ def vllm_kwargs(source):
     aliases = python_aliases(tree)
     fields, _ = dataclass_fields(tree, ("EngineArgs", "AsyncEngineArgs"))
     return {k: annotation_kind(a, aliases, k, cli=False) for k, a in fields.items() if not k.startswith("_")}
+
+
+# ---------------------------------------------------------------------------------------
+# SGLang (>= mid 2026): ServerArgs fields annotated A[T, "help"] or A[T, Arg(...)] become
+# flags through add_cli_args_from_dataclass (python/sglang/srt/arg_groups/arg_utils.py):
+# --<field with dashes> (or Arg.cli_name) plus Arg.aliases; no_cli skips the field; an
+# Arg.action is used as given; else Optional is unwrapped and a Literal gives choices, a
+# List (without type_parser) nargs="+", bool store_true (no --no- form), int/float typed
+# scalars, anything else text (Arg.choices still apply). ServerArgs.add_cli_args then
+# registers a few flags by hand (dynamic choices, deprecated spellings, --config).
+
+SGLANG_SWITCH_ACTIONS = {"store_true", "store_false", "store_const", "DeprecatedStoreTrueAction",
+                         "DeprecatedStoreConstAction", "DeprecatedAction"}
+
+
+def sglang_field_kind(inner, meta, consts):
+    """Kind of one A[inner, Arg(**meta)] field, as add_cli_args_from_dataclass builds it."""
+    action = meta.get("action")
+    if action is not None:
+        name = action.value if isinstance(action, ast.Constant) else dotted(action).split(".")[-1]
+        if name == "BooleanOptionalAction":
+            return {"kind": "bool", "negatable": True}
+        if name in SGLANG_SWITCH_ACTIONS:
+            return {"kind": "bool"}
+        ak = meta.get("action_kwargs")
+        if isinstance(ak, ast.Dict):
+            for k, v in zip(ak.keys, ak.values):
+                if isinstance(k, ast.Constant) and k.value == "nargs":
+                    return {"kind": "list"}
+        return {"kind": "string"}
+    members = [m for m in split_union(ast.unparse(inner)) if m != "None"]
+    choices = literal_strings(meta["choices"], consts) if "choices" in meta else None
+    if "choices" in meta and choices is None:
+        return {"kind": "string"}  # computed choices: not checkable offline
+    if len(members) == 1 and head(members[0]) == "Literal":
+        vals = re.findall(r"['\"]([^'\"]+)['\"]", members[0])
+        if choices is None:
+            choices = vals or None
+        if choices:
+            return {"kind": "choice", "choices": sorted(set(choices))}
+        return {"kind": "string"}
+    if len(members) == 1 and head(members[0]) in ("list", "List") and "type_parser" not in meta:
+        return {"kind": "list"}
+    if len(members) == 1 and members[0] == "bool":
+        return {"kind": "bool"}
+    if "nargs" in meta:
+        return {"kind": "list"}
+    if choices:
+        return {"kind": "choice", "choices": sorted(set(choices))}
+    tp = dotted(meta["type_parser"]) if "type_parser" in meta else ""
+    if "json" in tp.lower():
+        return {"kind": "json"}
+    if tp:
+        return {"kind": "string"}
+    if len(members) == 1 and members[0] == "int":
+        return {"kind": "int"}
+    if len(members) == 1 and members[0] == "float":
+        return {"kind": "float"}
+    return {"kind": "string"}
+
+
+def sglang_flags(source):
+    tree = ast.parse(source)
+    consts = module_consts(tree)
+    cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "ServerArgs"), None)
+    if cls is None:
+        sys.exit("sglang: no ServerArgs class in the given file")
+    flags = {}
+    for item in cls.body:
+        if not (isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)):
+            continue
+        ann = item.annotation
+        if not (isinstance(ann, ast.Subscript) and dotted(ann.value) in ("A", "Annotated") and isinstance(ann.slice, ast.Tuple)):
+            continue  # no Arg metadata: registered by hand, if at all
+        inner, meta_node = ann.slice.elts[0], ann.slice.elts[1]
+        meta = {}
+        if isinstance(meta_node, ast.Call) and dotted(meta_node.func) == "Arg":
+            meta = {k.arg: k.value for k in meta_node.keywords if k.arg}
+        elif not (isinstance(meta_node, ast.Constant) and isinstance(meta_node.value, str)):
+            continue
+        if isinstance(meta.get("no_cli"), ast.Constant) and meta["no_cli"].value:
+            continue
+        field = item.target.id
+        names = ["--" + field.replace("_", "-")]
+        if isinstance(meta.get("cli_name"), ast.Constant):
+            names = [meta["cli_name"].value]
+        aliases = literal_strings(meta["aliases"], consts) if "aliases" in meta else None
+        names += aliases or []
+        kind = sglang_field_kind(inner, meta, consts)
+        for n in names:
+            entry = dict(kind)
+            if n != names[0]:
+                entry["alias_of"] = names[0][2:]
+            flags.setdefault(n[2:], entry)
+    for node in cls.body:
+        if isinstance(node, ast.FunctionDef) and node.name == "add_cli_args":
+            for call in ast.walk(node):
+                if not (isinstance(call, ast.Call) and dotted(call.func).endswith("add_argument")):
+                    continue
+                kwargs = {k.arg: k.value for k in call.keywords if k.arg}
+                names = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value.startswith("--")]
+                action = kwargs.get("action")
+                aname = dotted(action).split(".")[-1] if action is not None and not isinstance(action, ast.Constant) else ""
+                if aname in SGLANG_SWITCH_ACTIONS:
+                    kind = {"kind": "bool"}
+                else:
+                    kind = kind_of(kwargs, consts)
+                    if "choices" in kwargs and literal_strings(kwargs["choices"], consts) is None:
+                        kind = {"kind": "string"}
+                for n in names:
+                    entry = dict(kind)
+                    if n != names[0]:
+                        entry["alias_of"] = names[0][2:]
+                    flags.setdefault(n[2:], entry)
+    return flags
 
 
 # ---------------------------------------------------------------------------------------
@@ -435,6 +562,38 @@ def write(out, name, engine, version, source, flags, note=""):
     print(f"{path}: {len(flags)} flags")
 
 
+def merge_flags(versions):
+    """One table for a window of commits that holds a release's branch point: every flag any
+    commit defines (so a flag outside it is in none of them, and not in the release); a flag
+    whose kind differs between commits becomes "any" (its value is not checked)."""
+    out = {}
+    for flags in versions:
+        for name, f in flags.items():
+            cur = out.get(name)
+            if cur is None:
+                out[name] = dict(f)
+                continue
+            if cur["kind"] != f["kind"]:
+                out[name] = {"kind": "any"}
+                continue
+            if cur["kind"] == "choice":
+                cur["choices"] = sorted(set(cur["choices"]) | set(f["choices"]))
+            if f.get("negatable"):
+                cur["negatable"] = True
+            if cur.get("alias_of") != f.get("alias_of"):
+                cur.pop("alias_of", None)
+    return out
+
+
+def window_commits(gitdir, window, paths):
+    """The first commit of FROM..TO and every first-parent commit after it that touched paths."""
+    first, last = window.split("..")
+    revs = subprocess.run(["git", "--git-dir", gitdir, "rev-list", "--first-parent", f"{first}..{last}", "--"] + paths,
+                          check=True, capture_output=True, text=True).stdout.split()
+    full = subprocess.run(["git", "--git-dir", gitdir, "rev-parse", first, last], check=True, capture_output=True, text=True).stdout.split()
+    return [full[0]] + list(reversed(revs)), full
+
+
 DYNAMO_COMMON = [
     ("components/src/dynamo/common/configuration/groups/runtime_args.py", ()),
     # Worker-side router advertisement flags (router_args.py add_worker_router_arguments).
@@ -463,7 +622,25 @@ def main():
         p.add_argument(f"--{e}-name", default=e, help="table file name (default: the engine)")
     p.add_argument("--vllm-frontend", help="vllm/entrypoints/openai/cli_args.py (FrontendArgs): writes <vllm-name>-frontend.json")
     p.add_argument("--vllm-frontend-source")
+    p.add_argument("--vllm-git", help="a vLLM git directory: read --vllm-window from it instead of --vllm/--vllm-frontend")
+    p.add_argument("--vllm-window", help="FROM..TO commits of main that hold the release's branch point")
+    p.add_argument("--vllm-repo", default="vllm-project/vllm", help="repository named in the tables' source")
+    p.add_argument("--sglang-git", help="an SGLang git directory: read --sglang-commit from it instead of --sglang")
+    p.add_argument("--sglang-commit")
+    p.add_argument("--sglang-repo", default="sgl-project/sglang")
     a = p.parse_args()
+    if a.vllm_git:
+        engine_path, frontend_path = "vllm/engine/arg_utils.py", "vllm/entrypoints/openai/cli_args.py"
+        commits, ends = window_commits(a.vllm_git, a.vllm_window, [engine_path, frontend_path])
+        engine = merge_flags(vllm_flags(git_show(a.vllm_git, c, engine_path)) for c in commits)
+        frontend = merge_flags(vllm_frontend_flags(git_show(a.vllm_git, c, frontend_path)) for c in commits)
+        where = f"{a.vllm_repo}@{ends[0][:12]}..{ends[1][:12]} ({len(commits)} versions)"
+        write(a.out, a.vllm_name, "vllm", a.vllm_version, f"{where}:{engine_path}", engine, a.vllm_note)
+        write(a.out, a.vllm_name + "-frontend", "vllm", a.vllm_version, f"{where}:{frontend_path}", frontend, a.vllm_note)
+    if a.sglang_git:
+        path = "python/sglang/srt/server_args.py"
+        flags = sglang_flags(git_show(a.sglang_git, a.sglang_commit, path))
+        write(a.out, a.sglang_name, "sglang", a.sglang_version, f"{a.sglang_repo}@{a.sglang_commit}:{path}", flags, a.sglang_note)
     if a.dynamo_git:
         for backend, paths in DYNAMO_BACKENDS.items():
             flags = {}
@@ -480,7 +657,7 @@ def main():
         with open(a.vllm) as f:
             flags = vllm_kwargs(f.read())
         write(a.out, a.vllm_name + "-kwargs", "vllm", a.vllm_version, a.vllm_source, flags, a.vllm_note)
-    readers = {"vllm": vllm_flags, "sglang": argparse_flags, "trtllm": trtllm_fields, "llamacpp": llamacpp_flags}
+    readers = {"vllm": vllm_flags, "sglang": sglang_flags, "trtllm": trtllm_fields, "llamacpp": llamacpp_flags}
     for e, reader in readers.items():
         path = getattr(a, e)
         if not path:

@@ -55,6 +55,11 @@ var invalidCases = []invalidCase{
 	// Engine flags (issue 17): checked against the tables of Dynamo 1.4.0's parsers.
 	{"trtllm unknown engine arg", `name = "a" runtime = "dynamo" model = "m/x" engine = "trtllm" engine_args = { "max-num-token" = "8" }`, "engine_args", `did you mean "max-num-tokens"`},
 	{"true on a value flag", `name = "a" runtime = "dynamo" model = "m/x" engine_args = { "router-temperature" = "true" }`, "engine_args", `takes a value`},
+	// vLLM's own flags under Dynamo 1.4: the vLLM 0.26.0 table (internal/engineflags/tables/vllm-0.26.0.json).
+	{"dynamo vllm unknown engine arg", `name = "a" runtime = "dynamo" model = "m/x" engine_args = { "max-num-seq" = "8" }`, "engine_args", `did you mean "max-num-seqs"`},
+	{"dynamo vllm engine arg type", `name = "a" runtime = "dynamo" model = "m/x" engine_args = { "max-num-seqs" = "many" }`, "engine_args", `takes an integer`},
+	// SGLang's own flags: the nearest SGLang table tells switches from value flags.
+	{"dynamo sglang switch with value", `name = "a" runtime = "dynamo" model = "m/x" engine = "sglang" engine_args = { "enable-metrics" = "yes" }`, "engine_args", `is a switch`},
 	// KubeRay engine_args are vLLM AsyncEngineArgs fields; other vLLM engine_args are told switch from value.
 	{"kuberay unknown engine kwarg", `name = "a" runtime = "kuberay" model = "m/x" engine_args = { "max_num_batched_token" = "8" }`, "engine_args", `did you mean "max_num_batched_tokens"`},
 	{"vllm true on a value flag", `name = "a" runtime = "vllm" model = "m/x" engine_args = { "max-num-seqs" = "true" }`, "engine_args", `takes a value`},

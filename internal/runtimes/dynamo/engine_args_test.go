@@ -52,12 +52,27 @@ func TestEngineArgsCheckedAgainstTables(t *testing.T) {
 		{rt.EngineTRTLLM, "trtllm.kv_cache_config.free_gpu_memory_fraction", "0.8", ""},
 		{rt.EngineTRTLLM, "trtllm.kv_cache_config..x", "1", "dot-separated"},
 		{rt.EngineSGLang, "tp-size", "2", "tensor parallelism follows the GPU count"},
-		// vLLM's own flags, switch or value only (nearest vLLM tables, internal/engineflags
-		// vllm-0.11.json from vllm-project/vllm arg_utils.py @ 99d7eb5d; Dynamo 1.4 runs 0.26.0).
-		{rt.EngineVLLM, "max-num-batched-tokens", "true", "takes a value (vLLM 0.11.1.dev table, nearest to the vLLM 0.26.0 of Dynamo 1.4.0 that runs)"},
+		// vLLM's own flags, checked completely: internal/engineflags/tables/vllm-0.26.0.json
+		// is every flag of vllm-project/vllm main (vllm/engine/arg_utils.py) in the week the
+		// v0.26.0 Dynamo 1.4 runs was cut in (ba47bb5be..3de4b2bf3, its flashinfer 0.6.14 pin).
+		{rt.EngineVLLM, "max-num-seq", "8", `has no flag --max-num-seq: did you mean "max-num-seqs"`},
+		{rt.EngineVLLM, "a-flag-not-in-vllm", "1", "dynamo.vllm 1.4.0 + vLLM 0.26.0 has no flag --a-flag-not-in-vllm"},
+		{rt.EngineVLLM, "max-num-seqs", "many", "takes an integer"},
+		{rt.EngineVLLM, "gpu-memory-utilization", "most", "takes a number"},
+		{rt.EngineVLLM, "max-num-seqs", "true", "takes a value (int)"},
 		{rt.EngineVLLM, "enable-chunked-prefill", "1", "is a switch that takes no value"},
-		{rt.EngineVLLM, "a-flag-newer-than-the-table", "1", ""},
-		{rt.EngineVLLM, "max-num-batched-tokens", "many", ""}, // value types are not read from a nearest table
+		{rt.EngineVLLM, "no-enable-chunked-prefill", "true", ""}, // BooleanOptionalAction
+		{rt.EngineVLLM, "max_num_seqs", "8", ""},                 // FlexibleArgumentParser takes --a_b
+		{rt.EngineVLLM, "compilation-config.mode", "3", ""},      // --<json flag>.<key>
+		{rt.EngineVLLM, "kv-transfer-config", "nixl", "takes JSON"},
+		// SGLang's own flags, switch or value only: the nearest table is SGLang main of
+		// 2026-07-21 (sgl-project/sglang 8905cbd42, python/sglang/srt/server_args.py), Dynamo
+		// 1.4 runs 0.5.16, so unknown flags and value types pass.
+		{rt.EngineSGLang, "chunked-prefill-size", "true", "takes a value (SGLang main 2026-07-21 table, nearest to the SGLang 0.5.16 of Dynamo 1.4.0 that runs)"},
+		{rt.EngineSGLang, "enable-metrics", "1", "is a switch that takes no value"},
+		{rt.EngineSGLang, "enable-metrics", "true", ""},
+		{rt.EngineSGLang, "chunked-prefill-size", "many", ""}, // value types are not read from a nearest table
+		{rt.EngineSGLang, "a-flag-newer-than-the-table", "1", ""},
 		// Parses, but the 1.4 vLLM worker raises on it (vllm/args.py _reject_connector_flag).
 		{rt.EngineVLLM, "connector", "nixl", "no longer supports --connector"},
 	}

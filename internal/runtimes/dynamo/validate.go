@@ -170,16 +170,18 @@ func checkEngineArgTables(ps *runtimes.Problems, cfg runtimes.DeploymentConfig, 
 		}
 	}
 	parser := engineflags.DynamoWorker(string(cfg.Engine))
-	// vLLM's own flags: only the nearest vLLM tables were reachable (engineflags.EnginePins),
-	// so flags Dynamo does not define are checked for switch-or-value only.
-	nearest := engineflags.VLLMNearest("vLLM "+engineflags.DynamoEngineVersions["vllm"]+" of Dynamo "+engineflags.DynamoVersion, false)
+	// An engine with only a nearest table (SGLang, engineflags.EnginePins): flags Dynamo
+	// does not define are checked for switch-or-value only.
+	nearest, hasNearest := engineflags.DynamoNearest(string(cfg.Engine))
 	for _, k := range runtimes.SortedKeys(args) {
 		if reported[k] {
 			continue
 		}
-		if _, own := parser.Lookup(k); !own && !parser.Complete && cfg.Engine == runtimes.EngineVLLM {
-			if msg := nearest.Check(k, args[k]); msg != "" {
-				ps.AddKey("engine_args", k, "%s", msg)
+		if _, own := parser.Lookup(k); !own && !parser.Complete {
+			if hasNearest {
+				if msg := nearest.Check(k, args[k]); msg != "" {
+					ps.AddKey("engine_args", k, "%s", msg)
+				}
 			}
 			continue
 		}

@@ -199,9 +199,9 @@ func validateVLLM(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
 		"enable-prefix-caching": "enable_prefix_caching", "no-enable-prefix-caching": "enable_prefix_caching", "trust-remote-code": "trust_remote_code",
 		"port": "nothing (the Service expects port 8000)",
 	})
-	// Switch or value, read from the nearest vLLM tables (engineflags.EnginePins: the
-	// vllm==0.25.1 of KAITO 0.12's base image was not reachable).
-	engineflags.VLLMNearest("vLLM 0.25.1", true).CheckArgs(cfg.EngineArgs,
+	// Switch or value, read from vLLM main of the weeks before 0.25.1 (engineflags.EnginePins:
+	// no source pins the vllm==0.25.1 of KAITO 0.12's base image exactly).
+	engineflags.VLLMNearest(engineflags.VLLMKAITOTable, "vLLM 0.25.1", true).CheckArgs(cfg.EngineArgs,
 		func(k string) bool { return ps.HasKey("engine_args", k) },
 		func(k, msg string) { ps.AddKey("engine_args", k, "%s", msg) })
 }

@@ -52,9 +52,10 @@ func TestValidateRejects(t *testing.T) {
 		{"vllm with llamacpp engine", func(c *rt.DeploymentConfig) { vllm(c); c.Engine = rt.EngineLlamaCpp }, "engine", `model_source "vllm" runs vLLM`},
 		{"vllm with gguf file", func(c *rt.DeploymentConfig) { vllm(c); c.KAITO.GGUFFile = "x.gguf" }, "kaito.gguf_file", `not used with model_source "vllm"`},
 		{"vllm reserved engine arg", func(c *rt.DeploymentConfig) { vllm(c); c.EngineArgs = map[string]string{"port": "9000"} }, `engine_args["port"]`, "Service expects port 8000"},
-		// Switch or value, from the nearest vLLM tables (internal/engineflags vllm-0.11*.json,
-		// vllm-project/vllm arg_utils.py @ 99d7eb5d), KAITO 0.12 running vllm==0.25.1.
-		{"vllm bare value flag", func(c *rt.DeploymentConfig) { vllm(c); c.EngineArgs = map[string]string{"max-num-seqs": "true"} }, `engine_args["max-num-seqs"]`, `takes a value (vLLM 0.11.1.dev table, nearest to the vLLM 0.25.1 that runs)`},
+		// Switch or value, from the nearest vLLM tables (internal/engineflags vllm-main-2026-07*.json:
+		// vllm-project/vllm main 4708292d4..0b54201a0, the weeks before 0.25.1), KAITO 0.12
+		// running vllm==0.25.1.
+		{"vllm bare value flag", func(c *rt.DeploymentConfig) { vllm(c); c.EngineArgs = map[string]string{"max-num-seqs": "true"} }, `engine_args["max-num-seqs"]`, `takes a value (vLLM main 2026-06-29..2026-07-14 table, nearest to the vLLM 0.25.1 that runs)`},
 		{"vllm switch with value", func(c *rt.DeploymentConfig) {
 			vllm(c)
 			c.EngineArgs = map[string]string{"enable-chunked-prefill": "yes"}

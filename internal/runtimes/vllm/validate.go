@@ -65,10 +65,10 @@ func (r shared) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 }
 
 // checkEngineArgKinds refuses a switch given a value and "true" on a flag that takes one,
-// read from the nearest vLLM tables (engineflags.EnginePins: none at the v0.19.0 the image
-// runs was reachable).
+// read from vLLM main of the weeks before 0.19.0 (engineflags.EnginePins: no source pins
+// the v0.19.0 the image runs exactly).
 func checkEngineArgKinds(ps *runtimes.Problems, args map[string]string) {
-	engineflags.VLLMNearest("vLLM 0.19.0", true).CheckArgs(args,
+	engineflags.VLLMNearest(engineflags.VLLMRuntimeTable, "vLLM 0.19.0", true).CheckArgs(args,
 		func(k string) bool { return ps.HasKey("engine_args", k) },
 		func(k, msg string) { ps.AddKey("engine_args", k, "%s", msg) })
 }

@@ -34,10 +34,11 @@ func TestValidate(t *testing.T) {
 		{"digit-name", func(c *rt.DeploymentConfig) { c.Name = "1qwen" }, "name", "must start with a lower-case letter"},
 		{"too-many-nodes", func(c *rt.DeploymentConfig) { c.VLLM = &rt.VLLMConfig{Nodes: rt.Int64(17)} }, "vllm.nodes", "between 1 and 16"},
 		{"managed-flag", func(c *rt.DeploymentConfig) { c.EngineArgs = map[string]string{"tensor-parallel-size": "2"} }, "engine_args", "set vllm.tensor_parallel instead"},
-		// Switch or value, from the nearest vLLM tables (internal/engineflags vllm-0.11*.json,
-		// vllm-project/vllm arg_utils.py @ 99d7eb5d: --max-num-batched-tokens takes an int,
-		// --enable-chunked-prefill is a BooleanOptionalAction; cli_args.py @ 789340fb: --api-key).
-		{"bare value flag", func(c *rt.DeploymentConfig) { c.EngineArgs = map[string]string{"max-num-batched-tokens": "true"} }, "engine_args", `takes a value (vLLM 0.11.1.dev table, nearest to the vLLM 0.19.0 that runs); "true" would render it bare`},
+		// Switch or value, from the nearest vLLM tables (internal/engineflags vllm-main-2026-03*.json:
+		// vllm-project/vllm main cc16b24b1..729eb59f6, the weeks before 0.19.0, arg_utils.py:
+		// --max-num-batched-tokens takes a (human-readable) int, --enable-chunked-prefill is a
+		// BooleanOptionalAction; entrypoints/openai/cli_args.py: --api-key).
+		{"bare value flag", func(c *rt.DeploymentConfig) { c.EngineArgs = map[string]string{"max-num-batched-tokens": "true"} }, "engine_args", `takes a value (vLLM main 2026-03-12..2026-04-07 table, nearest to the vLLM 0.19.0 that runs); "true" would render it bare`},
 		{"bare value flag underscored", func(c *rt.DeploymentConfig) { c.EngineArgs = map[string]string{"max_num_batched_tokens": "true"} }, "engine_args", "takes a value"},
 		{"bare frontend flag", func(c *rt.DeploymentConfig) { c.EngineArgs = map[string]string{"api-key": "true"} }, "engine_args", "takes a value"},
 		{"switch with value", func(c *rt.DeploymentConfig) { c.EngineArgs = map[string]string{"enable-chunked-prefill": "1"} }, "engine_args", `is a switch that takes no value`},
