@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 
 	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/registry"
@@ -92,24 +93,22 @@ func TestStatusThroughSubresource(t *testing.T) {
 // TestTerminatingWhileFinalizerHolds deletes objects held by a finalizer (as the operators
 // do): they must report Terminating.
 func TestTerminatingWhileFinalizerHolds(t *testing.T) {
-	c := testcluster.Get(t)
 	ctx := context.Background()
-	ns := c.Namespace(t)
 	for _, r := range registry.All() {
 		t.Run(r.ID(), func(t *testing.T) {
-			_, live := deploy(t, c, r, ns, "deleting-"+r.ID())
-			live.SetFinalizers([]string{"kubefoundry.io/test"})
+			c := clusterFor(t, r) // installs the CRDs r needs, so the test runs on its own too
+			_, live := deploy(t, c, r, c.Namespace(t), "deleting-"+r.ID())
 			res := resourceFor(c.Dynamic, live)
-			live, err := res.Update(ctx, live, metav1.UpdateOptions{})
+			// A merge patch, not an Update: a controller (the Deployment controller for
+			// runtime vllm) may write the object between our read and our write.
+			live, err := res.Patch(ctx, live.GetName(), types.MergePatchType,
+				[]byte(`{"metadata":{"finalizers":["kubefoundry.io/test"]}}`), metav1.PatchOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() {
-				latest, err := res.Get(ctx, live.GetName(), metav1.GetOptions{})
-				if err == nil {
-					latest.SetFinalizers(nil)
-					_, _ = res.Update(ctx, latest, metav1.UpdateOptions{})
-				}
+				_, _ = res.Patch(ctx, live.GetName(), types.MergePatchType,
+					[]byte(`{"metadata":{"finalizers":null}}`), metav1.PatchOptions{})
 			})
 			if err := res.Delete(ctx, live.GetName(), metav1.DeleteOptions{}); err != nil {
 				t.Fatal(err)
