@@ -9,7 +9,7 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-func i64(v int64) *int64 { return &v }
+func i64(v int64) *int64     { return &v }
 func f64(v float64) *float64 { return &v }
 
 func dgd(t *testing.T) *unstructured.Unstructured {

@@ -127,8 +127,8 @@ func (InferenceSet) Parse(obj *unstructured.Unstructured) (runtimes.DeploymentCo
 	inf, _, _ := unstructured.NestedFieldNoCopy(obj.Object, "spec", "template", "inference")
 	ws := &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": crd.APIVersion(), "kind": crd.Kind,
-		"metadata": obj.Object["metadata"],
-		"resource": map[string]any{"count": replicas, "labelSelector": sel},
+		"metadata":  obj.Object["metadata"],
+		"resource":  map[string]any{"count": replicas, "labelSelector": sel},
 		"inference": inf,
 	}}
 	cfg, err := Runtime{}.Parse(ws)
