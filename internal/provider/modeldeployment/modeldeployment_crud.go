@@ -273,6 +273,10 @@ func (r *deploymentResource) refreshFromObject(ctx context.Context, client *kube
 	if m.Model.IsNull() { // import: no prior configuration
 		live.Autoscaling = readAutoscaling(ctx, client, obj, diags)
 		m.Autoscaling = autoscalingValue(ctx, live.Autoscaling, diags)
+		if w := importPodResources(runtime, live, view); w != nil {
+			live.Workload = w
+			m.Pod = podResourcesValue(ctx, w.Pod, diags)
+		}
 		prior = live
 	} else {
 		runtime.Defaults(&prior)
