@@ -466,12 +466,17 @@ func (r *deploymentResource) ImportState(ctx context.Context, req resource.Impor
 			var m model
 			m.setKServe(cfg)
 			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("kserve"), m.KServe)...)
+		} else if err == nil && cfg.KAITO != nil {
+			// kaito.inference_set selects the kind (Workspace or InferenceSet) Read looks up.
+			var m model
+			m.setKAITO(cfg)
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("kaito"), m.KAITO)...)
 		}
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{Namespace: ns, Name: name})...)
 		return
 	}
 	resp.Diagnostics.AddError("Model deployment not found",
-		fmt.Sprintf("no DynamoGraphDeployment, RayService, Workspace, vLLM Deployment or LeaderWorkerSet, or LLMInferenceService named %q exists in namespace %q", name, ns))
+		fmt.Sprintf("no DynamoGraphDeployment, RayService, KAITO Workspace or InferenceSet, vLLM Deployment or LeaderWorkerSet, or LLMInferenceService named %q exists in namespace %q", name, ns))
 }
 
 // typeNotServed tells a 404 for an unknown resource type (CRD missing) from a missing object.

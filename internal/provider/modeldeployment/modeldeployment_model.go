@@ -321,6 +321,11 @@ func (m *model) setConfig(cfg rt.DeploymentConfig) {
 	m.setDynamo(cfg)
 	m.setVLLM(cfg)
 	m.setKServe(cfg)
+	m.setKAITO(cfg)
+}
+
+// setKAITO writes the kaito block (null for other runtimes).
+func (m *model) setKAITO(cfg rt.DeploymentConfig) {
 	m.KAITO = types.ObjectNull(kaitoTypes)
 	if k := cfg.KAITO; k != nil {
 		m.KAITO = types.ObjectValueMust(kaitoTypes, map[string]attr.Value{

@@ -45,7 +45,9 @@ func importPodResources(runtime rt.Runtime, live rt.DeploymentConfig, view *unst
 	return nil
 }
 
-// reproduces reports whether cfg renders exactly the live object's managed fields.
+// reproduces reports whether cfg renders exactly the live object's managed fields, and every
+// container resources map exactly as live (the managed-field projection alone would not see a
+// live CPU quantity that the rendering lacks).
 func reproduces(runtime rt.Runtime, cfg rt.DeploymentConfig, view *unstructured.Unstructured) bool {
 	if ps := runtime.Validate(cfg); len(ps) > 0 {
 		return false
@@ -55,8 +57,48 @@ func reproduces(runtime rt.Runtime, cfg rt.DeploymentConfig, view *unstructured.
 		return false
 	}
 	want, err1 := yaml.Marshal(m.Primary.Object)
-	got, err2 := projectYAML(view.Object, m.Primary.Object)
-	return err1 == nil && err2 == nil && got == string(want)
+	got, err2 := yaml.Marshal(projectWholeResources(view.Object, m.Primary.Object))
+	return err1 == nil && err2 == nil && string(got) == string(want)
+}
+
+// projectWholeResources is project (the live fields the rendering sets), except that every
+// `resources` map is taken whole from the live object.
+func projectWholeResources(live, want map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, w := range want {
+		l, ok := live[k]
+		if !ok {
+			continue
+		}
+		if _, isMap := l.(map[string]any); isMap && k == "resources" {
+			out[k] = l
+			continue
+		}
+		switch wv := w.(type) {
+		case map[string]any:
+			if lm, ok := l.(map[string]any); ok {
+				out[k] = projectWholeResources(lm, wv)
+				continue
+			}
+		case []any:
+			if ll, ok := l.([]any); ok && len(ll) == len(wv) {
+				items := make([]any, len(ll))
+				for i := range ll {
+					lm, ok1 := ll[i].(map[string]any)
+					wm, ok2 := wv[i].(map[string]any)
+					if ok1 && ok2 {
+						items[i] = projectWholeResources(lm, wm)
+					} else {
+						items[i] = ll[i]
+					}
+				}
+				out[k] = items
+				continue
+			}
+		}
+		out[k] = l
+	}
+	return out
 }
 
 // resourceCandidates collects, over every `resources.limits` / `resources.requests` map of
