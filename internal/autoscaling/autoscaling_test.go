@@ -9,7 +9,8 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-func i64(v int64) *int64 { return &v }
+func i64(v int64) *int64     { return &v }
+func f64(v float64) *float64 { return &v }
 
 func dgd(t *testing.T) *unstructured.Unstructured {
 	t.Helper()
@@ -203,8 +204,16 @@ func TestValidate(t *testing.T) {
 		d    Deployment
 		want []string // "path: substring"
 	}{
-		{"kaito refused", &Spec{Worker: &Role{MinReplicas: 1, MaxReplicas: 2}}, Deployment{Runtime: "kaito"},
-			[]string{"autoscaling: runtime \"kaito\" cannot be autoscaled"}},
+		{"kaito workspace refused", &Spec{Worker: &Role{MinReplicas: 1, MaxReplicas: 2}}, Deployment{Runtime: "kaito"},
+			[]string{"autoscaling: a KAITO Workspace has no scale subresource, so nothing can autoscale it: set kaito = { inference_set = true }"}},
+		{"kaito inferenceset needs a target", &Spec{Worker: &Role{MinReplicas: 1, MaxReplicas: 2}}, Deployment{Runtime: "kaito", KAITOInferenceSet: true},
+			[]string{"autoscaling.worker: needs a target"}},
+		{"kaito cpu without kaito.cpu", &Spec{Worker: &Role{MinReplicas: 1, MaxReplicas: 2, CPUUtilization: i64(50)}},
+			Deployment{Runtime: "kaito", KAITOInferenceSet: true, CPURequest: noCPU}, []string{"autoscaling.worker.cpu_utilization: the worker pods request no CPU, so the HPA cannot compute CPU utilization: set kaito.cpu"}},
+		{"kaito refuses ray serve's target", &Spec{Worker: &Role{MinReplicas: 1, MaxReplicas: 2, CPUUtilization: i64(50), TargetOngoingRequests: f64(2)}},
+			Deployment{Runtime: "kaito", KAITOInferenceSet: true, CPURequest: yes}, []string{"autoscaling.worker.target_ongoing_requests: applies to runtime \"kuberay\""}},
+		{"valid kaito", &Spec{Worker: &Role{MinReplicas: 1, MaxReplicas: 3, CPUUtilization: i64(60)}},
+			Deployment{Runtime: "kaito", KAITOInferenceSet: true, CPURequest: yes, Replicas: map[string]int64{"worker": 1}}, nil},
 		{"dynamo v1alpha1 refused", &Spec{Worker: &Role{MinReplicas: 1, MaxReplicas: 2, CPUUtilization: i64(50)}},
 			Deployment{Runtime: "dynamo", APIVersion: "v1alpha1"}, []string{"autoscaling: Dynamo autoscaling needs the nvidia.com/v1beta1 API"}},
 		{"dynamo needs a target", &Spec{Worker: &Role{MinReplicas: 1, MaxReplicas: 2}}, Deployment{Runtime: "dynamo"},

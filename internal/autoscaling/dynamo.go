@@ -66,7 +66,8 @@ func Dynamo(dgd *unstructured.Unstructured, s *Spec) ([]*unstructured.Unstructur
 		c["scalingAdapter"] = map[string]any{}
 		components[i] = c
 		name, _ := c["name"].(string)
-		out = append(out, scaler(dgd, AdapterName(dgd.GetName(), name), r))
+		adapter := AdapterName(dgd.GetName(), name)
+		out = append(out, scaler(dgd, AdapterAPIVersion, AdapterKind, adapter, r))
 	}
 	if err := unstructured.SetNestedSlice(dgd.Object, components, "spec", "components"); err != nil {
 		return nil, err
@@ -74,10 +75,11 @@ func Dynamo(dgd *unstructured.Unstructured, s *Spec) ([]*unstructured.Unstructur
 	return out, nil
 }
 
-// scaler renders the object that scales one adapter: a KEDA ScaledObject for a Prometheus
-// target, else an HPA on resource utilization. It carries the adapter's name.
-func scaler(dgd *unstructured.Unstructured, adapter string, r *Role) *unstructured.Unstructured {
-	target := map[string]any{"apiVersion": AdapterAPIVersion, "kind": AdapterKind, "name": adapter}
+// scaler renders the object that scales one scale target (a Dynamo adapter, a KAITO
+// InferenceSet) in owner's namespace: a KEDA ScaledObject for a Prometheus target, else an
+// HPA on resource utilization. It carries the target's name and owner's labels.
+func scaler(owner *unstructured.Unstructured, apiVersion, kind, name string, r *Role) *unstructured.Unstructured {
+	target := map[string]any{"apiVersion": apiVersion, "kind": kind, "name": name}
 	obj := &unstructured.Unstructured{Object: map[string]any{}}
 	if p := r.Prometheus; p != nil {
 		meta := map[string]any{"serverAddress": p.ServerAddress, "query": p.Query, "threshold": p.Threshold}
@@ -122,10 +124,10 @@ func scaler(dgd *unstructured.Unstructured, adapter string, r *Role) *unstructur
 		}
 		obj.Object["spec"] = spec
 	}
-	obj.SetName(adapter)
-	obj.SetNamespace(dgd.GetNamespace())
+	obj.SetName(name)
+	obj.SetNamespace(owner.GetNamespace())
 	labels := map[string]string{}
-	for k, v := range dgd.GetLabels() {
+	for k, v := range owner.GetLabels() {
 		labels[k] = v
 	}
 	obj.SetLabels(labels)

@@ -98,3 +98,101 @@ func serveTargets(rs *unstructured.Unstructured, s *Spec) error {
 	}
 	return unstructured.SetNestedField(rs.Object, string(out), "spec", "serveConfigV2")
 }
+
+// ReadKubeRay reads the autoscaling of a live RayService back (import): nil unless the Ray
+// autoscaler is on (enableInTreeAutoscaling). Each worker group gives its role's bounds and
+// Serve's target_ongoing_requests, when set. In disaggregated mode a group whose bounds are
+// equal and that has no target is one KubeRay renders unscaled (minReplicas = maxReplicas =
+// replicas), unless no group is scaled otherwise.
+func ReadKubeRay(rs *unstructured.Unstructured) (*Spec, error) {
+	if on, _, _ := unstructured.NestedBool(rs.Object, "spec", "rayClusterConfig", "enableInTreeAutoscaling"); !on {
+		return nil, nil
+	}
+	targets, err := readServeTargets(rs)
+	if err != nil {
+		return nil, err
+	}
+	groups, _, _ := unstructured.NestedSlice(rs.Object, "spec", "rayClusterConfig", "workerGroupSpecs")
+	roles := map[string]*Role{}
+	var scaled []string
+	for _, item := range groups {
+		g, _ := item.(map[string]any)
+		name, _ := g["groupName"].(string)
+		role, ok := groupRole[name]
+		if !ok {
+			continue
+		}
+		r := &Role{MinReplicas: int64Of(g["minReplicas"]), MaxReplicas: int64Of(g["maxReplicas"]), TargetOngoingRequests: targets[role]}
+		roles[role] = r
+		if role == RoleWorker || r.MinReplicas != r.MaxReplicas || r.TargetOngoingRequests != nil {
+			scaled = append(scaled, role)
+		}
+	}
+	if len(roles) == 0 {
+		return nil, nil
+	}
+	if len(scaled) == 0 {
+		for role := range roles {
+			scaled = append(scaled, role)
+		}
+	}
+	var s Spec
+	for _, role := range scaled {
+		switch role {
+		case RoleWorker:
+			s.Worker = roles[role]
+		case RolePrefill:
+			s.Prefill = roles[role]
+		case RoleDecode:
+			s.Decode = roles[role]
+		}
+	}
+	return &s, nil
+}
+
+// readServeTargets reads target_ongoing_requests per role from the Serve LLM configs.
+func readServeTargets(rs *unstructured.Unstructured) (map[string]*float64, error) {
+	raw, _, _ := unstructured.NestedString(rs.Object, "spec", "serveConfigV2")
+	var cfg map[string]any
+	if err := yaml.Unmarshal([]byte(raw), &cfg); err != nil {
+		return nil, fmt.Errorf("reading serveConfigV2: %w", err)
+	}
+	out := map[string]*float64{}
+	keyRole := map[string]string{"llm_configs": RoleWorker, "prefill_config": RolePrefill, "decode_config": RoleDecode}
+	apps, _ := cfg["applications"].([]any)
+	for _, a := range apps {
+		app, _ := a.(map[string]any)
+		args, _ := app["args"].(map[string]any)
+		for key, role := range keyRole {
+			llms, ok := args[key].([]any)
+			if !ok && args[key] != nil {
+				llms = []any{args[key]}
+			}
+			for _, l := range llms {
+				llm, _ := l.(map[string]any)
+				v, found, _ := unstructured.NestedFieldNoCopy(llm, "deployment_config", "autoscaling_config", "target_ongoing_requests")
+				if f, ok := float64Of(v); found && ok {
+					out[role] = &f
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func int64Of(v any) int64 {
+	f, _ := float64Of(v)
+	return int64(f)
+}
+
+func float64Of(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return float64(x), true
+	case int:
+		return float64(x), true
+	case float64:
+		return x, true
+	}
+	return 0, false
+}

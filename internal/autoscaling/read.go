@@ -33,7 +33,7 @@ func ReadDynamo(dgd *unstructured.Unstructured, get Getter) (*Spec, error) {
 			continue
 		}
 		adapter := AdapterName(dgd.GetName(), name)
-		r, err := readScaler(adapter, get)
+		r, err := readScaler(AdapterKind, adapter, get)
 		if err != nil {
 			return nil, err
 		}
@@ -56,13 +56,13 @@ func ReadDynamo(dgd *unstructured.Unstructured, get Getter) (*Spec, error) {
 	return &s, nil
 }
 
-// readScaler reads the HPA, else the ScaledObject, that scales one adapter.
-func readScaler(adapter string, get Getter) (*Role, error) {
-	hpa, err := get(HPAAPIVersion, HPAKind, adapter)
+// readScaler reads the HPA, else the ScaledObject, named after and scaling one target.
+func readScaler(kind, target string, get Getter) (*Role, error) {
+	hpa, err := get(HPAAPIVersion, HPAKind, target)
 	if err != nil {
 		return nil, err
 	}
-	if hpa != nil && targetsAdapter(hpa, adapter) {
+	if hpa != nil && targets(hpa, kind, target) {
 		r := &Role{MinReplicas: 1}
 		if n, ok, _ := unstructured.NestedInt64(hpa.Object, "spec", "minReplicas"); ok {
 			r.MinReplicas = n
@@ -86,8 +86,8 @@ func readScaler(adapter string, get Getter) (*Role, error) {
 		r.ScaleDownStabilizationSeconds = window(hpa.Object, "spec", "behavior")
 		return r, nil
 	}
-	so, err := get(ScaledObjectAPIVersion, ScaledObjectKind, adapter)
-	if err != nil || so == nil || !targetsAdapter(so, adapter) {
+	so, err := get(ScaledObjectAPIVersion, ScaledObjectKind, target)
+	if err != nil || so == nil || !targets(so, kind, target) {
 		return nil, err
 	}
 	r := &Role{MinReplicas: 1}
@@ -113,9 +113,9 @@ func readScaler(adapter string, get Getter) (*Role, error) {
 	return r, nil
 }
 
-func targetsAdapter(o *unstructured.Unstructured, adapter string) bool {
+func targets(o *unstructured.Unstructured, kind, name string) bool {
 	ref, _, _ := unstructured.NestedStringMap(o.Object, "spec", "scaleTargetRef")
-	return ref["kind"] == AdapterKind && ref["name"] == adapter
+	return ref["kind"] == kind && ref["name"] == name
 }
 
 // window reads behavior.scaleDown.stabilizationWindowSeconds under the given behavior path.

@@ -82,7 +82,16 @@ func TestRuntimes_ValidateNamesTheAttribute(t *testing.T) {
 	r := kaito.New()
 	r.Defaults(&k)
 	if ps := r.Validate(k); !ps.Has("autoscaling") {
-		t.Errorf("KAITO with autoscaling: problems %v, want one on autoscaling", ps)
+		t.Errorf("KAITO Workspace with autoscaling: problems %v, want one on autoscaling", ps)
+	}
+	k.KAITO.InferenceSet = runtimes.Bool(true)
+	k.Autoscaling.Worker.CPUUtilization = runtimes.Int64(50)
+	if ps := r.Validate(k); !ps.Has("autoscaling.worker.cpu_utilization") {
+		t.Errorf("KAITO InferenceSet CPU target without kaito.cpu: problems %v", ps)
+	}
+	k.KAITO.CPU = "1"
+	if ps := r.Validate(k); len(ps) != 0 {
+		t.Errorf("valid KAITO InferenceSet: problems %v", ps)
 	}
 	d := base("dynamo")
 	d.Autoscaling = &autoscaling.Spec{Worker: &autoscaling.Role{MinReplicas: 1, MaxReplicas: 2, CPUUtilization: runtimes.Int64(50)}}

@@ -6,7 +6,8 @@
 //     or a KEDA ScaledObject scales that adapter through its scale subresource;
 //   - KubeRay: the Ray autoscaler (enableInTreeAutoscaling) sizes each worker group between
 //     its bounds, Ray Serve sizes the application (autoscaling_config);
-//   - KAITO: not offered (the Workspace this provider renders has no scale subresource).
+//   - KAITO 0.12: the InferenceSet (`kaito = { inference_set = true }`) has a scale
+//     subresource, and an HPA or KEDA ScaledObject scales it; a Workspace has none.
 //
 // It depends on no other package of this module, so the runtimes can import it.
 package autoscaling
@@ -113,6 +114,9 @@ type Deployment struct {
 	// resource: the HPA computes utilization as a percentage of the request.
 	CPURequest    func(role string) bool
 	MemoryRequest func(role string) bool
+	// KAITOInferenceSet: runtime kaito renders an InferenceSet (kaito.inference_set), the
+	// only KAITO kind with a scale subresource.
+	KAITOInferenceSet bool
 }
 
 // Validate checks a Spec against the deployment it scales. Every message names the
@@ -127,12 +131,15 @@ func Validate(s *Spec, d Deployment) []Issue {
 	}
 	switch d.Runtime {
 	case runtimeKAITO:
-		// kaito.sh_workspaces.yaml @ 0.12.0 declares only the status subresource; the scale
-		// subresource is on the InferenceSet (kaito.sh_inferencesets.yaml @ 0.12.0), which this
-		// provider does not render.
-		add("autoscaling", "runtime \"kaito\" cannot be autoscaled by this provider: it deploys a KAITO Workspace, which has no scale "+
-			"subresource in KAITO 0.12 (only the InferenceSet has one, and it is not rendered here); remove the autoscaling block")
-		return out
+		// kaito.sh_workspaces.yaml @ 0.12.0 declares only the status subresource; the
+		// InferenceSet declares scale (api/v1beta1/inferenceset_types.go kubebuilder marker:
+		// specpath .spec.replicas, statuspath .status.replicas, selectorpath .status.selector).
+		if !d.KAITOInferenceSet {
+			add("autoscaling", "a KAITO Workspace has no scale subresource, so nothing can autoscale it: set "+
+				"kaito = { inference_set = true } to deploy a KAITO InferenceSet (which has one; this replaces an existing Workspace), "+
+				"or remove the autoscaling block")
+			return out
+		}
 	case runtimeDynamo:
 		if d.APIVersion != "" && d.APIVersion != "v1beta1" {
 			add("autoscaling", "Dynamo autoscaling needs the nvidia.com/v1beta1 API (Dynamo >= 1.4 scaling adapters); "+
@@ -183,13 +190,13 @@ func validateRole(add func(string, string, ...any), p, role string, r *Role, d D
 	}
 	hpa := r.CPUUtilization != nil || r.MemoryUtilization != nil
 	switch d.Runtime {
-	case runtimeDynamo:
+	case runtimeDynamo, runtimeKAITO:
 		if r.TargetOngoingRequests != nil {
-			add(p+".target_ongoing_requests", "applies to runtime \"kuberay\" (Ray Serve) only: for Dynamo use cpu_utilization, memory_utilization or prometheus")
+			add(p+".target_ongoing_requests", "applies to runtime \"kuberay\" (Ray Serve) only: use cpu_utilization, memory_utilization or prometheus")
 		}
 		switch {
 		case hpa && r.Prometheus != nil:
-			add(p+".prometheus", "cannot be combined with cpu_utilization or memory_utilization: KEDA and an HPA must not scale the same adapter; choose one")
+			add(p+".prometheus", "cannot be combined with cpu_utilization or memory_utilization: KEDA and an HPA must not scale the same object; choose one")
 		case !hpa && r.Prometheus == nil:
 			add(p, "needs a target: cpu_utilization, memory_utilization (an HPA) or prometheus (a KEDA ScaledObject)")
 		}
@@ -204,7 +211,11 @@ func validateRole(add func(string, string, ...any), p, role string, r *Role, d D
 		// HPA fail with "missing request for cpu" (kubernetes pkg/controller/podautoscaler/
 		// replica_calculator.go calculatePodRequests, v1.36).
 		if r.CPUUtilization != nil && d.CPURequest != nil && !d.CPURequest(role) {
-			add(p+".cpu_utilization", "the %s pods request no CPU, so the HPA cannot compute CPU utilization: set pod.resources.cpu or roles.%s.resources.cpu", role, role)
+			fix := fmt.Sprintf("pod.resources.cpu or roles.%s.resources.cpu", role)
+			if d.Runtime == runtimeKAITO {
+				fix = "kaito.cpu"
+			}
+			add(p+".cpu_utilization", "the %s pods request no CPU, so the HPA cannot compute CPU utilization: set %s", role, fix)
 		}
 		if r.MemoryUtilization != nil && d.MemoryRequest != nil && !d.MemoryRequest(role) {
 			add(p+".memory_utilization", "the %s pods request no memory, so the HPA cannot compute memory utilization: set memory", role)

@@ -17,6 +17,11 @@ func validateAutoscaling(ps *Problems, cfg DeploymentConfig, runtimeID string) {
 	if cfg.Dynamo != nil {
 		d.APIVersion = cfg.Dynamo.APIVersion
 	}
+	if k := cfg.KAITO; k != nil {
+		// KAITO sets the CPU request with kaito.cpu (the workload's pod.resources.cpu is refused).
+		d.KAITOInferenceSet = Deref(k.InferenceSet)
+		d.CPURequest = func(string) bool { return k.CPU != "" }
+	}
 	if cfg.Replicas != nil {
 		d.Replicas[autoscaling.RoleWorker] = *cfg.Replicas
 	}

@@ -168,6 +168,9 @@ type KaitoConfig struct {
 	// LabelSelector selects the nodes; empty means a default derived from ComputeType.
 	LabelSelector map[string]string
 	CPU           string
+	// InferenceSet renders a KAITO InferenceSet (replicas as Workspaces it creates, with a
+	// scale subresource for autoscaling) instead of one Workspace. Defaults to false.
+	InferenceSet *bool
 }
 
 // Int64 returns a pointer to v.

@@ -30,6 +30,9 @@ func holdAdapterReplicas(ctx context.Context, p *prepared, diags *diag.Diagnosti
 	if !kedaServed(p, diags) {
 		return nil, false
 	}
+	if isAutoscaledInferenceSet(p.objects) {
+		return nil, holdInferenceSetReplicas(ctx, p, diags)
+	}
 	if !isDynamoV1Beta1(p.objects.Primary) {
 		return nil, true
 	}
@@ -77,7 +80,7 @@ func applyAfterAdapters(ctx context.Context, p *prepared, next *unstructured.Uns
 // configuration scales through an adapter, the live replicas read as the configured ones,
 // so neither `replicas` nor `manifest` shows the autoscaler's work as drift.
 func (r *deploymentResource) maskAutoscaled(ctx context.Context, runtime rt.Runtime, obj *unstructured.Unstructured, m model) *unstructured.Unstructured {
-	if m.Autoscaling.IsNull() || m.Autoscaling.IsUnknown() || !isDynamoV1Beta1(obj) {
+	if m.Autoscaling.IsNull() || m.Autoscaling.IsUnknown() || !(isDynamoV1Beta1(obj) || isInferenceSet(obj)) {
 		return obj
 	}
 	var diags diag.Diagnostics
@@ -87,7 +90,53 @@ func (r *deploymentResource) maskAutoscaled(ctx context.Context, runtime rt.Runt
 	if err != nil || diags.HasError() {
 		return obj
 	}
+	if isInferenceSet(obj) {
+		if !isInferenceSet(want.Primary) {
+			return obj
+		}
+		return autoscaling.MaskInferenceSetReplicas(obj, want.Primary)
+	}
 	return autoscaling.MaskAdapterReplicas(obj, want.Primary)
+}
+
+// isInferenceSet reports whether obj is a KAITO InferenceSet (scaled through its own scale
+// subresource).
+func isInferenceSet(obj *unstructured.Unstructured) bool {
+	return obj != nil && obj.GetKind() == autoscaling.InferenceSetKind && obj.GetAPIVersion() == autoscaling.InferenceSetAPIVersion
+}
+
+// isAutoscaledInferenceSet reports whether the rendered objects are a KAITO InferenceSet with
+// the HPA or ScaledObject that scales it.
+func isAutoscaledInferenceSet(m rt.Manifests) bool {
+	if !isInferenceSet(m.Primary) {
+		return false
+	}
+	for _, c := range m.Companions {
+		if (c.GetKind() == autoscaling.HPAKind || c.GetKind() == autoscaling.ScaledObjectKind) && c.GetName() == m.Primary.GetName() {
+			return true
+		}
+	}
+	return false
+}
+
+// holdInferenceSetReplicas keeps the live spec.replicas of an autoscaled InferenceSet in the
+// object to apply, so an apply (of any other change) does not undo the autoscaler's work.
+// Without autoscaling the configured replicas are applied (KAITO adds or removes Workspaces).
+func holdInferenceSetReplicas(ctx context.Context, p *prepared, diags *diag.Diagnostics) bool {
+	planned := p.objects.Primary
+	live, err := p.client.Dynamic.Resource(p.runtime.CRD().GVR()).Namespace(planned.GetNamespace()).Get(ctx, planned.GetName(), metav1.GetOptions{})
+	if apierrors.IsNotFound(err) || typeNotServed(err) {
+		return true
+	}
+	if err != nil {
+		diags.AddError("Reading the model deployment failed", err.Error())
+		return false
+	}
+	if err := autoscaling.KeepInferenceSetReplicas(planned, live); err != nil {
+		diags.AddError("Rendering the manifest failed", err.Error())
+		return false
+	}
+	return true
 }
 
 // kedaServed fails the apply up front, naming `autoscaling`, when a KEDA ScaledObject is to be

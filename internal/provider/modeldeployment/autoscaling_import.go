@@ -17,14 +17,12 @@ import (
 )
 
 // readAutoscaling reads an imported deployment's autoscaling back from the cluster: for a
-// Dynamo v1beta1 graph, the HPAs / KEDA ScaledObjects scaling its components' adapters. Other
-// runtimes read nil (KubeRay's bounds are not read back yet).
+// Dynamo v1beta1 graph, the HPAs / KEDA ScaledObjects scaling its components' adapters; for a
+// KAITO InferenceSet, the one scaling it; for a KubeRay RayService, the Ray autoscaler's
+// bounds and Serve's target in the object itself. Other kinds read nil.
 func readAutoscaling(ctx context.Context, client *kube.Client, obj *unstructured.Unstructured, diags *diag.Diagnostics) *autoscaling.Spec {
-	if !isDynamoV1Beta1(obj) {
-		return nil
-	}
 	resources := map[string]string{autoscaling.HPAKind: "horizontalpodautoscalers", autoscaling.ScaledObjectKind: "scaledobjects"}
-	spec, err := autoscaling.ReadDynamo(obj, func(apiVersion, kind, name string) (*unstructured.Unstructured, error) {
+	get := func(apiVersion, kind, name string) (*unstructured.Unstructured, error) {
 		gv, err := schema.ParseGroupVersion(apiVersion)
 		if err != nil {
 			return nil, err
@@ -34,7 +32,19 @@ func readAutoscaling(ctx context.Context, client *kube.Client, obj *unstructured
 			return nil, nil
 		}
 		return o, err
-	})
+	}
+	var spec *autoscaling.Spec
+	var err error
+	switch {
+	case isDynamoV1Beta1(obj):
+		spec, err = autoscaling.ReadDynamo(obj, get)
+	case isInferenceSet(obj):
+		spec, err = autoscaling.ReadKAITO(obj, get)
+	case obj != nil && obj.GetKind() == "RayService":
+		spec, err = autoscaling.ReadKubeRay(obj)
+	default:
+		return nil
+	}
 	if err != nil {
 		diags.AddWarning("Reading the autoscaling back failed",
 			fmt.Sprintf("the autoscalers of %s/%s could not be read (%v): `autoscaling` stays unset in the imported state.", obj.GetNamespace(), obj.GetName(), err))

@@ -273,6 +273,10 @@ func (r *deploymentResource) refreshFromObject(ctx context.Context, client *kube
 	if m.Model.IsNull() { // import: no prior configuration
 		live.Autoscaling = readAutoscaling(ctx, client, obj, diags)
 		m.Autoscaling = autoscalingValue(ctx, live.Autoscaling, diags)
+		if w := importPodResources(runtime, live, view); w != nil {
+			live.Workload = w
+			m.Pod = podResourcesValue(ctx, w.Pod, diags)
+		}
 		prior = live
 	} else {
 		runtime.Defaults(&prior)
@@ -462,12 +466,17 @@ func (r *deploymentResource) ImportState(ctx context.Context, req resource.Impor
 			var m model
 			m.setKServe(cfg)
 			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("kserve"), m.KServe)...)
+		} else if err == nil && cfg.KAITO != nil {
+			// kaito.inference_set selects the kind (Workspace or InferenceSet) Read looks up.
+			var m model
+			m.setKAITO(cfg)
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("kaito"), m.KAITO)...)
 		}
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{Namespace: ns, Name: name})...)
 		return
 	}
 	resp.Diagnostics.AddError("Model deployment not found",
-		fmt.Sprintf("no DynamoGraphDeployment, RayService, Workspace, vLLM Deployment or LeaderWorkerSet, or LLMInferenceService named %q exists in namespace %q", name, ns))
+		fmt.Sprintf("no DynamoGraphDeployment, RayService, KAITO Workspace or InferenceSet, vLLM Deployment or LeaderWorkerSet, or LLMInferenceService named %q exists in namespace %q", name, ns))
 }
 
 // typeNotServed tells a 404 for an unknown resource type (CRD missing) from a missing object.

@@ -107,6 +107,7 @@ type kaitoModel struct {
 	ComputeType   types.String `tfsdk:"compute_type"`
 	LabelSelector types.Map    `tfsdk:"label_selector"`
 	CPU           types.String `tfsdk:"cpu"`
+	InferenceSet  types.Bool   `tfsdk:"inference_set"`
 }
 
 var (
@@ -128,7 +129,7 @@ var (
 	kaitoTypes = map[string]attr.Type{
 		"model_source": types.StringType, "premade_model": types.StringType, "gguf_file": types.StringType,
 		"run_mode": types.StringType, "image_ref": types.StringType, "compute_type": types.StringType,
-		"label_selector": types.MapType{ElemType: types.StringType}, "cpu": types.StringType,
+		"label_selector": types.MapType{ElemType: types.StringType}, "cpu": types.StringType, "inference_set": types.BoolType,
 	}
 )
 
@@ -222,7 +223,7 @@ func (m model) toConfig(ctx context.Context, hub string, diags *diag.Diagnostics
 	if k := objectAs[kaitoModel](ctx, m.KAITO, diags); k != nil {
 		cfg.KAITO = &rt.KaitoConfig{ModelSource: strOf(k.ModelSource), PremadeModel: strOf(k.PremadeModel), GGUFFile: strOf(k.GGUFFile),
 			RunMode: strOf(k.RunMode), ImageRef: strOf(k.ImageRef), ComputeType: strOf(k.ComputeType),
-			LabelSelector: stringMap(k.LabelSelector), CPU: strOf(k.CPU)}
+			LabelSelector: stringMap(k.LabelSelector), CPU: strOf(k.CPU), InferenceSet: boolPtr(k.InferenceSet)}
 	}
 	if d := objectAs[dynamoModel](ctx, m.Dynamo, diags); d != nil {
 		cfg.Dynamo = &rt.DynamoConfig{APIVersion: strOf(d.APIVersion)}
@@ -320,12 +321,17 @@ func (m *model) setConfig(cfg rt.DeploymentConfig) {
 	m.setDynamo(cfg)
 	m.setVLLM(cfg)
 	m.setKServe(cfg)
+	m.setKAITO(cfg)
+}
+
+// setKAITO writes the kaito block (null for other runtimes).
+func (m *model) setKAITO(cfg rt.DeploymentConfig) {
 	m.KAITO = types.ObjectNull(kaitoTypes)
 	if k := cfg.KAITO; k != nil {
 		m.KAITO = types.ObjectValueMust(kaitoTypes, map[string]attr.Value{
 			"model_source": optStr(k.ModelSource), "premade_model": optStr(k.PremadeModel), "gguf_file": optStr(k.GGUFFile),
 			"run_mode": optStr(k.RunMode), "image_ref": optStr(k.ImageRef), "compute_type": optStr(k.ComputeType),
-			"label_selector": mapValue(k.LabelSelector), "cpu": optStr(k.CPU),
+			"label_selector": mapValue(k.LabelSelector), "cpu": optStr(k.CPU), "inference_set": optBoolValue(k.InferenceSet),
 		})
 	}
 }

@@ -140,6 +140,9 @@ func resourceSchema(ctx context.Context) schema.Schema {
 					"label_selector": schema.MapAttribute{ElementType: types.StringType, Optional: true, Computed: true,
 						MarkdownDescription: "Node labels the workspace must run on. Default `kubernetes.io/os = linux` (CPU) or `nvidia.com/gpu.present = true` (GPU)."},
 					"cpu": optString("CPU request of the model container, e.g. `4`."),
+					"inference_set": optBool("Deploy a KAITO `InferenceSet` (KAITO 0.12) instead of one `Workspace`: `replicas` Workspaces of one " +
+						"replica each, created by KAITO's InferenceSet controller. Required for `autoscaling` (the InferenceSet has a scale " +
+						"subresource, a Workspace none); `replicas` then changes in place. Default `false`. Changing it replaces the deployment."),
 				},
 			},
 			"vllm": schema.SingleNestedAttribute{

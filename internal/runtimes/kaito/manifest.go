@@ -68,35 +68,53 @@ const (
 	workspaceKey  = "kaito.sh/workspace"
 )
 
-// Manifests renders the Workspace and, for vLLM, the "<name>-vllm" Service on port 8000.
+// Manifests renders the Workspace and, for vLLM, the "<name>-vllm" Service on port 8000
+// (an InferenceSet when kaito.inference_set is true: see InferenceSet.Manifests).
 func (r Runtime) Manifests(cfg runtimes.DeploymentConfig) (runtimes.Manifests, error) {
 	if err := r.Validate(cfg).Err(); err != nil {
 		return runtimes.Manifests{}, err
 	}
+	if inferenceSet(cfg) {
+		return InferenceSet{}.Manifests(cfg)
+	}
+	body := workspaceBody(cfg)
+	obj, err := runtimes.NewObject(crd.APIVersion(), crd.Kind, cfg.Name, cfg.Namespace, workspaceLabels(cfg), body)
+	if err != nil {
+		return runtimes.Manifests{}, err
+	}
+	inf, _ := obj.Object["inference"].(map[string]any)
+	return finishManifests(cfg, obj, inf, map[string]string{workspaceKey: cfg.Name})
+}
+
+// workspaceBody is the resource and inference of one Workspace (an InferenceSet's template
+// takes the inference; its replicas are Workspaces of one replica each).
+func workspaceBody(cfg runtimes.DeploymentConfig) workspace {
 	k := cfg.KAITO
 	c := llamaCppContainer(cfg)
 	var volumes []corev1.Volume
 	if k.ModelSource == runtimes.KaitoSourceVLLM {
 		c, volumes = vllmContainer(cfg)
 	}
-	body := workspace{
+	return workspace{
 		Resource: resourceSpec{Count: *cfg.Replicas, LabelSelector: labelSelector{MatchLabels: k.LabelSelector}},
 		Inference: inferenceSpec{Template: podTemplate{Spec: podSpec{
 			Containers: []container{c},
 			Volumes:    volumes,
 		}}},
 	}
-	obj, err := runtimes.NewObject(crd.APIVersion(), crd.Kind, cfg.Name, cfg.Namespace, workspaceLabels(cfg), body)
-	if err != nil {
+}
+
+// finishManifests adds what a Workspace and an InferenceSet share: the Hugging Face
+// annotations, the workload settings on the inference template (inference is the object's
+// inference map), the serving Service selecting the pods by podSelector, and the route.
+func finishManifests(cfg runtimes.DeploymentConfig, obj *unstructured.Unstructured, inference map[string]any, podSelector map[string]string) (runtimes.Manifests, error) {
+	if cfg.KAITO.ModelSource == runtimes.KaitoSourceHuggingFace {
+		obj.SetAnnotations(map[string]string{AnnotationModel: cfg.Model, AnnotationGGUFFile: cfg.KAITO.GGUFFile})
+	}
+	if err := applyWorkload(cfg, inference); err != nil {
 		return runtimes.Manifests{}, err
 	}
-	if k.ModelSource == runtimes.KaitoSourceHuggingFace {
-		obj.SetAnnotations(map[string]string{AnnotationModel: cfg.Model, AnnotationGGUFFile: k.GGUFFile})
-	}
-	if err := applyWorkload(cfg, obj); err != nil {
-		return runtimes.Manifests{}, err
-	}
-	svc, err := servingService(cfg)
+	svc, err := servingService(cfg, podSelector)
 	if err != nil {
 		return runtimes.Manifests{}, err
 	}
@@ -235,11 +253,12 @@ func hfTokenEnv(cfg runtimes.DeploymentConfig) []corev1.EnvVar {
 	}}}}
 }
 
-// servingService load-balances over every replica: it selects kaito.sh/workspace, which KAITO
-// puts on every template pod (manifests.go GenerateManifestWithPodTemplate, v0.12.0). vLLM
+// servingService load-balances over every replica: it selects kaito.sh/workspace (a
+// Workspace) or inferenceset.kaito.sh/created-by (an InferenceSet), which KAITO puts on every
+// template pod (manifests.go GenerateManifestWithPodTemplate, v0.12.0). vLLM
 // listens on 8000 ("<name>-vllm"); llama.cpp on 5000, exposed on 80 like KAITO's own Service
 // ("<name>-llamacpp"). Unlike KAITO's Service it leaves not-ready pods out.
-func servingService(cfg runtimes.DeploymentConfig) (*unstructured.Unstructured, error) {
+func servingService(cfg runtimes.DeploymentConfig, podSelector map[string]string) (*unstructured.Unstructured, error) {
 	name, kind, port, target := LlamaCppServiceName(cfg.Name), "llamacpp", int32(ServicePort), int32(LlamaCppPort)
 	if cfg.KAITO.ModelSource == runtimes.KaitoSourceVLLM {
 		name, kind, port, target = VLLMServiceName(cfg.Name), "vllm", VLLMPort, VLLMPort
@@ -252,7 +271,7 @@ func servingService(cfg runtimes.DeploymentConfig) (*unstructured.Unstructured, 
 	}
 	body := map[string]any{"spec": corev1.ServiceSpec{
 		Type:     corev1.ServiceTypeClusterIP,
-		Selector: map[string]string{workspaceKey: cfg.Name},
+		Selector: podSelector,
 		Ports: []corev1.ServicePort{{
 			Name: "http", Protocol: corev1.ProtocolTCP, Port: port, TargetPort: intstr.FromInt32(target),
 		}},

@@ -29,6 +29,7 @@ func (Runtime) Parse(obj *unstructured.Unstructured) (runtimes.DeploymentConfig,
 		ModelSource:   labels[runtimes.LabelModelSource],
 		ComputeType:   labels[runtimes.LabelComputeType],
 		LabelSelector: ws.Resource.LabelSelector.MatchLabels,
+		InferenceSet:  runtimes.Bool(false),
 	}
 	cfg := runtimes.DeploymentConfig{
 		Name:         obj.GetName(),

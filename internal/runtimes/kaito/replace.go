@@ -24,6 +24,9 @@ var _ runtimes.Replacer = Runtime{}
 //
 // Labels and annotations are metadata and stay in-place updates.
 func (Runtime) ReplaceReasons(prior, planned *unstructured.Unstructured) []string {
+	if why := kindChange(prior, planned); why != "" {
+		return []string{why}
+	}
 	var out []string
 	for _, f := range []struct {
 		path []string
@@ -36,12 +39,14 @@ func (Runtime) ReplaceReasons(prior, planned *unstructured.Unstructured) []strin
 	} {
 		a, _, _ := unstructured.NestedFieldNoCopy(prior.Object, f.path...)
 		b, _, _ := unstructured.NestedFieldNoCopy(planned.Object, f.path...)
-		if !reflect.DeepEqual(normalize(a), normalize(b)) {
+		if !equalNormalized(a, b) {
 			out = append(out, f.why)
 		}
 	}
 	return out
 }
+
+func equalNormalized(a, b any) bool { return reflect.DeepEqual(normalize(a), normalize(b)) }
 
 // normalize makes a value read back from YAML or the API server (float64/int64 numbers)
 // comparable with a freshly rendered one.

@@ -53,7 +53,10 @@ type Runtime struct{}
 // New returns the KAITO runtime.
 func New() Runtime { return Runtime{} }
 
-var _ runtimes.Runtime = Runtime{}
+var (
+	_ runtimes.Runtime   = Runtime{}
+	_ runtimes.Versioned = Runtime{}
+)
 
 func (Runtime) ID() string               { return ID }
 func (Runtime) DisplayName() string      { return "KAITO" }
@@ -83,6 +86,7 @@ func (Runtime) Defaults(cfg *runtimes.DeploymentConfig) {
 		cfg.RouterMode = runtimes.RouterNone
 	}
 	runtimes.SetDefault(&cfg.Replicas, 1)
+	runtimes.SetDefault(&k.InferenceSet, false)
 	runtimes.SetDefault(&cfg.EnforceEager, false)
 	runtimes.SetDefault(&cfg.EnablePrefixCaching, false)
 	switch k.ModelSource {

@@ -3,8 +3,6 @@ package kaito
 import (
 	"fmt"
 
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 )
 
@@ -26,15 +24,15 @@ func workloadSupport(cfg runtimes.DeploymentConfig) runtimes.WorkloadSupport {
 	return s
 }
 
-// applyWorkload applies the workload settings to the inference template (container "model").
-func applyWorkload(cfg runtimes.DeploymentConfig, obj *unstructured.Unstructured) error {
+// applyWorkload applies the workload settings to the inference template (container "model")
+// of the rendered inference map.
+func applyWorkload(cfg runtimes.DeploymentConfig, inf map[string]any) error {
 	if cfg.Workload == nil {
 		return nil
 	}
-	inf, _ := obj.Object["inference"].(map[string]any)
 	tpl, ok := inf["template"].(map[string]any)
 	if !ok {
-		return fmt.Errorf("rendered Workspace has no inference template")
+		return fmt.Errorf("rendered KAITO object has no inference template")
 	}
 	return runtimes.ApplyPodTemplate(tpl, cfg, runtimes.RoleWorker, containerName)
 }

@@ -127,6 +127,11 @@ func baseCases() []Case {
 				w.Pod.CPU = ""
 				w.Overrides = "resource:\n  preferredNodes: [gpu-node-1]\n"
 			})}},
+		// kaito.inference_set: a KAITO 0.12 InferenceSet of 2 Workspaces (renderer kaito.InferenceSet).
+		{"kaito-inferenceset-vllm", rt.DeploymentConfig{Runtime: "kaito", Name: "qwen-set", Namespace: "models", Model: "Qwen/Qwen3-0.6B", Engine: rt.EngineVLLM,
+			Replicas: rt.Int64(2), KAITO: &rt.KaitoConfig{InferenceSet: rt.Bool(true), CPU: "2"}}},
+		{"kaito-inferenceset-premade", rt.DeploymentConfig{Runtime: "kaito", Name: "llama-set", Namespace: "models", Model: "kaito/llama3.2-1b",
+			KAITO: &rt.KaitoConfig{InferenceSet: rt.Bool(true)}}},
 		{"kaito-premade-workload", rt.DeploymentConfig{Runtime: "kaito", Name: "llama-1b-prod", Namespace: "models", Model: "kaito/llama3.2-1b",
 			Workload: &rt.Workload{
 				Pod:    rt.PodSettings{NodeSelector: map[string]string{"pool": "cpu"}, Labels: map[string]string{"team": "ml"}, PriorityClassName: "batch"},
