@@ -247,13 +247,14 @@ func TestAccRuntimeInstallLLMD(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{state("releases", releases(ns, 4)), state("installed", knownvalue.Bool(true))},
 			Check:             checkRouter(c, ns, isModelServer("qwen")),
 		},
-		resource.TestStep{ // import reproduces the state
+		resource.TestStep{ // import reproduces the state (values are read back as the release's
+			// merged values, defaults included: the same values, written differently)
 			Config:                  withModel,
 			ResourceName:            install,
 			ImportState:             true,
 			ImportStateId:           ns + "/llmd",
 			ImportStateVerify:       true,
-			ImportStateVerifyIgnore: []string{"timeouts"},
+			ImportStateVerifyIgnore: []string{"timeouts", "values"},
 		},
 		resource.TestStep{ // asked to remove the CRDs on destroy: an update without Helm
 			Config:            final,
