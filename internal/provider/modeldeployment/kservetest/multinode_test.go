@@ -21,7 +21,10 @@ import (
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
 )
 
-var lwsGVR = schema.GroupVersionResource{Group: "leaderworkerset.x-k8s.io", Version: "v1", Resource: "leaderworkersets"}
+var (
+	lwsGVR        = schema.GroupVersionResource{Group: "leaderworkerset.x-k8s.io", Version: "v1", Resource: "leaderworkersets"}
+	legacyPoolGVR = schema.GroupVersionResource{Group: "inference.networking.x-k8s.io", Version: "v1alpha2", Resource: "inferencepools"}
+)
 
 // eventually retries check for up to 90 s (the controllers converge after terraform returns).
 func eventually(check func() error) resource.TestCheckFunc {
@@ -126,7 +129,8 @@ kserve    = { data_parallel = 2, data_local_parallel = 1 }
 
 // checkPD: the controller's decode Deployment "qwen-kserve", prefill Deployment
 // "qwen-kserve-prefill" and llm-d scheduler "qwen-kserve-router-scheduler" have their pods
-// running (the model servers on kwok GPU nodes), and its InferencePool exists.
+// running (the model servers on kwok GPU nodes), and its InferencePool exists in both
+// versions it writes.
 func checkPD(c *testcluster.Cluster, ns string, prefill int) resource.TestCheckFunc {
 	return eventually(func() error {
 		ctx := context.Background()
@@ -147,9 +151,11 @@ func checkPD(c *testcluster.Cluster, ns string, prefill int) resource.TestCheckF
 		if pods, err := c.RunningPods(ctx, ns, metav1.FormatLabelSelector(d.Spec.Selector)); err != nil || len(pods) != 1 {
 			return fmt.Errorf("%d scheduler pods running (%v), want 1", len(pods), err)
 		}
-		pools, err := c.Dynamic.Resource(gateway.PoolGVR).Namespace(ns).List(ctx, metav1.ListOptions{})
-		if err != nil || len(pools.Items) != 1 {
-			return fmt.Errorf("InferencePools: %v (%v), want the scheduler's", pools, err)
+		for _, gvr := range []schema.GroupVersionResource{gateway.PoolGVR, legacyPoolGVR} {
+			pools, err := c.Dynamic.Resource(gvr).Namespace(ns).List(ctx, metav1.ListOptions{})
+			if err != nil || len(pools.Items) != 1 {
+				return fmt.Errorf("%s: %v (%v), want the scheduler's", gvr.GroupVersion(), pools, err)
+			}
 		}
 		return nil
 	})
@@ -162,6 +168,12 @@ func checkPD(c *testcluster.Cluster, ns string, prefill int) resource.TestCheckF
 func TestAccKServePrefillDecode(t *testing.T) {
 	c := testcluster.Get(t)
 	c.LogOnFailure(t, testcluster.KServeLogName, "kube-scheduler", "kwok")
+	// Without this CRD the controller's scheduler fails with SchedulerReconcileError: "failed to
+	// get v1alpha2.InferencePool ...: no matches for kind "InferencePool" in version
+	// "inference.networking.x-k8s.io/v1alpha2"" (seen here with only the v1 CRD installed).
+	if err := testcluster.InstallLegacyInferencePoolCRD(context.Background(), c.RESTConfig); err != nil {
+		t.Fatal(err)
+	}
 	ns := c.ShortNamespace(t, "kserve-pd")
 	c.KwokGPUNodes(t, ns, 3, 1, map[string]string{"pool": ns})
 	body := func(prefill int) string {
@@ -179,7 +191,7 @@ disaggregated = {
 kserve = { scheduler = true }
 `, ns, prefill)
 	}
-	resource.Test(t, acctest.TestCase(t, acctest.NothingLeft(c, []string{ns}, llmisvcGVR, gateway.PoolGVR),
+	resource.Test(t, acctest.TestCase(t, acctest.NothingLeft(c, []string{ns}, llmisvcGVR, gateway.PoolGVR, legacyPoolGVR),
 		resource.TestStep{
 			Config:            cfg(t, body(1)),
 			ConfigStateChecks: []statecheck.StateCheck{attr("phase", knownvalue.StringExact("Running")), attr("mode", knownvalue.StringExact("disaggregated"))},
