@@ -25,9 +25,10 @@ var crdGVR = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version:
 
 // collectCRDs gathers the CRDs to apply before the charts: every CRD in a chart's crds/
 // (subcharts included) or in a static template (see templateCRDs), except for charts that skip their CRDs, where only the runtime's
-// pinned CRDs are taken; pinned CRDs not bundled in any chart are fetched from their URL
+// pinned CRDs are taken; pinned CRDs not bundled in any chart are read from the YAML files of
+// localDirs (a `path` source's crds/ folder, see LocalCRDDir), else fetched from their URL
 // unless the charts come from an override source (air-gapped), which only warns.
-func collectCRDs(ctx context.Context, spec runtimes.InstallSpec, plan []runtimes.Chart, charts []*chart.Chart, overridden bool) ([]*unstructured.Unstructured, []string, error) {
+func collectCRDs(ctx context.Context, spec runtimes.InstallSpec, plan []runtimes.Chart, charts []*chart.Chart, overridden bool, localDirs ...string) ([]*unstructured.Unstructured, []string, error) {
 	pinned := make([]string, len(spec.PreCRDs))
 	for i, s := range spec.PreCRDs {
 		pinned[i] = s.Name
@@ -56,12 +57,21 @@ func collectCRDs(ctx context.Context, spec runtimes.InstallSpec, plan []runtimes
 			out = append(out, o)
 		}
 	}
+	local, err := readCRDDirs(localDirs)
+	if err != nil {
+		return nil, nil, err
+	}
 	for _, s := range spec.PreCRDs {
 		if seen[s.Name] {
 			continue
 		}
+		if o, ok := local[s.Name]; ok {
+			seen[s.Name] = true
+			out = append(out, o)
+			continue
+		}
 		if overridden {
-			warnings = append(warnings, fmt.Sprintf("CRD %s is not bundled in the chart source and was not fetched from %s; apply it yourself if the operator needs it", s.Name, s.URL))
+			warnings = append(warnings, fmt.Sprintf("CRD %s is not bundled in the chart source and was not fetched from %s; apply it yourself if the operator needs it, or put its manifest in a crds/ folder of chart.path", s.Name, s.URL))
 			continue
 		}
 		objs, err := fetchYAML(ctx, s.URL)

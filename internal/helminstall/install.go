@@ -88,7 +88,7 @@ func (in *Installer) Apply(ctx context.Context, req Request) (Result, error) {
 			return res, err
 		}
 	}
-	crds, warnings, err := collectCRDs(ctx, req.Runtime.Spec, plan, charts, req.Source.IsSet())
+	crds, warnings, err := collectCRDs(ctx, req.Runtime.Spec, plan, charts, req.Source.IsSet(), LocalCRDDir(req.Source))
 	if err != nil {
 		return res, err
 	}

@@ -33,3 +33,16 @@ resource "kubefoundry_runtime_install" "gpu_operator" {
     password_wo = var.mirror_password
   }
 }
+
+# llm-d: its CRDs first (InferencePool, llm-d.ai InferenceObjective and InferenceModelRewrite),
+# then the llm-d router as a gateway-less entry point over the llm-d model servers of one namespace.
+resource "kubefoundry_runtime_install" "llmd" {
+  runtime   = "llmd"
+  namespace = "models"
+  values    = <<-YAML
+    router:
+      modelServers:
+        matchLabels:
+          llm-d.ai/model: Qwen3-8B
+  YAML
+}

@@ -32,7 +32,7 @@ func (r *installResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			},
 			"runtime": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "Runtime to install: one of " + code(ids) + ". Changing it replaces the installation.",
+				MarkdownDescription: "Runtime to install: one of " + code(ids) + ". Changing it replaces the installation. " + llmdDoc,
 				Validators:          []validator.String{stringvalidator.OneOf(ids...)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
@@ -47,7 +47,7 @@ func (r *installResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				Optional: true,
 				Computed: true,
 				MarkdownDescription: "Namespace of the operator. Defaults to the runtime's (`dynamo-system`, `kuberay-system`, `kaito-workspace`, " +
-					"`gpu-operator`, `lws-system`). Created when missing, and then deleted on destroy if no user workload is left in it. Changing it replaces the installation.",
+					"`gpu-operator`, `lws-system`, `kserve`; `default` for `llmd`, whose router only sees the model servers of its own namespace). Created when missing, and then deleted on destroy if no user workload is left in it. Changing it replaces the installation.",
 				Validators:    []validator.String{stringvalidator.RegexMatches(dnsLabel, "must be a DNS-1123 label")},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
@@ -61,7 +61,8 @@ func (r *installResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				Optional: true,
 				MarkdownDescription: "Where to get the charts instead of the runtime's pinned upstream location, e.g. a mirror for an air-gapped cluster. " +
 					"Set exactly one of `repository` and `path`. The chart names stay the runtime's (`dynamo-platform`, `kuberay-operator`, " +
-					"`workspace`, `gpu-operator`). Pinned CRDs that the charts do not bundle (KAITO's Karpenter CRDs) are then not fetched.",
+					"`workspace`, `gpu-operator`, `llm-d-router-standalone`). Pinned CRDs that the charts do not bundle (KAITO's Karpenter CRDs, the llm-d router's " +
+					"InferencePool and `llm-d.ai` CRDs) are then not fetched, except from the `crds/` folder of a `path` directory.",
 				Attributes: map[string]schema.Attribute{
 					"repository": schema.StringAttribute{
 						Optional:            true,
@@ -71,7 +72,8 @@ func (r *installResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 					"path": schema.StringAttribute{
 						Optional: true,
 						MarkdownDescription: "A local chart: a chart directory or `.tgz` (single-chart runtimes), or a directory holding `<chart>-<version>.tgz` " +
-							"files or `<chart>/` directories.",
+							"files or `<chart>/` directories. In such a directory, `crds/*.yaml` may hold the runtime's pinned CRDs that no chart bundles " +
+							"(an air-gapped install downloads nothing); they are applied first like the others.",
 						Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 					},
 					"plain_http": schema.BoolAttribute{
@@ -143,5 +145,15 @@ func (r *installResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 		},
 	}
 }
+
+// llmdDoc says what runtime "llmd" installs and why (internal/runtimes/llmd/install.go).
+const llmdDoc = "`llmd` installs, first, the CRDs the llm-d router v0.10.0 reads (the Inference Extension v1.6.2 `InferencePool`, " +
+	"`inference.networking.k8s.io/v1`, and the router's `llm-d.ai/v1alpha2` `InferenceObjective` and `InferenceModelRewrite`), then the router's " +
+	"`llm-d-router-standalone` chart (`oci://ghcr.io/llm-d/charts`, version `v0.10.0`) with `router.inferencePool.create=false`: no InferencePool, " +
+	"since every `llmd` model deployment renders its own pool and endpoint picker, but an endpoint picker in endpoint-selector mode behind an " +
+	"Envoy proxy, a gateway-less entry point (port 8081 of Service `llm-d-router-epp`) over the pods labelled `llm-d.ai/inference-serving=true` " +
+	"in its namespace. (The `llm-d-router-gateway` chart would render one more pool and picker per model.) The picker does not route by model name: " +
+	"keep one model per namespace, or narrow `router.modelServers.matchLabels` in `values` (e.g. `llm-d.ai/model`). `llmd` model deployments " +
+	"only need the CRDs."
 
 func code(ids []string) string { return "`" + strings.Join(ids, "`, `") + "`" }

@@ -22,7 +22,7 @@ func TestAccRuntimeInstall_Validation(t *testing.T) {
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			step(`runtime = "llmd"`, `(?s)Attribute runtime value must be one of:.*"dynamo".*"gpu-operator"`),
+			step(`runtime = "triton"`, `(?s)Attribute runtime value must be one of:.*"dynamo".*"llmd".*"gpu-operator"`),
 			step("runtime = \"kuberay\"\nnamespace = \"Bad_NS\"", `(?s)Attribute namespace must be a DNS-1123 label`),
 			step("runtime = \"kuberay\"\nvalues = \"- a\\n- b\\n\"", `(?s)Invalid Helm values.*values are not a YAML mapping`),
 			step("runtime = \"kuberay\"\nchart = {\n repository = \"https://x.example\"\n path = \"/tmp/x\"\n}", `(?s)Invalid chart source.*Set exactly one of chart\.repository`),

@@ -14,7 +14,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	acctest.MainWithOptions(m, testcluster.Options{KServe: true, GatewayAPI: true}, nil)
+	acctest.MainWithOptions(m, testcluster.Options{KServe: true, GatewayAPI: true, LWS: true}, nil)
 }
 
 var llmisvcGVR = schema.GroupVersionResource{Group: "serving.kserve.io", Version: "v1alpha2", Resource: "llminferenceservices"}
