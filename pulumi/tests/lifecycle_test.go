@@ -8,9 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -18,7 +16,10 @@ import (
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
 )
 
-var dgdGVR = schema.GroupVersionResource{Group: "nvidia.com", Version: "v1beta1", Resource: "dynamographdeployments"}
+var (
+	dgdGVR = schema.GroupVersionResource{Group: "nvidia.com", Version: "v1beta1", Resource: "dynamographdeployments"}
+	dcdGVR = schema.GroupVersionResource{Group: "nvidia.com", Version: "v1beta1", Resource: "dynamocomponentdeployments"}
+)
 
 const hfToken = "hf_pulumiSecretTokenNeverInState0123"
 
@@ -56,7 +57,7 @@ func TestPulumiYAMLModelDeploymentLifecycle(t *testing.T) {
 	c := testcluster.Get(t)
 	c.LogOnFailure(t)
 	ctx := context.Background()
-	ns := shortNamespace(t, c, "pul")
+	ns := c.ShortNamespace(t, "pul")
 	c.KwokGPUNodes(t, ns, 3, 1, map[string]string{"pool": ns})
 
 	p := newProject(t)
@@ -142,7 +143,9 @@ func TestPulumiYAMLModelDeploymentLifecycle(t *testing.T) {
 	if _, err := c.Clientset.CoreV1().Secrets(ns).Get(ctx, "qwen-hf-token", metav1.GetOptions{}); err == nil {
 		t.Error("the token's Secret is still there after pulumi destroy")
 	}
-	waitNoPods(t, c, ns)
+	if left, err := c.Leftovers(ctx, []string{ns}, dgdGVR, dcdGVR); err != nil || len(left) > 0 {
+		t.Errorf("left after pulumi destroy: %v %v", left, err)
+	}
 
 	// The token: never in any command's output, nor in the backend's files.
 	for i, o := range append(p.outputs, imp.outputs...) {
@@ -227,38 +230,4 @@ func setWorkerReplicas(t *testing.T, c *testcluster.Cluster, ns, name string, n 
 	if _, err := c.Dynamic.Resource(dgdGVR).Namespace(ns).Update(context.Background(), obj, metav1.UpdateOptions{FieldManager: "kubectl-edit"}); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// waitNoPods waits until the operator's pods of the namespace are gone.
-func waitNoPods(t *testing.T, c *testcluster.Cluster, ns string) {
-	t.Helper()
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		pods, err := c.Clientset.CoreV1().Pods(ns).List(context.Background(), metav1.ListOptions{})
-		if err == nil && len(pods.Items) == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Errorf("pods left in %s after pulumi destroy: %d", ns, len(pods.Items))
-			return
-		}
-		time.Sleep(time.Second)
-	}
-}
-
-// shortNamespace creates a namespace with a short name: Dynamo 1.4 writes "<namespace>-<graph>"
-// into a label (at most 63 bytes).
-func shortNamespace(t *testing.T, c *testcluster.Cluster, prefix string) string {
-	t.Helper()
-	name := fmt.Sprintf("%s-%d", prefix, time.Now().UnixNano()%100000)
-	if _, err := c.Clientset.CoreV1().Namespaces().Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = c.Clientset.CoreV1().Namespaces().Delete(context.Background(), name, metav1.DeleteOptions{})
-	})
-	if err := c.WaitForDefaultServiceAccount(context.Background(), name); err != nil {
-		t.Fatal(err)
-	}
-	return name
 }
