@@ -23,6 +23,10 @@ var (
 
 const hfToken = "hf_pulumiSecretTokenNeverInState0123"
 
+// modelDeploymentToken is the resource's canonical token in schema.json (tokens.MakeStandard:
+// "<package>:<module>/<camelName>:<Name>"); Pulumi YAML also accepts kubefoundry:index:ModelDeployment.
+const modelDeploymentToken = "kubefoundry:index/modelDeployment:ModelDeployment"
+
 // deploymentProgram is a Pulumi YAML program with one kubefoundry:index:ModelDeployment on the
 // Dynamo runtime; the Hugging Face token comes from a secret config value (hfToken).
 func deploymentProgram(ns string, replicas int) string {
@@ -95,6 +99,11 @@ func TestPulumiYAMLModelDeploymentLifecycle(t *testing.T) {
 		t.Fatalf("Secret qwen-hf-token holds %q, want the token given as a Pulumi secret", secret.Data["HF_TOKEN"])
 	}
 
+	// Write-only: the token is not in the state even as a Pulumi secret (decrypted here).
+	if strings.Contains(p.must("stack", "export", "--show-secrets"), hfToken) {
+		t.Fatal("the stack's state holds the Hugging Face token (stack export --show-secrets)")
+	}
+
 	// A second preview of the same program plans nothing.
 	p.must("preview", "--expect-no-changes")
 
@@ -105,8 +114,8 @@ func TestPulumiYAMLModelDeploymentLifecycle(t *testing.T) {
 	if err == nil {
 		t.Fatalf("pulumi preview --refresh --expect-no-changes succeeded after an out-of-band edit:\n%s", out)
 	}
-	if !strings.Contains(out, "update") || !strings.Contains(out, "kubefoundry:index:ModelDeployment") {
-		t.Fatalf("refreshing preview does not show an update of the model deployment:\n%s", out)
+	if !strings.Contains(out, modelDeploymentToken+": (update)") || !strings.Contains(out, "replicas: 3 => 1") {
+		t.Fatalf("refreshing preview does not show the update that puts the replicas back:\n%s", out)
 	}
 
 	// Update: two replicas; Running once both workers run.
@@ -126,9 +135,9 @@ func TestPulumiYAMLModelDeploymentLifecycle(t *testing.T) {
 	imp.must("login", "file://"+strings.TrimPrefix(envValue(imp.env, "PULUMI_BACKEND_URL"), "file://"))
 	imp.must("stack", "init", "imported")
 	imp.must("config", "set", "kubefoundry:configPath", c.Kubeconfig)
-	imp.must("import", "--yes", "--generate-code=false", "kubefoundry:index:ModelDeployment", "qwen", ns+"/qwen")
+	imp.must("import", "--yes", "--generate-code=false", modelDeploymentToken, "qwen", ns+"/qwen")
 	state := imp.must("stack", "export")
-	for _, want := range []string{`"type": "kubefoundry:index:ModelDeployment"`, `"id": "` + ns + `/qwen"`, `"phase": "Running"`, `"model": "Qwen/Qwen3-0.6B"`} {
+	for _, want := range []string{`"type": "` + modelDeploymentToken + `"`, `"id": "` + ns + `/qwen"`, `"phase": "Running"`, `"model": "Qwen/Qwen3-0.6B"`} {
 		if !strings.Contains(state, want) {
 			t.Errorf("imported stack has no %s:\n%s", want, state)
 		}
