@@ -18,10 +18,11 @@ bash scripts/lint.sh
 # and pass `tfplugindocs validate`.
 TERRAFORM="$tf" bash scripts/docs.sh check
 
-# The bridged Pulumi provider (pulumi/, its own module) and its Go SDK (pulumi/sdk, another) vet
-# clean; the Python SDK parses; the committed schema.json and SDKs match a regeneration.
+# The bridged Pulumi provider (pulumi/, its own module) vets clean, which compiles the Go SDK
+# (pulumi/tests uses it; vetting pulumi/sdk as its own module would compile the Pulumi SDK a second
+# time with other dependency versions, ~10 min here); the Python SDK parses; the committed
+# schema.json and SDKs match a regeneration.
 (cd pulumi && go vet ./...)
-(cd pulumi/sdk && go vet ./...)
 if command -v python3 >/dev/null; then
   python3 -c 'import ast, sys
 for f in sys.argv[1:]:
