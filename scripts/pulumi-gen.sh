@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Regenerates the bridged Pulumi provider's committed artefacts from the provider's schema, offline:
 #   pulumi/provider/cmd/pulumi-resource-kubefoundry/{schema.json,bridge-metadata.json}
-#   pulumi/sdk/{go,nodejs,python}   the language SDKs (pulumi/sdk/go.mod is kept, not generated)
-# with pulumi-tfgen-kubefoundry (pulumi/provider/cmd/pulumi-tfgen-kubefoundry). Descriptions come
-# from the schema's MarkdownDescriptions (--skip-docs: no upstream markdown or HCL example conversion,
-# which would need the network and converter plugins).
+#       with pulumi-tfgen-kubefoundry (the bridge's tfgen; descriptions come from the schema's
+#       MarkdownDescriptions: --skip-docs, no upstream markdown or HCL example conversion, which
+#       would need the network and converter plugins)
+#   pulumi/sdk/{go,nodejs,python}
+#       with pulumi-sdkgen-kubefoundry: Pulumi's code generators called in-process, as the language
+#       hosts behind `pulumi package gen-sdk` call them (those hosts are not on the Go module proxy;
+#       see pulumi/provider/cmd/pulumi-sdkgen-kubefoundry). pulumi/sdk/go.mod is kept, not generated.
 # `pulumi-gen.sh check` regenerates into a scratch copy and fails when anything differs from the
-# committed files (scripts/check.sh runs it).
+# committed files (scripts/check.sh runs it). Needs only the Go toolchain and the module cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -17,10 +20,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 log() { echo "pulumi-gen: $*" >&2; }
 
-log "building pulumi-tfgen-kubefoundry"
-(cd pulumi && go build -o "$work/pulumi-tfgen-kubefoundry" ./provider/cmd/pulumi-tfgen-kubefoundry)
+log "building pulumi-tfgen-kubefoundry and pulumi-sdkgen-kubefoundry"
+(cd pulumi && go build -o "$work/" ./provider/cmd/pulumi-tfgen-kubefoundry ./provider/cmd/pulumi-sdkgen-kubefoundry)
 
-# tfgen writes into the tree it is given: in check mode, a copy of the committed one.
+# The generators write into the tree they are given: in check mode, a copy of the committed one.
 target="$root/pulumi"
 if [ "$mode" = check ]; then
   target="$work/pulumi"
@@ -28,29 +31,25 @@ if [ "$mode" = check ]; then
   cp -r pulumi/provider pulumi/sdk "$target/"
 fi
 
-gen() { # gen <language> <out dir>
-  # tfgen reads the schema from provider/cmd/... relative to its working directory.
-  (cd "$target" && PULUMI_SKIP_UPDATE_CHECK=1 PULUMI_HOME="$work/pulumi-home" "$work/pulumi-tfgen-kubefoundry" "$1" \
-    --skip-docs --skip-examples --quiet --out "$2" > "$work/tfgen-$1.log" 2>&1) ||
-    { cat "$work/tfgen-$1.log" >&2; log "tfgen $1 failed"; exit 1; }
-}
+schema_dir="$target/provider/cmd/pulumi-resource-kubefoundry"
+# tfgen reads nothing from the tree but writes Pulumi.yaml next to its output; its own plugin
+# host must not look for plugins on the network.
+(cd "$target" && PULUMI_SKIP_UPDATE_CHECK=1 PULUMI_HOME="$work/pulumi-home" "$work/pulumi-tfgen-kubefoundry" schema \
+  --skip-docs --skip-examples --quiet --out "$schema_dir" > "$work/tfgen.log" 2>&1) ||
+  { cat "$work/tfgen.log" >&2; log "tfgen schema failed"; exit 1; }
 
-# The SDK generators shell out to `pulumi package gen-sdk`: the CLI of scripts/pulumi-build.sh.
-PATH="$(bash scripts/pulumi-build.sh):$PATH"
-export PATH
-gen schema "$target/provider/cmd/pulumi-resource-kubefoundry"
 for lang in "${LANGS[@]}"; do
-  rm -rf "${target:?}/sdk/$lang"
-  gen "$lang" "$target/sdk/$lang"
+  "$work/pulumi-sdkgen-kubefoundry" -schema "$schema_dir/schema.json" -out "$target/sdk/$lang" "$lang" ||
+    { log "sdkgen $lang failed"; exit 1; }
 done
-# The Go SDK's files are gofmt-clean as generated except for what tfgen leaves to `go fmt`.
+# `make fmt` runs gofmt -s over the whole tree: keep the Go SDK as it would leave it.
 gofmt -s -w "$target/sdk/go"
 
 if [ "$mode" = check ]; then
-  if ! diff -r -u "$root/pulumi/provider/cmd/pulumi-resource-kubefoundry" "$target/provider/cmd/pulumi-resource-kubefoundry" > "$work/diff" ||
+  if ! diff -r -u "$root/pulumi/provider/cmd/pulumi-resource-kubefoundry" "$schema_dir" > "$work/diff" ||
     ! diff -r -u "$root/pulumi/sdk" "$target/sdk" >> "$work/diff"; then
     head -n 200 "$work/diff"
-    log "the committed Pulumi schema or SDKs are stale: run scripts/pulumi-gen.sh and commit pulumi/"
+    log "the committed Pulumi schema or SDKs are stale: run scripts/pulumi-gen.sh (make pulumi-gen) and commit pulumi/"
     exit 1
   fi
   log "pulumi/ schema and SDKs up to date"

@@ -4,13 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -18,9 +15,16 @@ import (
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
 )
 
-var dgdGVR = schema.GroupVersionResource{Group: "nvidia.com", Version: "v1beta1", Resource: "dynamographdeployments"}
+var (
+	dgdGVR = schema.GroupVersionResource{Group: "nvidia.com", Version: "v1beta1", Resource: "dynamographdeployments"}
+	dcdGVR = schema.GroupVersionResource{Group: "nvidia.com", Version: "v1beta1", Resource: "dynamocomponentdeployments"}
+)
 
 const hfToken = "hf_pulumiSecretTokenNeverInState0123"
+
+// modelDeploymentToken is the resource's canonical token in schema.json (tokens.MakeStandard:
+// "<package>:<module>/<camelName>:<Name>"); Pulumi YAML also accepts kubefoundry:index:ModelDeployment.
+const modelDeploymentToken = "kubefoundry:index/modelDeployment:ModelDeployment"
 
 // deploymentProgram is a Pulumi YAML program with one kubefoundry:index:ModelDeployment on the
 // Dynamo runtime; the Hugging Face token comes from a secret config value (hfToken).
@@ -50,13 +54,13 @@ outputs:
 // Pulumi YAML drives a model deployment through its life against the real Dynamo 1.4 operator:
 // up reaches Running, a second preview is clean, an out-of-band edit shows in a refreshing
 // preview, an update scales it, a second stack imports it by "<namespace>/<name>", destroy leaves
-// nothing, and the Hugging Face token given as a Pulumi secret reaches the cluster's Secret but
-// never the stack's state or any command's output.
+// nothing, and the Hugging Face token given as a Pulumi secret reaches the cluster's Secret, is
+// in the stack's state only encrypted, and in no file or command output in clear.
 func TestPulumiYAMLModelDeploymentLifecycle(t *testing.T) {
 	c := testcluster.Get(t)
 	c.LogOnFailure(t)
 	ctx := context.Background()
-	ns := shortNamespace(t, c, "pul")
+	ns := c.ShortNamespace(t, "pul")
 	c.KwokGPUNodes(t, ns, 3, 1, map[string]string{"pool": ns})
 
 	p := newProject(t)
@@ -94,6 +98,9 @@ func TestPulumiYAMLModelDeploymentLifecycle(t *testing.T) {
 		t.Fatalf("Secret qwen-hf-token holds %q, want the token given as a Pulumi secret", secret.Data["HF_TOKEN"])
 	}
 
+	// The token is in the state only as a Pulumi secret (see writeOnlyInputIsSecret).
+	writeOnlyInputIsSecret(t, []byte(p.must("stack", "export")), hfToken, false)
+
 	// A second preview of the same program plans nothing.
 	p.must("preview", "--expect-no-changes")
 
@@ -104,8 +111,8 @@ func TestPulumiYAMLModelDeploymentLifecycle(t *testing.T) {
 	if err == nil {
 		t.Fatalf("pulumi preview --refresh --expect-no-changes succeeded after an out-of-band edit:\n%s", out)
 	}
-	if !strings.Contains(out, "update") || !strings.Contains(out, "kubefoundry:index:ModelDeployment") {
-		t.Fatalf("refreshing preview does not show an update of the model deployment:\n%s", out)
+	if !strings.Contains(out, modelDeploymentToken+": (update)") || !strings.Contains(out, "replicas: 3 => 1") {
+		t.Fatalf("refreshing preview does not show the update that puts the replicas back:\n%s", out)
 	}
 
 	// Update: two replicas; Running once both workers run.
@@ -125,9 +132,9 @@ func TestPulumiYAMLModelDeploymentLifecycle(t *testing.T) {
 	imp.must("login", "file://"+strings.TrimPrefix(envValue(imp.env, "PULUMI_BACKEND_URL"), "file://"))
 	imp.must("stack", "init", "imported")
 	imp.must("config", "set", "kubefoundry:configPath", c.Kubeconfig)
-	imp.must("import", "--yes", "--generate-code=false", "kubefoundry:index:ModelDeployment", "qwen", ns+"/qwen")
+	imp.must("import", "--yes", "--generate-code=false", modelDeploymentToken, "qwen", ns+"/qwen")
 	state := imp.must("stack", "export")
-	for _, want := range []string{`"type": "kubefoundry:index:ModelDeployment"`, `"id": "` + ns + `/qwen"`, `"phase": "Running"`, `"model": "Qwen/Qwen3-0.6B"`} {
+	for _, want := range []string{`"type": "` + modelDeploymentToken + `"`, `"id": "` + ns + `/qwen"`, `"phase": "Running"`, `"model": "Qwen/Qwen3-0.6B"`} {
 		if !strings.Contains(state, want) {
 			t.Errorf("imported stack has no %s:\n%s", want, state)
 		}
@@ -142,7 +149,9 @@ func TestPulumiYAMLModelDeploymentLifecycle(t *testing.T) {
 	if _, err := c.Clientset.CoreV1().Secrets(ns).Get(ctx, "qwen-hf-token", metav1.GetOptions{}); err == nil {
 		t.Error("the token's Secret is still there after pulumi destroy")
 	}
-	waitNoPods(t, c, ns)
+	if left, err := c.Leftovers(ctx, []string{ns}, dgdGVR, dcdGVR); err != nil || len(left) > 0 {
+		t.Errorf("left after pulumi destroy: %v %v", left, err)
+	}
 
 	// The token: never in any command's output, nor in the backend's files.
 	for i, o := range append(p.outputs, imp.outputs...) {
@@ -150,16 +159,9 @@ func TestPulumiYAMLModelDeploymentLifecycle(t *testing.T) {
 			t.Errorf("command %d printed the Hugging Face token:\n%s", i, o)
 		}
 	}
-	_ = filepath.Walk(filepath.Dir(strings.TrimPrefix(envValue(p.env, "PULUMI_BACKEND_URL"), "file://")), func(path string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err == nil && strings.Contains(string(b), hfToken) {
-			t.Errorf("%s holds the Hugging Face token in clear", path)
-		}
-		return nil
-	})
+	// Nor in any file: the backend's state, history and backups, the stack's config, PULUMI_HOME.
+	noTokenInFiles(t, filepath.Dir(p.dir), hfToken)
+	noTokenInFiles(t, filepath.Dir(imp.dir), hfToken)
 }
 
 func envValue(env []string, key string) string {
@@ -227,38 +229,4 @@ func setWorkerReplicas(t *testing.T, c *testcluster.Cluster, ns, name string, n 
 	if _, err := c.Dynamic.Resource(dgdGVR).Namespace(ns).Update(context.Background(), obj, metav1.UpdateOptions{FieldManager: "kubectl-edit"}); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// waitNoPods waits until the operator's pods of the namespace are gone.
-func waitNoPods(t *testing.T, c *testcluster.Cluster, ns string) {
-	t.Helper()
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		pods, err := c.Clientset.CoreV1().Pods(ns).List(context.Background(), metav1.ListOptions{})
-		if err == nil && len(pods.Items) == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Errorf("pods left in %s after pulumi destroy: %d", ns, len(pods.Items))
-			return
-		}
-		time.Sleep(time.Second)
-	}
-}
-
-// shortNamespace creates a namespace with a short name: Dynamo 1.4 writes "<namespace>-<graph>"
-// into a label (at most 63 bytes).
-func shortNamespace(t *testing.T, c *testcluster.Cluster, prefix string) string {
-	t.Helper()
-	name := fmt.Sprintf("%s-%d", prefix, time.Now().UnixNano()%100000)
-	if _, err := c.Clientset.CoreV1().Namespaces().Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = c.Clientset.CoreV1().Namespaces().Delete(context.Background(), name, metav1.DeleteOptions{})
-	})
-	if err := c.WaitForDefaultServiceAccount(context.Background(), name); err != nil {
-		t.Fatal(err)
-	}
-	return name
 }

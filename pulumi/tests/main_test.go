@@ -1,7 +1,8 @@
 // Package tests drives the bridged provider with the real Pulumi CLI and the Pulumi YAML language
-// host (both built from the Go module proxy by scripts/pulumi-build.sh) against the test cluster
-// of internal/testcluster with the real Dynamo operator on kwok GPU nodes. State lives in a local
-// file backend (pulumi login file://...), so nothing leaves the machine.
+// host (both built from the Go module proxy by scripts/pulumi-build.sh), and through the generated
+// Go SDK with the Automation API, against the test cluster of internal/testcluster with the real
+// Dynamo operator on kwok GPU nodes. State lives in a local file backend (file://...), so nothing
+// leaves the machine.
 package tests
 
 import (

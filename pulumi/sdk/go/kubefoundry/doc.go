@@ -1,0 +1,2 @@
+// Deploy LLMs on Kubernetes through NVIDIA Dynamo, KubeRay and KAITO.
+package kubefoundry
