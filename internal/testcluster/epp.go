@@ -1,0 +1,140 @@
+package testcluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+)
+
+// LLMDRouterDir returns the directory scripts/llmd-router-build.sh fills from
+// ../shared/operators/llm-d-router-0.10.0.tar.gz: llmd-epp (the llm-d router's endpoint
+// picker, cmd/epp), crds/ and charts/ ($KUBEFOUNDRY_LLMD_ROUTER_DIR if set).
+func LLMDRouterDir() (string, error) {
+	return scriptDir("KUBEFOUNDRY_LLMD_ROUTER_DIR", "the llm-d router endpoint picker", "llmd-router-build.sh")
+}
+
+// EndpointPicker says which endpoints one endpoint picker serves and how it picks.
+type EndpointPicker struct {
+	// Pool and Namespace name the InferencePool (inference.networking.k8s.io) whose pods the
+	// picker watches (--pool-name, --pool-namespace).
+	Pool, Namespace string
+	// Config is the EndpointPickerConfig document (--config-file), e.g. the one the provider
+	// rendered into the picker's ConfigMap.
+	Config string
+}
+
+// RunningPicker is an endpoint picker process started by StartEndpointPicker.
+type RunningPicker struct {
+	// Addr is the ext_proc gRPC address (127.0.0.1:<port>). The picker serves it over TLS
+	// with a self-signed certificate (--secure-serving defaults to true), as in the chart.
+	Addr string
+	// LogName names its log (Cluster.LogFile, LogTail).
+	LogName string
+}
+
+// StartEndpointPicker runs the llm-d router v0.10.0 endpoint picker as a local process
+// against the cluster (KUBECONFIG, admin credentials) and waits until its gRPC health service
+// reports SERVING, which it does once the InferencePool has been read and synced
+// (cmd/epp/runner/health.go). The flags are those of pkg/epp/server/options.go @ v0.10.0,
+// as the rendered picker Deployment passes them (internal/gateway EndpointPickerWithConfig),
+// with ports chosen free on loopback: --grpc-port, --grpc-health-port, --metrics-port.
+// The cluster must have been started with Options.EndpointPicker. It is stopped with the
+// cluster, or earlier by StopEndpointPicker.
+func (c *Cluster) StartEndpointPicker(ctx context.Context, p EndpointPicker) (*RunningPicker, error) {
+	if c.llmdRouter == "" {
+		return nil, errors.New("this cluster was started without Options.EndpointPicker")
+	}
+	name := EndpointPickerLogName(p.Namespace, p.Pool)
+	configFile := filepath.Join(c.Dir, name+".yaml")
+	if err := os.WriteFile(configFile, []byte(p.Config), 0o600); err != nil {
+		return nil, err
+	}
+	ports, err := freePorts(3)
+	if err != nil {
+		return nil, err
+	}
+	grpcPort, healthPort, metricsPort := ports[0], ports[1], ports[2]
+	env := []string{"KUBECONFIG=" + c.Kubeconfig, "NAMESPACE=" + p.Namespace, "POD_NAME=" + name}
+	if err := c.runEnv(env, filepath.Join(c.llmdRouter, "llmd-epp"), name,
+		"--pool-name", p.Pool,
+		"--pool-namespace", p.Namespace,
+		"--config-file", configFile,
+		"--grpc-port", strconv.Itoa(grpcPort),
+		"--grpc-health-port", strconv.Itoa(healthPort),
+		"--metrics-port", strconv.Itoa(metricsPort),
+		"--tracing=false",
+		"--metrics-endpoint-auth=false",
+		"--enable-pprof=false",
+		// A SIGTERM otherwise keeps the ext_proc server up for 30 s (DefaultDrainTimeout).
+		"--drain-timeout=0s",
+		"--zap-encoder", "json",
+	); err != nil {
+		return nil, err
+	}
+	if err := c.waitUntil(ctx, name, "gRPC health SERVING", 120*time.Second, grpcServing(loopback(healthPort))); err != nil {
+		return nil, fmt.Errorf("%w\n%s", err, c.LogTail(name, 30))
+	}
+	return &RunningPicker{Addr: loopback(grpcPort), LogName: name}, nil
+}
+
+// EndpointPickerLogName names the log of the picker for pool in namespace.
+func EndpointPickerLogName(namespace, pool string) string { return "epp-" + namespace + "-" + pool }
+
+// StopEndpointPicker ends a picker StartEndpointPicker started (its log is kept).
+func (c *Cluster) StopEndpointPicker(p *RunningPicker) error { return c.stopProcess(p.LogName) }
+
+// grpcServing probes a gRPC health service (the picker's health port serves it in plain text).
+func grpcServing(addr string) func(context.Context) error {
+	return func(ctx context.Context) error {
+		conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+		if err != nil {
+			return err
+		}
+		defer func() { _ = conn.Close() }()
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		// The service the llm-d chart's readiness probe asks for; without leader election every
+		// service name gets the same answer.
+		resp, err := healthpb.NewHealthClient(conn).Check(ctx, &healthpb.HealthCheckRequest{Service: "readiness"})
+		if err != nil {
+			return err
+		}
+		if s := resp.GetStatus(); s != healthpb.HealthCheckResponse_SERVING {
+			return fmt.Errorf("health %s", strings.ToLower(s.String()))
+		}
+		return nil
+	}
+}
+
+// startEndpointPickerSupport locates (or builds) the picker and installs the llm-d router's
+// CRDs (llm-d.ai InferenceObjective, InferenceModelRewrite), which the picker watches when
+// they exist (pkg/epp/server/controller_config.go) and which the rendered picker's Role names.
+func (c *Cluster) startEndpointPickerSupport(ctx context.Context) error {
+	dir, err := LLMDRouterDir()
+	if err != nil {
+		return err
+	}
+	if err := InstallCRDs(ctx, c.RESTConfig, filepath.Join(dir, "crds")); err != nil {
+		return err
+	}
+	c.llmdRouter = dir
+	return nil
+}
+
+// loopbackPodCIDR is kwok's pod CIDR with Options.LoopbackPodIPs: a /16 inside 127.0.0.0/8,
+// so every pod IP is a loopback address of this host; a random one, so that two clusters on
+// the machine do not hand out the same addresses.
+func loopbackPodCIDR() string { return fmt.Sprintf("127.%d.0.0/16", 100+rand.IntN(150)) }
+
+// PodCIDR is the range kwok gives pod IPs from.
+func (c *Cluster) PodCIDR() string { return c.podCIDR }
