@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -84,6 +85,10 @@ func (c *Cluster) StartEndpointPicker(ctx context.Context, p EndpointPicker) (*R
 	if err := c.waitUntil(ctx, name, "gRPC health SERVING", 120*time.Second, grpcServing(loopback(healthPort))); err != nil {
 		return nil, fmt.Errorf("%w\n%s", err, c.LogTail(name, 30))
 	}
+	// Health turns SERVING once the pool is synced; the ext_proc listener opens a moment later.
+	if err := c.waitUntil(ctx, name, "ext_proc listening", 60*time.Second, listening(loopback(grpcPort))); err != nil {
+		return nil, fmt.Errorf("%w\n%s", err, c.LogTail(name, 30))
+	}
 	return &RunningPicker{Addr: loopback(grpcPort), LogName: name}, nil
 }
 
@@ -92,6 +97,17 @@ func EndpointPickerLogName(namespace, pool string) string { return "epp-" + name
 
 // StopEndpointPicker ends a picker StartEndpointPicker started (its log is kept).
 func (c *Cluster) StopEndpointPicker(p *RunningPicker) error { return c.stopProcess(p.LogName) }
+
+// listening probes a TCP port.
+func listening(addr string) func(context.Context) error {
+	return func(ctx context.Context) error {
+		conn, err := (&net.Dialer{Timeout: 2 * time.Second}).DialContext(ctx, "tcp", addr)
+		if err != nil {
+			return err
+		}
+		return conn.Close()
+	}
+}
 
 // grpcServing probes a gRPC health service (the picker's health port serves it in plain text).
 func grpcServing(addr string) func(context.Context) error {
