@@ -2,7 +2,8 @@
 // ../shared/operators by scripts/llmd-router-build.sh) against model deployments terraform
 // created with runtime = "llmd", and checks what it picks: only the pods of the deployment
 // whose InferencePool it serves, new pods once they run, and, from the engines' /metrics, the
-// less loaded pod.
+// less loaded pod; with the P/D configuration, the decode pod and, for a long prompt, the
+// prefill pod (x-prefiller-host-port).
 //
 // Real: kube-apiserver with the Inference Extension and llm-d CRDs, the Deployment
 // controller, kube-scheduler, kwok GPU nodes, the picker process with the EndpointPickerConfig

@@ -48,15 +48,22 @@ func (e *envoyStandIn) Close() error { return e.conn.Close() }
 // pick sends one OpenAI completion request for model through the picker and returns the
 // endpoint it chose.
 func (e *envoyStandIn) pick(ctx context.Context, model, prompt string) (string, error) {
+	h, err := e.route(ctx, model, prompt)
+	return h[destinationHeader], err
+}
+
+// route sends one OpenAI completion request for model through the picker and returns the
+// request headers it sets (the destination among them).
+func (e *envoyStandIn) route(ctx context.Context, model, prompt string) (map[string]string, error) {
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	stream, err := extprocv3.NewExternalProcessorClient(e.conn).Process(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	body, err := json.Marshal(map[string]any{"model": model, "prompt": prompt, "max_tokens": 16})
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	headers := []*corev3.HeaderValue{
 		{Key: ":method", RawValue: []byte("POST")},
@@ -68,38 +75,40 @@ func (e *envoyStandIn) pick(ctx context.Context, model, prompt string) (string, 
 	if err := stream.Send(&extprocv3.ProcessingRequest{Request: &extprocv3.ProcessingRequest_RequestHeaders{
 		RequestHeaders: &extprocv3.HttpHeaders{Headers: &corev3.HeaderMap{Headers: headers}},
 	}}); err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := stream.Send(&extprocv3.ProcessingRequest{Request: &extprocv3.ProcessingRequest_RequestBody{
 		RequestBody: &extprocv3.HttpBody{Body: body, EndOfStream: true},
 	}}); err != nil {
-		return "", err
+		return nil, err
 	}
 	defer func() { _ = stream.CloseSend() }()
 	for {
 		resp, err := stream.Recv()
 		if errors.Is(err, io.EOF) {
-			return "", errors.New("the picker closed the stream without a routing decision")
+			return nil, errors.New("the picker closed the stream without a routing decision")
 		}
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		if ir := resp.GetImmediateResponse(); ir != nil {
-			return "", fmt.Errorf("the picker answered the request itself: HTTP %d %s", ir.GetStatus().GetCode(), ir.GetBody())
+			return nil, fmt.Errorf("the picker answered the request itself: HTTP %d %s", ir.GetStatus().GetCode(), ir.GetBody())
 		}
 		h := resp.GetRequestHeaders()
 		if h == nil {
 			continue
 		}
+		set := map[string]string{}
 		for _, o := range h.GetResponse().GetHeaderMutation().GetSetHeaders() {
-			if o.GetHeader().GetKey() == destinationHeader {
-				v := string(o.GetHeader().GetRawValue())
-				if v == "" {
-					v = o.GetHeader().GetValue()
-				}
-				return v, nil
+			v := string(o.GetHeader().GetRawValue())
+			if v == "" {
+				v = o.GetHeader().GetValue()
 			}
+			set[o.GetHeader().GetKey()] = v
 		}
-		return "", fmt.Errorf("request headers response without %s: %v", destinationHeader, h)
+		if set[destinationHeader] == "" {
+			return nil, fmt.Errorf("request headers response without %s: %v", destinationHeader, h)
+		}
+		return set, nil
 	}
 }

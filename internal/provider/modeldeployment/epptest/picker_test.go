@@ -24,10 +24,16 @@ import (
 
 const model = "Qwen/Qwen3-0.6B"
 
-// modelServers waits until exactly n model-server pods of the llmd deployment name run (with
-// an IP) and returns them.
+// modelServers waits until exactly n model-server pods of the aggregated llmd deployment name
+// run (with an IP) and returns them.
 func modelServers(c *testcluster.Cluster, ns, name string, n int) ([]corev1.Pod, error) {
-	selector := "app.kubernetes.io/instance=" + name + ",kubefoundry.io/provider=llmd,llm-d.ai/role=decode"
+	return podsOfRole(c, ns, name, "decode", n)
+}
+
+// podsOfRole waits until exactly n pods of one llm-d role (decode, prefill) of the deployment
+// name run with an IP, and returns them.
+func podsOfRole(c *testcluster.Cluster, ns, name, role string, n int) ([]corev1.Pod, error) {
+	selector := "app.kubernetes.io/instance=" + name + ",kubefoundry.io/provider=llmd,llm-d.ai/role=" + role
 	for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(500 * time.Millisecond) {
 		pods, err := c.RunningPods(context.Background(), ns, selector)
 		if err != nil {
@@ -37,7 +43,7 @@ func modelServers(c *testcluster.Cluster, ns, name string, n int) ([]corev1.Pod,
 			return pods, nil
 		}
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("%d model-server pods of %s running in %s, want %d", len(pods), name, ns, n)
+			return nil, fmt.Errorf("%d %s pods of %s running in %s, want %d", len(pods), role, name, ns, n)
 		}
 	}
 }
@@ -168,7 +174,7 @@ replicas  = %d
 				}
 				first = chat[0]
 				run.engines.serve(first.Status.PodIP)
-				if err := run.start(); err != nil {
+				if err := run.start("chat"); err != nil {
 					return err
 				}
 				picks, err := run.picks(8)
@@ -227,11 +233,12 @@ replicas  = %d
 	))
 }
 
-// start runs the picker for the chat deployment's pool with the configuration the provider
-// rendered (the picker ConfigMap's default-plugins.yaml) and connects the Envoy stand-in.
-func (r *pickerRun) start() error {
+// start runs the picker for the pool of the deployment name with the configuration the
+// provider rendered (the picker ConfigMap's default-plugins.yaml) and connects the Envoy
+// stand-in.
+func (r *pickerRun) start(name string) error {
 	ctx := context.Background()
-	cm, err := r.c.Clientset.CoreV1().ConfigMaps(r.ns).Get(ctx, gateway.EPPName("chat"), metav1.GetOptions{})
+	cm, err := r.c.Clientset.CoreV1().ConfigMaps(r.ns).Get(ctx, gateway.EPPName(name), metav1.GetOptions{})
 	if err != nil {
 		return err
 	}
@@ -239,7 +246,7 @@ func (r *pickerRun) start() error {
 	if conf == "" {
 		return fmt.Errorf("ConfigMap %s has no default-plugins.yaml: %v", cm.Name, cm.Data)
 	}
-	pool := gateway.PoolName("chat")
+	pool := gateway.PoolName(name)
 	picker, err := r.c.StartEndpointPicker(ctx, testcluster.EndpointPicker{Pool: pool, Namespace: r.ns, Config: conf})
 	if err != nil {
 		return err
