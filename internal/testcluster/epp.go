@@ -15,6 +15,10 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	authenticationv1 "k8s.io/api/authentication/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 )
 
 // LLMDRouterDir returns the directory scripts/llmd-router-build.sh fills from
@@ -32,6 +36,10 @@ type EndpointPicker struct {
 	// Config is the EndpointPickerConfig document (--config-file), e.g. the one the provider
 	// rendered into the picker's ConfigMap.
 	Config string
+	// ServiceAccount, when set, is the account of Namespace the picker authenticates as (a
+	// token from the TokenRequest API), as its pod would: it then has only the RBAC bound to
+	// that account. Empty: the cluster's admin credentials.
+	ServiceAccount string
 }
 
 // RunningPicker is an endpoint picker process started by StartEndpointPicker.
@@ -44,7 +52,7 @@ type RunningPicker struct {
 }
 
 // StartEndpointPicker runs the llm-d router v0.10.0 endpoint picker as a local process
-// against the cluster (KUBECONFIG, admin credentials) and waits until its gRPC health service
+// against the cluster (KUBECONFIG: admin or p.ServiceAccount's credentials) and waits until its gRPC health service
 // reports SERVING, which it does once the InferencePool has been read and synced
 // (cmd/epp/runner/health.go). The flags are those of pkg/epp/server/options.go @ v0.10.0,
 // as the rendered picker Deployment passes them (internal/gateway EndpointPickerWithConfig),
@@ -65,7 +73,13 @@ func (c *Cluster) StartEndpointPicker(ctx context.Context, p EndpointPicker) (*R
 		return nil, err
 	}
 	grpcPort, healthPort, metricsPort := ports[0], ports[1], ports[2]
-	env := []string{"KUBECONFIG=" + c.Kubeconfig, "NAMESPACE=" + p.Namespace, "POD_NAME=" + name}
+	kubeconfig := c.Kubeconfig
+	if p.ServiceAccount != "" {
+		if kubeconfig, err = c.serviceAccountKubeconfig(ctx, p.Namespace, p.ServiceAccount, name); err != nil {
+			return nil, err
+		}
+	}
+	env := []string{"KUBECONFIG=" + kubeconfig, "NAMESPACE=" + p.Namespace, "POD_NAME=" + name}
 	if err := c.runEnv(env, filepath.Join(c.llmdRouter, "llmd-epp"), name,
 		"--pool-name", p.Pool,
 		"--pool-namespace", p.Namespace,
@@ -90,6 +104,24 @@ func (c *Cluster) StartEndpointPicker(ctx context.Context, p EndpointPicker) (*R
 		return nil, fmt.Errorf("%w\n%s", err, c.LogTail(name, 30))
 	}
 	return &RunningPicker{Addr: loopback(grpcPort), LogName: name}, nil
+}
+
+// serviceAccountKubeconfig writes a kubeconfig that authenticates as ns/account with a
+// token the API server issues for it (an hour long).
+func (c *Cluster) serviceAccountKubeconfig(ctx context.Context, ns, account, file string) (string, error) {
+	hour := int64(3600)
+	tok, err := c.Clientset.CoreV1().ServiceAccounts(ns).CreateToken(ctx, account,
+		&authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: &hour}}, metav1.CreateOptions{})
+	if err != nil {
+		return "", fmt.Errorf("token for service account %s/%s: %w", ns, account, err)
+	}
+	cfg := clientcmdapi.NewConfig()
+	cfg.Clusters["kubefoundry-test"] = &clientcmdapi.Cluster{Server: c.Host, CertificateAuthorityData: c.CAData}
+	cfg.AuthInfos[account] = &clientcmdapi.AuthInfo{Token: tok.Status.Token}
+	cfg.Contexts["kubefoundry-test"] = &clientcmdapi.Context{Cluster: "kubefoundry-test", AuthInfo: account, Namespace: ns}
+	cfg.CurrentContext = "kubefoundry-test"
+	path := filepath.Join(c.Dir, file+".kubeconfig")
+	return path, clientcmd.WriteToFile(*cfg, path)
 }
 
 // EndpointPickerLogName names the log of the picker for pool in namespace.

@@ -234,8 +234,9 @@ replicas  = %d
 }
 
 // start runs the picker for the pool of the deployment name with the configuration the
-// provider rendered (the picker ConfigMap's default-plugins.yaml) and connects the Envoy
-// stand-in.
+// provider rendered (the picker ConfigMap's default-plugins.yaml), authenticated as the
+// picker's ServiceAccount, so with no more than the Role the provider rendered, and connects
+// the Envoy stand-in.
 func (r *pickerRun) start(name string) error {
 	ctx := context.Background()
 	cm, err := r.c.Clientset.CoreV1().ConfigMaps(r.ns).Get(ctx, gateway.EPPName(name), metav1.GetOptions{})
@@ -247,7 +248,9 @@ func (r *pickerRun) start(name string) error {
 		return fmt.Errorf("ConfigMap %s has no default-plugins.yaml: %v", cm.Name, cm.Data)
 	}
 	pool := gateway.PoolName(name)
-	picker, err := r.c.StartEndpointPicker(ctx, testcluster.EndpointPicker{Pool: pool, Namespace: r.ns, Config: conf})
+	// As the picker's pod: with the ServiceAccount and Role the provider rendered for it.
+	picker, err := r.c.StartEndpointPicker(ctx, testcluster.EndpointPicker{Pool: pool, Namespace: r.ns, Config: conf,
+		ServiceAccount: gateway.EPPName(name)})
 	if err != nil {
 		return err
 	}
