@@ -4,6 +4,8 @@ go 1.26.8
 
 require (
 	github.com/docker/cli v29.8.2+incompatible
+	// the ext_proc v3 protos the endpoint picker test speaks (the llm-d router v0.10.0 pins it)
+	github.com/envoyproxy/go-control-plane/envoy v1.37.0
 	github.com/google/go-containerregistry v0.22.1
 	github.com/gpustack/gguf-parser-go v0.28.2
 	github.com/hashicorp/terraform-plugin-framework v1.19.0
@@ -20,6 +22,12 @@ require (
 	k8s.io/apimachinery v0.37.0
 	k8s.io/client-go v0.37.0
 	sigs.k8s.io/yaml v1.6.0
+)
+
+require (
+	github.com/cncf/xds/go v0.0.0-20260202195803-dba9d589def2 // indirect
+	github.com/envoyproxy/go-control-plane v0.14.0 // indirect
+	github.com/envoyproxy/protoc-gen-validate v1.3.3 // indirect
 )
 
 require (

@@ -65,6 +65,14 @@ type Options struct {
 	// github.com/kserve/kserve module (scripts/kserve-build.sh). Combine with GatewayAPI for
 	// routes and the scheduler's InferencePool, and LWS for multi-node workloads.
 	KServe bool
+	// EndpointPicker makes the llm-d router v0.10.0 endpoint picker available
+	// (scripts/llmd-router-build.sh) and installs its llm-d.ai CRDs: a test then runs one
+	// picker per InferencePool with StartEndpointPicker (epp.go). Combine with GatewayAPI.
+	EndpointPicker bool
+	// LoopbackPodIPs makes kwok give pods IPs from a /16 inside 127.0.0.0/8 (PodCIDR), which
+	// route to this host's loopback: a test can then listen on a pod's IP and answer for it
+	// (e.g. serve an engine's /metrics to the endpoint picker). Needs Kwok.
+	LoopbackPodIPs bool
 }
 
 // Cluster is a running control plane.
@@ -94,7 +102,9 @@ type Cluster struct {
 	kubeRayVersion  string
 	lws             bool // the LeaderWorkerSet controller runs (Options.LWS)
 	metrics         *metricsPipeline
-	kserve          bool // the KServe controller runs (Options.KServe)
+	kserve          bool   // the KServe controller runs (Options.KServe)
+	llmdRouter      string // the llm-d router build directory (Options.EndpointPicker)
+	podCIDR         string // kwok's --cidr
 }
 
 const adminToken = "kubefoundry-test-admin-token"
@@ -108,7 +118,11 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 	}
 	started := time.Now()
 	c := &Cluster{Dir: opts.Dir, Token: adminToken, kwok: opts.Kwok || len(opts.Operators) > 0 || opts.LWS || opts.MetricsServer || opts.KServe,
-		operators: opts.Operators, operatorStartup: map[Operator]time.Duration{}, kubeRayVersion: opts.KubeRayVersion}
+		operators: opts.Operators, operatorStartup: map[Operator]time.Duration{}, kubeRayVersion: opts.KubeRayVersion,
+		podCIDR: "10.244.0.0/16"}
+	if opts.LoopbackPodIPs {
+		c.podCIDR = loopbackPodCIDR()
+	}
 	if c.kubeRayVersion == "" {
 		c.kubeRayVersion = DefaultKubeRayVersion
 	}
@@ -250,6 +264,11 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 	if opts.GatewayAPI {
 		if err := InstallGatewayCRDs(ctx, c.RESTConfig); err != nil {
 			return nil, err
+		}
+	}
+	if opts.EndpointPicker {
+		if err := c.startEndpointPickerSupport(ctx); err != nil {
+			return nil, fmt.Errorf("endpoint picker: %w", err)
 		}
 	}
 	if opts.KEDA {

@@ -45,6 +45,13 @@
 // the real HPA controller then scales on CPU use. Options.KEDA installs KEDA's CRDs
 // (github.com/kedacore/keda/v2 v2.18.3) without its operator.
 //
+// Endpoint picker (Options.EndpointPicker): the llm-d router's endpoint picker v0.10.0
+// (cmd/epp, built by scripts/llmd-router-build.sh from ../shared/operators) and its llm-d.ai
+// CRDs. StartEndpointPicker(ctx, EndpointPicker{Pool, Namespace, Config}) runs one picker per
+// InferencePool as a local process and returns its ext_proc address once it serves; a test
+// plays the gateway data plane against it. Options.LoopbackPodIPs gives pods loopback IPs
+// (a /16 of 127.0.0.0/8), so a test can answer on a pod's IP, e.g. with an engine's /metrics.
+//
 // Nodes: CreateKwokNode(ctx, GPUNode{Name, GPUs, Product, MemoryMiB, Labels}, taints...) makes
 // a kwok node with nvidia.com/gpu capacity and GPU Feature Discovery labels
 // (nvidia.com/gpu.product, .memory, .count, .present, ...) and waits until it is Ready;

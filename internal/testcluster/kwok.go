@@ -36,7 +36,7 @@ func (c *Cluster) startKwok() error {
 		"--manage-all-nodes=false",
 		"--manage-nodes-with-annotation-selector=" + kwokNodeAnnotation + "=fake",
 		"--node-lease-duration-seconds=40",
-		"--cidr=10.244.0.0/16",
+		"--cidr=" + c.podCIDR,
 	}
 	if c.metrics != nil {
 		args = append(args, c.metrics.kwokMetricsArgs(stages)...)
