@@ -64,17 +64,17 @@ func TestAccRealKAITOInferenceSetAutoscalesWithLoad(t *testing.T) {
 				t.Fatal(err)
 			}
 			err := testcluster.Eventually(context.Background(), 5*time.Minute, func() error {
-				_, u, err := hpa(c, ns, "qwen")
+				_, u, err := hpa(c, ns)
 				if err != nil {
 					return err
 				}
 				if !utilization(u) {
 					return fmt.Errorf("HPA reads CPU utilization %d%%", u)
 				}
-				return setState(c, ns, "qwen", replicas)
+				return setState(c, ns, replicas)
 			})
 			if err != nil {
-				_, u, _ := hpa(c, ns, "qwen")
+				_, u, _ := hpa(c, ns)
 				t.Fatalf("CPU use %s per pod: %v (HPA reads %d%%)", cpu, err, u)
 			}
 			t.Logf("CPU use %s per pod: %d Workspaces and pods after %s", cpu, replicas, time.Since(start).Round(time.Second))
@@ -107,7 +107,7 @@ func TestAccRealKAITOInferenceSetAutoscalesWithLoad(t *testing.T) {
 				}
 				setUID = set.GetUID()
 				return testcluster.Eventually(context.Background(), 3*time.Minute, func() error {
-					h, u, err := hpa(c, ns, "qwen")
+					h, u, err := hpa(c, ns)
 					if err != nil {
 						return err
 					}
@@ -117,7 +117,7 @@ func TestAccRealKAITOInferenceSetAutoscalesWithLoad(t *testing.T) {
 					if u < 20 || u > 40 {
 						return fmt.Errorf("HPA reads CPU utilization %d%%, want about 30%%", u)
 					}
-					return setState(c, ns, "qwen", 1)
+					return setState(c, ns, 1)
 				})
 			},
 		},
@@ -143,7 +143,7 @@ func TestAccRealKAITOInferenceSetAutoscalesWithLoad(t *testing.T) {
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 			}},
 			Check: func(*terraform.State) error {
-				h, _, err := hpa(c, ns, "qwen")
+				h, _, err := hpa(c, ns)
 				if err != nil {
 					return err
 				}
@@ -151,7 +151,7 @@ func TestAccRealKAITOInferenceSetAutoscalesWithLoad(t *testing.T) {
 					return fmt.Errorf("HPA maxReplicas %d after apply, want 3", h.Spec.MaxReplicas)
 				}
 				// The apply kept the autoscaler's size.
-				return setState(c, ns, "qwen", 1)
+				return setState(c, ns, 1)
 			},
 		},
 		resource.TestStep{ // import reads kaito.inference_set and autoscaling back
@@ -174,7 +174,7 @@ func TestAccRealKAITOInferenceSetAutoscalesWithLoad(t *testing.T) {
 				if _, err := c.Clientset.AutoscalingV2().HorizontalPodAutoscalers(ns).Get(context.Background(), "qwen", metav1.GetOptions{}); err == nil {
 					return fmt.Errorf("the HPA is still there after autoscaling was removed")
 				}
-				return testcluster.Eventually(context.Background(), 3*time.Minute, func() error { return setState(c, ns, "qwen", 2) })
+				return testcluster.Eventually(context.Background(), 3*time.Minute, func() error { return setState(c, ns, 2) })
 			},
 		},
 	))

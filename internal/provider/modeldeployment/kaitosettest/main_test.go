@@ -34,9 +34,13 @@ var (
 // (pkg/utils/consts/consts.go WorkspaceCreatedByInferenceSetLabel @ v0.12.0).
 const createdBy = "inferenceset.kaito.sh/created-by"
 
+// deploymentName is the name of the one deployment (and so of its InferenceSet and HPA) the test makes.
+const deploymentName = "qwen"
+
 // setState checks the chain the HPA drives: the InferenceSet's scale subresource, the
 // Workspaces KAITO's InferenceSet controller made for it and their running pods on kwok nodes.
-func setState(c *testcluster.Cluster, ns, name string, want int) error {
+func setState(c *testcluster.Cluster, ns string, want int) error {
+	name := deploymentName
 	ctx := context.Background()
 	sc, err := c.Dynamic.Resource(inferenceSetGVR).Namespace(ns).Get(ctx, name, metav1.GetOptions{}, "scale")
 	if err != nil {
@@ -69,7 +73,8 @@ func setState(c *testcluster.Cluster, ns, name string, want int) error {
 }
 
 // hpa reads the HPA and its CPU utilization (-1 when it has read none yet).
-func hpa(c *testcluster.Cluster, ns, name string) (*autoscalingv2.HorizontalPodAutoscaler, int32, error) {
+func hpa(c *testcluster.Cluster, ns string) (*autoscalingv2.HorizontalPodAutoscaler, int32, error) {
+	name := deploymentName
 	h, err := c.Clientset.AutoscalingV2().HorizontalPodAutoscalers(ns).Get(context.Background(), name, metav1.GetOptions{})
 	if err != nil {
 		return nil, -1, err
