@@ -58,5 +58,12 @@ if [ "$mode" = check ]; then
     log "the committed Pulumi schema or SDKs are stale: run scripts/pulumi-gen.sh (make pulumi-gen) and commit pulumi/"
     exit 1
   fi
+  # The Python SDK's modules must import (its submodules' relative imports are codegen's weak spot).
+  if command -v python3 > /dev/null; then
+    PYTHONDONTWRITEBYTECODE=1 python3 scripts/pulumi-sdk-pycheck.py "$target/sdk/python" pulumi_kubefoundry ||
+      { log "the generated Python SDK does not import"; exit 1; }
+  else
+    log "python3 not found: Python SDK import check not run"
+  fi
   log "pulumi/ schema and SDKs up to date"
 fi
