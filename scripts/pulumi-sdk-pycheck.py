@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Imports every module of the generated Pulumi Python SDK, so that its own (relative) imports run
 for real: pulumi, and semver/packaging/parver when not installed, are stand-ins (PyPI is not
 reachable here). scripts/pulumi-gen.sh check runs it.

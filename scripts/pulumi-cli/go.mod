@@ -1,6 +1,7 @@
 // A wrapper module that builds the pulumi CLI from the Go module proxy (scripts/pulumi-build.sh):
 // `go install .../cmd/pulumi@version` is refused because the CLI's module carries replace
 // directives, so this module requires it and repeats the replace that is not a local path.
+// It also builds cmd/pulumi-sdkgen-nodejs-python (scripts/pulumi-gen.sh) with the same codegen.
 module kubefoundry.local/pulumi-cli
 
 go 1.26.8
