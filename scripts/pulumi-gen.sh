@@ -5,9 +5,13 @@
 #       MarkdownDescriptions: --skip-docs, no upstream markdown or HCL example conversion, which
 #       would need the network and converter plugins)
 #   pulumi/sdk/{go,nodejs,python}
-#       with pulumi-sdkgen-kubefoundry: Pulumi's code generators called in-process, as the language
-#       hosts behind `pulumi package gen-sdk` call them (those hosts are not on the Go module proxy;
-#       see pulumi/provider/cmd/pulumi-sdkgen-kubefoundry). pulumi/sdk/go.mod is kept, not generated.
+#       with Pulumi's code generators called in-process, as the language hosts behind
+#       `pulumi package gen-sdk` call them (those hosts are not on the Go module proxy):
+#       go with pulumi/provider/cmd/pulumi-sdkgen-kubefoundry (the bridge's codegen, matching the
+#       pulumi/sdk/v3 the Go SDK builds with), nodejs and python with
+#       scripts/pulumi-cli/cmd/pulumi-sdkgen-nodejs-python (the Pulumi CLI's newer codegen: the
+#       bridge's writes wrong relative imports in their submodules under Go 1.26).
+#       pulumi/sdk/go.mod is kept, not generated.
 # `pulumi-gen.sh check` regenerates into a scratch copy and fails when anything differs from the
 # committed files (scripts/check.sh runs it). Needs only the Go toolchain and the module cache.
 set -euo pipefail
@@ -20,8 +24,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 log() { echo "pulumi-gen: $*" >&2; }
 
-log "building pulumi-tfgen-kubefoundry and pulumi-sdkgen-kubefoundry"
+log "building pulumi-tfgen-kubefoundry and the SDK generators"
 (cd pulumi && go build -o "$work/" ./provider/cmd/pulumi-tfgen-kubefoundry ./provider/cmd/pulumi-sdkgen-kubefoundry)
+# Same flags as scripts/pulumi-build.sh's CLI build, so that the build cache it left is reused
+# (821 of this command's 826 packages are the CLI's).
+(cd scripts/pulumi-cli && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath -o "$work/" ./cmd/pulumi-sdkgen-nodejs-python)
+declare -A SDKGEN=([go]=pulumi-sdkgen-kubefoundry [nodejs]=pulumi-sdkgen-nodejs-python [python]=pulumi-sdkgen-nodejs-python)
 
 # The generators write into the tree they are given: in check mode, a copy of the committed one.
 target="$root/pulumi"
@@ -39,7 +47,7 @@ schema_dir="$target/provider/cmd/pulumi-resource-kubefoundry"
   { cat "$work/tfgen.log" >&2; log "tfgen schema failed"; exit 1; }
 
 for lang in "${LANGS[@]}"; do
-  "$work/pulumi-sdkgen-kubefoundry" -schema "$schema_dir/schema.json" -out "$target/sdk/$lang" "$lang" ||
+  "$work/${SDKGEN[$lang]}" -schema "$schema_dir/schema.json" -out "$target/sdk/$lang" "$lang" ||
     { log "sdkgen $lang failed"; exit 1; }
 done
 # `make fmt` runs gofmt -s over the whole tree: keep the Go SDK as it would leave it.
@@ -51,6 +59,13 @@ if [ "$mode" = check ]; then
     head -n 200 "$work/diff"
     log "the committed Pulumi schema or SDKs are stale: run scripts/pulumi-gen.sh (make pulumi-gen) and commit pulumi/"
     exit 1
+  fi
+  # The Python SDK's modules must import (its submodules' relative imports are codegen's weak spot).
+  if command -v python3 > /dev/null; then
+    PYTHONDONTWRITEBYTECODE=1 python3 scripts/pulumi-sdk-pycheck.py "$target/sdk/python" pulumi_kubefoundry ||
+      { log "the generated Python SDK does not import"; exit 1; }
+  else
+    log "python3 not found: Python SDK import check not run"
   fi
   log "pulumi/ schema and SDKs up to date"
 fi

@@ -1,11 +1,15 @@
 // A wrapper module that builds the pulumi CLI from the Go module proxy (scripts/pulumi-build.sh):
 // `go install .../cmd/pulumi@version` is refused because the CLI's module carries replace
 // directives, so this module requires it and repeats the replace that is not a local path.
+// It also builds cmd/pulumi-sdkgen-nodejs-python (scripts/pulumi-gen.sh) with the same codegen.
 module kubefoundry.local/pulumi-cli
 
 go 1.26.8
 
-require github.com/pulumi/pulumi/pkg/v3 v3.277.0
+require (
+	github.com/blang/semver v3.5.1+incompatible
+	github.com/pulumi/pulumi/pkg/v3 v3.277.0
+)
 
 require (
 	cel.dev/expr v0.25.3 // indirect
@@ -70,7 +74,6 @@ require (
 	github.com/aymerick/douceur v0.2.0 // indirect
 	github.com/bahlo/generic-list-go v0.2.0 // indirect
 	github.com/bazelbuild/buildtools v0.0.0-20260211083412-859bfffeef82 // indirect
-	github.com/blang/semver v3.5.1+incompatible // indirect
 	github.com/buger/jsonparser v1.1.2 // indirect
 	github.com/ccojocar/zxcvbn-go v1.0.1 // indirect
 	github.com/cenkalti/backoff/v4 v4.3.0 // indirect
@@ -148,6 +151,7 @@ require (
 	github.com/hashicorp/hcl/v2 v2.24.0 // indirect
 	github.com/hashicorp/vault/api v1.22.0 // indirect
 	github.com/hexops/gotextdiff v1.0.3 // indirect
+	github.com/iancoleman/strcase v0.3.0 // indirect
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
 	github.com/jedib0t/go-pretty/v6 v6.7.10 // indirect
 	github.com/jonboulle/clockwork v0.4.0 // indirect

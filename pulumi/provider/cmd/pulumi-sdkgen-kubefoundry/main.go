@@ -1,5 +1,5 @@
-// Command pulumi-sdkgen-kubefoundry generates the Go, Node.js (TypeScript) and Python SDKs of the
-// bridged provider from its committed schema.json (scripts/pulumi-gen.sh runs it).
+// Command pulumi-sdkgen-kubefoundry generates the Go SDK of the bridged provider from its committed
+// schema.json (scripts/pulumi-gen.sh runs it).
 //
 // tfgen's own SDK path runs `pulumi package gen-sdk`, which hands the schema to the language host
 // plugins (pulumi-language-go, -nodejs, -python). Those hosts live in modules of pulumi/pulumi that
@@ -8,7 +8,13 @@
 // Pulumi's code generators (pulumi/pulumi sdk/{go/pulumi-language-go,nodejs/cmd/pulumi-language-nodejs,
 // python/cmd/pulumi-language-python}/main.go): bind the schema, call codegen/<lang>.GeneratePackage,
 // write the files. This command makes the same calls in-process, with the codegen version the
-// bridge's tfgen is built with (this module's github.com/pulumi/pulumi/pkg/v3).
+// bridge's tfgen is built with (this module's github.com/pulumi/pulumi/pkg/v3), so that the Go SDK
+// uses only what the bridge's github.com/pulumi/pulumi/sdk/v3 has (newer codegen calls
+// Context.ExistsResource, which v3.218.0 lacks).
+//
+// The TypeScript and Python SDKs come from scripts/pulumi-cli/cmd/pulumi-sdkgen-nodejs-python
+// instead: under Go 1.26 this codegen writes `./utilities` where `../utilities` is meant in their
+// submodules (fixed in pkg/v3 v3.277.0).
 package main
 
 import (
@@ -21,8 +27,6 @@ import (
 	"sort"
 
 	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
-	nodejsgen "github.com/pulumi/pulumi/pkg/v3/codegen/nodejs"
-	pythongen "github.com/pulumi/pulumi/pkg/v3/codegen/python"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 )
 
@@ -32,7 +36,7 @@ func main() {
 	schemaPath := flag.String("schema", "provider/cmd/pulumi-resource-kubefoundry/schema.json", "the package schema")
 	out := flag.String("out", "", "output directory (emptied first)")
 	flag.Usage = func() {
-		fmt.Fprintf(os.Stderr, "usage: %s [-schema schema.json] -out dir go|nodejs|python\n", tool)
+		fmt.Fprintf(os.Stderr, "usage: %s [-schema schema.json] -out dir go\n", tool)
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -70,12 +74,10 @@ func run(language, schemaPath, out string) error {
 	switch language {
 	case "go":
 		files, err = gogen.GeneratePackage(tool, pkg, nil)
-	case "nodejs":
-		files, err = nodejsgen.GeneratePackage(tool, pkg, nil, nil, false, nil)
-	case "python":
-		files, err = pythongen.GeneratePackage(tool, pkg, nil, nil)
+	case "nodejs", "python":
+		return fmt.Errorf("%s: generate it with scripts/pulumi-cli/cmd/pulumi-sdkgen-nodejs-python", language)
 	default:
-		return fmt.Errorf("unknown language %q: want go, nodejs or python", language)
+		return fmt.Errorf("unknown language %q: want go", language)
 	}
 	if err != nil {
 		return fmt.Errorf("generating the %s SDK: %w", language, err)
