@@ -83,9 +83,9 @@ func TestAccAutoscalingManifestDataSource(t *testing.T) {
 // What cannot be scaled fails at plan, naming the attribute and the fix.
 func TestAccAutoscalingPlanErrors(t *testing.T) {
 	for _, c := range []struct{ name, body, want string }{
-		{"kaito", `runtime = "kaito"
+		{"kaito workspace", `runtime = "kaito"
   model = "kaito/llama3.2-1b"
-  autoscaling = { worker = { min_replicas = 1, max_replicas = 2 } }`, `runtime\s+"kaito"\s+cannot\s+be\s+autoscaled`},
+  autoscaling = { worker = { min_replicas = 1, max_replicas = 2 } }`, `(?s)autoscaling:.*KAITO\s+Workspace\s+has\s+no\s+scale\s+subresource.*inference_set\s+=\s+true`},
 		{"cpu without request", `runtime = "dynamo"
   model = "Qwen/Qwen3-0.6B"
   autoscaling = { worker = { min_replicas = 1, max_replicas = 2, cpu_utilization = 50 } }`, `(?s)autoscaling.worker.cpu_utilization.*request\s+no\s+CPU`},
