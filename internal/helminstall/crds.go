@@ -90,25 +90,36 @@ func collectCRDs(ctx context.Context, spec runtimes.InstallSpec, plan []runtimes
 
 // applyCRDs server-side applies the CRDs (taking ownership of fields others set, since a
 // CRD created by `helm install` or kubectl must still be upgradable) and waits until each
-// is Established.
-func applyCRDs(ctx context.Context, c *kube.Client, crds []*unstructured.Unstructured) ([]string, error) {
+// is Established. An Inference Extension CRD is not downgraded: a newer one installed is kept,
+// with a warning.
+func applyCRDs(ctx context.Context, c *kube.Client, crds []*unstructured.Unstructured) ([]string, []string, error) {
 	names := make([]string, 0, len(crds))
+	var warnings []string
 	for _, crd := range crds {
+		warn, err := newerInstalled(ctx, c, crd)
+		if err != nil {
+			return nil, nil, err
+		}
+		if warn != "" {
+			warnings = append(warnings, warn)
+			names = append(names, crd.GetName())
+			continue
+		}
 		crd = crd.DeepCopy()
 		unstructured.RemoveNestedField(crd.Object, "status")
 		unstructured.RemoveNestedField(crd.Object, "metadata", "creationTimestamp")
 		if _, err := c.Apply(ctx, crdGVR, crd, kube.ApplyOptions{Force: true}); err != nil {
-			return nil, fmt.Errorf("applying CRD %s: %w", crd.GetName(), err)
+			return nil, nil, fmt.Errorf("applying CRD %s: %w", crd.GetName(), err)
 		}
 		names = append(names, crd.GetName())
 	}
 	for _, name := range names {
 		if err := waitEstablished(ctx, c, name); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	sort.Strings(names)
-	return names, nil
+	return names, warnings, nil
 }
 
 func waitEstablished(ctx context.Context, c *kube.Client, name string) error {

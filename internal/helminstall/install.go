@@ -93,7 +93,9 @@ func (in *Installer) Apply(ctx context.Context, req Request) (Result, error) {
 		return res, err
 	}
 	res.Warnings = append(res.Warnings, warnings...)
-	if res.CRDs, err = applyCRDs(ctx, in.Kube, crds); err != nil {
+	res.CRDs, warnings, err = applyCRDs(ctx, in.Kube, crds)
+	res.Warnings = append(res.Warnings, warnings...)
+	if err != nil {
 		return res, err
 	}
 	for i, c := range plan {

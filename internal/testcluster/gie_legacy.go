@@ -16,13 +16,18 @@ import (
 // scheduler without the CRD.
 const LegacyInferencePoolVersion = "v1.3.1"
 
-// InstallLegacyInferencePoolCRD installs that CRD from the Go module cache.
-func InstallLegacyInferencePoolCRD(ctx context.Context, cfg *rest.Config) error {
+// LegacyInferencePoolCRD is that CRD's manifest, from the Go module cache.
+func LegacyInferencePoolCRD() ([]byte, error) {
 	dir, err := moduleDir("sigs.k8s.io/gateway-api-inference-extension", LegacyInferencePoolVersion)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	raw, err := os.ReadFile(filepath.Join(dir, "config", "crd", "bases", "inference.networking.x-k8s.io_inferencepools.yaml"))
+	return os.ReadFile(filepath.Join(dir, "config", "crd", "bases", "inference.networking.x-k8s.io_inferencepools.yaml"))
+}
+
+// InstallLegacyInferencePoolCRD installs that CRD from the Go module cache.
+func InstallLegacyInferencePoolCRD(ctx context.Context, cfg *rest.Config) error {
+	raw, err := LegacyInferencePoolCRD()
 	if err != nil {
 		return err
 	}

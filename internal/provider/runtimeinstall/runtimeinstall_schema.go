@@ -62,7 +62,8 @@ func (r *installResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				MarkdownDescription: "Where to get the charts instead of the runtime's pinned upstream location, e.g. a mirror for an air-gapped cluster. " +
 					"Set exactly one of `repository` and `path`. The chart names stay the runtime's (`dynamo-platform`, `kuberay-operator`, " +
 					"`workspace`, `gpu-operator`, `llm-d-router-standalone`). Pinned CRDs that the charts do not bundle (KAITO's Karpenter CRDs, the llm-d router's " +
-					"InferencePool and `llm-d.ai` CRDs) are then not fetched, except from the `crds/` folder of a `path` directory.",
+					"InferencePool and `llm-d.ai` CRDs, the `inference.networking.x-k8s.io` InferencePool CRD of Inference Extension v1.3.1 that KServe's " +
+					"scheduler writes) are then not fetched, except from the `crds/` folder of a `path` directory.",
 				Attributes: map[string]schema.Attribute{
 					"repository": schema.StringAttribute{
 						Optional:            true,

@@ -17,7 +17,8 @@ const chartRepo = "oci://ghcr.io/kserve/charts/"
 // LLMInferenceServiceConfigs the controller merges every service onto
 // (kserve-runtime-configs with kserve.llmisvcConfigs.enabled). The controller's webhook
 // certificate comes from cert-manager, and multi-node workloads need the LeaderWorkerSet
-// controller (runtime "vllm" installs it).
+// controller (runtime "vllm" installs it). The legacy x-k8s.io InferencePool CRD the
+// controller's scheduler also writes is applied first (see LegacyPoolCRD).
 func (shared) Install() runtimes.InstallSpec {
 	chart := func(name string, values map[string]any) runtimes.Chart {
 		return runtimes.Chart{Release: name, Chart: name, ChartURL: chartRepo + name, Version: Version,
@@ -33,8 +34,9 @@ func (shared) Install() runtimes.InstallSpec {
 				"servingruntime": map[string]any{"enabled": false},
 			}}),
 		},
+		PreCRDs:               []runtimes.CRDSource{{Name: LegacyPoolCRD, URL: legacyPoolCRDURL}},
 		CRDNames:              []string{crdFor(APIVersionV1Alpha2).Name()},
-		RemoveCRDsOnUninstall: []string{crdFor(APIVersionV1Alpha2).Name(), "llminferenceserviceconfigs.serving.kserve.io"},
+		RemoveCRDsOnUninstall: []string{crdFor(APIVersionV1Alpha2).Name(), "llminferenceserviceconfigs.serving.kserve.io", LegacyPoolCRD},
 		OperatorNamespace:     Namespace,
 		OperatorSelectors:     []string{"control-plane=llmisvc-controller-manager", "app.kubernetes.io/name=llmisvc-controller-manager"},
 	}
