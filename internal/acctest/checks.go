@@ -68,20 +68,32 @@ func StateManifest(s *terraform.State, addr string) (map[string]any, error) {
 }
 
 // NothingLeft is a CheckDestroy: the namespaces hold no object of the custom resources
-// given nor any Deployment, StatefulSet, HPA, Service or pod. Deletes are foreground, so a
-// runtime's object is gone only after its dependents are.
+// given nor any Deployment, StatefulSet, HPA, Service or pod. Deletes are foreground, but
+// what the operators' own children hold (their finalizers, the garbage collector's queue)
+// can trail the deleted object on a busy machine, so leftovers get nothingLeftWithin to go;
+// an orphan never goes and fails the check.
 func NothingLeft(c *testcluster.Cluster, namespaces []string, custom ...schema.GroupVersionResource) func(*terraform.State) error {
 	return func(*terraform.State) error {
-		left, err := c.Leftovers(context.Background(), namespaces, custom...)
-		if err != nil {
-			return err
+		var left []string
+		err := testcluster.Eventually(context.Background(), nothingLeftWithin, func() error {
+			var err error
+			if left, err = c.Leftovers(context.Background(), namespaces, custom...); err != nil {
+				return err
+			}
+			if len(left) > 0 {
+				return fmt.Errorf("left after destroy: %v", left)
+			}
+			return nil
+		})
+		if err != nil && len(left) > 0 {
+			return fmt.Errorf("left %s after destroy: %v", nothingLeftWithin, left)
 		}
-		if len(left) > 0 {
-			return fmt.Errorf("left after destroy: %v", left)
-		}
-		return nil
+		return err
 	}
 }
+
+// nothingLeftWithin bounds how long NothingLeft waits for the cluster to finish a delete.
+const nothingLeftWithin = 90 * time.Second
 
 // Contiguous reports whether want appears in got as one run (a flag and its value).
 func Contiguous(got []string, want ...string) bool {

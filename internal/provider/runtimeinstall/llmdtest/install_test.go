@@ -273,18 +273,21 @@ func destroyed(c *testcluster.Cluster, ns string) func(*terraform.State) error {
 			return err
 		}
 		ctx := context.Background()
-		if _, err := c.Clientset.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-			return fmt.Errorf("namespace %s left after destroy (%v)", ns, err)
-		}
-		var crds []string
-		for _, n := range routerCRDs {
-			if _, err := c.Dynamic.Resource(crdGVR).Get(ctx, n, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-				crds = append(crds, n)
+		// A namespace and a CRD finish deleting asynchronously (their finalizers empty them first).
+		return testcluster.Eventually(ctx, time.Minute, func() error {
+			if _, err := c.Clientset.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+				return fmt.Errorf("namespace %s left after destroy (%v)", ns, err)
 			}
-		}
-		if len(crds) > 0 {
-			return fmt.Errorf("CRDs left after destroy: %s", strings.Join(crds, ", "))
-		}
-		return nil
+			var crds []string
+			for _, n := range routerCRDs {
+				if _, err := c.Dynamic.Resource(crdGVR).Get(ctx, n, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+					crds = append(crds, n)
+				}
+			}
+			if len(crds) > 0 {
+				return fmt.Errorf("CRDs left after destroy: %s", strings.Join(crds, ", "))
+			}
+			return nil
+		})
 	}
 }
