@@ -129,3 +129,26 @@ func TestTRTLLMTableHoldsSourceFacts(t *testing.T) {
 		t.Errorf("source %q / note %q must name both commits and what they are", a.Table.Source, a.Table.Note)
 	}
 }
+
+// The table is a tree: every dotted path hangs below a group (json) entry, and groups
+// marked closed have their fields listed.
+func TestTRTLLMTableIsATree(t *testing.T) {
+	a := DynamoTRTLLMArgs()
+	children := map[string]int{}
+	for _, f := range a.Table.Flags {
+		i := strings.LastIndex(f.Name, ".")
+		if i < 0 {
+			continue
+		}
+		parent := f.Name[:i]
+		children[parent]++
+		if pf, ok := a.Lookup(parent); !ok || pf.Kind != JSON {
+			t.Errorf("%s hangs below %s, which is not a group (%+v)", f.Name, parent, pf)
+		}
+	}
+	for _, f := range a.Table.Flags {
+		if f.Closed && children[f.Name] == 0 {
+			t.Errorf("%s is closed but lists no fields", f.Name)
+		}
+	}
+}
