@@ -19,8 +19,8 @@ var DynamoEngineVersions = map[string]string{
 //     parse_args), which takes --a_b for --a-b and --<json flag>.<key>.
 //   - SGLang: the same Dynamo groups, the rest to SGLang's ServerArgs parser (sglang/args.py).
 //   - TensorRT-LLM: Dynamo's flags only; whatever is left must be --trtllm.<path> <value>
-//     or the worker exits "Unrecognized argument" (trtllm/dynamic_flags.py), which the
-//     caller checks itself.
+//     or the worker exits "Unrecognized argument" (trtllm/dynamic_flags.py). The caller
+//     checks those paths against TensorRT-LLM's LLM arguments (DynamoTRTLLMArgs).
 //
 // vLLM's own flags come from the vllm-0.26.0 window table (EnginePins: it holds the
 // v0.26.0 branch point), so the parser is complete; SGLang's table is only the nearest

@@ -25,9 +25,17 @@
 //	tools/engineflags/gen.py --out internal/engineflags/tables --sglang-git <fetch github:modal-projects/sglang> \
 //	    --sglang-commit 8905cbd42... --sglang-name sglang-main-2026-07 --sglang-version "main 2026-07-21"
 //
-// Each table's note says what it truly is. No TensorRT-LLM 1.3.0rc23 source (or any fork
-// history holding its tag) was reachable, so `trtllm.*` keys are checked only for their
-// path's form (internal/runtimes/dynamo).
+// trtllm-main-after-17277 is TensorRT-LLM's LLM arguments (llmargs.go) read from two fork
+// snapshots of TensorRT-LLM main just after 1.3.0rc23's #17277 (no source at the rc23 tag
+// was reachable), from excerpts of tensorrt_llm/llmapi/llm_args.py (class and field
+// statements) taken through the code index:
+//
+//	tools/engineflags/gen.py --out internal/engineflags/tables \
+//	    --trtllm <Maxritz/TensorRT-LLM-RDNA4@275c98aa llm_args.py> --trtllm-source ... \
+//	    --trtllm <DhineshPonnarasan/TensorRT-LLM@bc9be572 llm_args.py> --trtllm-source ... \
+//	    --trtllm-name trtllm-main-after-17277 --trtllm-version "..." --trtllm-note <the note>
+//
+// Each table's note says what it truly is.
 package engineflags
 
 import (
@@ -66,6 +74,9 @@ type Flag struct {
 	Negatable bool     `json:"negatable,omitempty"`
 	// AliasOf names the flag this one is another spelling of ("no:<flag>" for a negation).
 	AliasOf string `json:"alias_of,omitempty"`
+	// Closed (TensorRT-LLM argument tables, llmargs.go): a group whose fields are all
+	// listed as <name>.<field>, so any other path below it does not exist.
+	Closed bool `json:"closed,omitempty"`
 }
 
 // Table is the flag set of one parser at one version.

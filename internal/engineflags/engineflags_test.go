@@ -1,6 +1,7 @@
 package engineflags_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -132,6 +133,9 @@ func TestEnginePins(t *testing.T) {
 				t.Logf("%s/%s runs %s %s; table %s is %s %s (%s): %s", p.Renderer, p.Engine, p.Engine, p.Version, name, tab.Engine, tab.Version, tab.Source, p.Nearest)
 			}
 		}
+		if p.Renderer == "dynamo" && p.Engine == "trtllm" {
+			checkRenderedTRTLLMArgs(t, p.Tables)
+		}
 		switch {
 		case exact && p.Nearest != "":
 			t.Errorf("%s/%s: the tables are now at %s; drop the Nearest note", p.Renderer, p.Engine, p.Version)
@@ -246,6 +250,31 @@ func TestEngineTablesHoldSourceFacts(t *testing.T) {
 		tab := engineflags.MustLoad(name)
 		if !strings.Contains(tab.Source, "@") || tab.Note == "" {
 			t.Errorf("%s: source %q / note %q must name the commits read and what they are", name, tab.Source, tab.Note)
+		}
+	}
+}
+
+// Every LLM argument the Dynamo renderer writes as --trtllm.<path> or sets through a
+// dynamo.trtllm flag (llm_worker.py arg_map) is a path of the TensorRT-LLM table: max_seq_len,
+// tensor_parallel_size, kv_cache_config.enable_block_reuse, trust_remote_code, the
+// disaggregated cache_transceiver_config.backend and disable_overlap_scheduler, ...
+func checkRenderedTRTLLMArgs(t *testing.T, tables []string) {
+	t.Helper()
+	rendered := dynamo.RenderedTRTLLMArgs()
+	for _, want := range []string{"max_seq_len", "tensor_parallel_size", "model", "kv_cache_config.enable_block_reuse",
+		"trust_remote_code", "cache_transceiver_config.backend", "disable_overlap_scheduler", "kv_cache_config.free_gpu_memory_fraction"} {
+		if !slices.Contains(rendered, want) {
+			t.Errorf("dynamo.RenderedTRTLLMArgs lacks %s: the renderer's list and this test drifted apart", want)
+		}
+	}
+	for _, name := range tables {
+		args := engineflags.LLMArgs{Name: name, Table: engineflags.MustLoad(name)}
+		for _, path := range rendered {
+			if f, ok := args.Lookup(path); !ok {
+				t.Errorf("the Dynamo renderer sets TensorRT-LLM argument %s, which %s does not have", path, name)
+			} else if f.Kind == engineflags.JSON {
+				t.Errorf("the Dynamo renderer sets %s as one value, but %s has it as a group", path, name)
+			}
 		}
 	}
 }

@@ -41,6 +41,11 @@ func TestRenderedFlagsAreEngineFlags(t *testing.T) {
 		"kaito vllm": {Name: "KAITO vLLM server, vLLM main 2026-06..07 (nearest 0.25.1)", Complete: true, Underscores: true, Dotted: true,
 			Tables: []*engineflags.Table{load(engineflags.VLLMKAITOTable), load(engineflags.VLLMKAITOTable + "-frontend")}},
 	}
+	// TensorRT-LLM's nearest table, with value types: what the provider renders itself
+	// must be right in the fields' types the window's commits agree on.
+	trtArgs := engineflags.DynamoTRTLLMArgs()
+	trtArgs.Types = true
+	trtPaths := 0
 	found := renderedCommandLines(t)
 	if len(found) < 20 {
 		t.Fatalf("found only %d engine command lines in the goldens: the walker lost track of the renderers", len(found))
@@ -52,8 +57,15 @@ func TestRenderedFlagsAreEngineFlags(t *testing.T) {
 		seen[r.engine]++
 		for _, f := range splitFlags(p, r.args) {
 			flags++
-			if r.engine == "dynamo.trtllm" && strings.HasPrefix(f.name, "trtllm.") {
-				continue // --trtllm.<path>: checked by the Dynamo validator (dynamic_flags.py)
+			if path, ok := strings.CutPrefix(f.name, "trtllm."); ok && r.engine == "dynamo.trtllm" {
+				// --trtllm.<path> <value> (dynamic_flags.py): a TensorRT-LLM LLM argument.
+				if _, known := trtArgs.Lookup(path); !known {
+					t.Errorf("%s: dynamo.trtllm renders --%s, which %s does not have", r.where, f.name, trtArgs.Name)
+				} else if msg := trtArgs.Check(path, f.value); msg != "" {
+					t.Errorf("%s: dynamo.trtllm renders --%s %q: %s", r.where, f.name, f.value, msg)
+				}
+				trtPaths++
+				continue
 			}
 			if reason, ok := newerThanTable[r.engine+" --"+f.name]; ok {
 				t.Logf("%s: --%s not in the nearest table: %s", r.where, f.name, reason)
@@ -64,7 +76,10 @@ func TestRenderedFlagsAreEngineFlags(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d command lines, %d flags checked (%v)", len(found), flags, seen)
+	t.Logf("%d command lines, %d flags checked (%v), %d of them --trtllm.<path>", len(found), flags, seen, trtPaths)
+	if trtPaths == 0 {
+		t.Error("no --trtllm.<path> flag found in the dynamo.trtllm goldens")
+	}
 	for _, e := range []string{"dynamo.vllm", "dynamo.sglang", "dynamo.trtllm", "vllm serve", "kaito vllm"} {
 		if seen[e] == 0 {
 			t.Errorf("no %s command line found in the goldens", e)

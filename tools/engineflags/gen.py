@@ -12,7 +12,8 @@ Usage (every source is optional; only the tables whose sources are given are rew
       --dynamo-git /path/to/dynamo/.git --dynamo-commit e147ceea... --dynamo-version 1.4.0 \
       --vllm path/to/vllm/engine/arg_utils.py --vllm-version 0.26.0 --vllm-source "vllm-project/vllm@<commit>" \
       --sglang path/to/sglang/srt/server_args.py --sglang-version 0.5.16 --sglang-source ... \
-      --trtllm path/to/tensorrt_llm/llmapi/llm_args.py --trtllm-version 1.3.0rc23 --trtllm-source ... \
+      --trtllm path/to/tensorrt_llm/llmapi/llm_args.py [--trtllm another commit's ...] --trtllm-version 1.3.0rc23 \
+      --trtllm-source <repo@commit:path> [one per --trtllm] \
       --llamacpp path/to/common/arg.cpp --llamacpp-version b6000 --llamacpp-source ...
 
 or read straight from git: --vllm-git <git dir> --vllm-window FROM..TO (every flag of every
@@ -30,6 +31,8 @@ import os
 import re
 import subprocess
 import sys
+
+from trtllm_args import merge_paths, trtllm_paths
 
 # ---------------------------------------------------------------------------------------
 # argparse-style sources: parser.add_argument("--x", type=int, ...) and Dynamo's
@@ -487,29 +490,6 @@ def sglang_flags(source):
 
 
 # ---------------------------------------------------------------------------------------
-# TensorRT-LLM: the top-level LLM arguments (pydantic fields of BaseLlmArgs and
-# TorchLlmArgs in tensorrt_llm/llmapi/llm_args.py) that dynamo.trtllm's --trtllm.<path>
-# flags may start with.
-
-
-def trtllm_fields(source):
-    tree = ast.parse(source)
-    flags = {}
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef) and node.name in ("BaseLlmArgs", "TorchLlmArgs", "BaseLlmArgs_"):
-            for item in node.body:
-                if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name) and not item.target.id.startswith("_"):
-                    ann = ast.unparse(item.annotation)
-                    if "ClassVar" in ann or "PrivateAttr" in ast.unparse(item.value or ast.Constant(None)):
-                        continue
-                    kind = annotation_kind(item.annotation, {})
-                    flags[item.target.id] = kind
-    if not flags:
-        sys.exit("trtllm: no BaseLlmArgs/TorchLlmArgs fields found")
-    return flags
-
-
-# ---------------------------------------------------------------------------------------
 # llama.cpp server: common/arg.cpp registers common_arg({"-c", "--ctx-size"}, "N", ...);
 # a value hint (the second string) means the flag takes a value, {"--no-x"} names a
 # negation. Only long flags are listed (engine_args keys are long flags).
@@ -615,9 +595,10 @@ def main():
     p.add_argument("--dynamo-version")
     p.add_argument("--dynamo-repo", default="wxsms/dynamo")
     for e in ("vllm", "sglang", "trtllm", "llamacpp"):
-        p.add_argument(f"--{e}")
+        p.add_argument(f"--{e}", action="append" if e == "trtllm" else "store")
         p.add_argument(f"--{e}-version")
-        p.add_argument(f"--{e}-source", help="repository@commit:path the file was read from")
+        p.add_argument(f"--{e}-source", action="append" if e == "trtllm" else "store",
+                       help="repository@commit:path the file was read from (--trtllm: one per file)")
         p.add_argument(f"--{e}-note", default="")
         p.add_argument(f"--{e}-name", default=e, help="table file name (default: the engine)")
     p.add_argument("--vllm-frontend", help="vllm/entrypoints/openai/cli_args.py (FrontendArgs): writes <vllm-name>-frontend.json")
@@ -657,7 +638,15 @@ def main():
         with open(a.vllm) as f:
             flags = vllm_kwargs(f.read())
         write(a.out, a.vllm_name + "-kwargs", "vllm", a.vllm_version, a.vllm_source, flags, a.vllm_note)
-    readers = {"vllm": vllm_flags, "sglang": sglang_flags, "trtllm": trtllm_fields, "llamacpp": llamacpp_flags}
+    if a.trtllm:
+        # Several files (a window of commits) merge into one table; see trtllm_args.py.
+        versions = []
+        for path in a.trtllm:
+            with open(path) as f:
+                versions.append(trtllm_paths(f.read()))
+        write(a.out, a.trtllm_name, "tensorrt_llm.TorchLlmArgs", a.trtllm_version, " + ".join(a.trtllm_source or []),
+              merge_paths(versions), a.trtllm_note)
+    readers = {"vllm": vllm_flags, "sglang": sglang_flags, "llamacpp": llamacpp_flags}
     for e, reader in readers.items():
         path = getattr(a, e)
         if not path:

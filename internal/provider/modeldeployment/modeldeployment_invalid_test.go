@@ -54,6 +54,8 @@ var invalidCases = []invalidCase{
 	{"bad engine arg key", `name = "a" runtime = "dynamo" model = "m/x" engine_args = { "--bad key" = "1" }`, "engine_args", `engine_args`},
 	// Engine flags (issue 17): checked against the tables of Dynamo 1.4.0's parsers.
 	{"trtllm unknown engine arg", `name = "a" runtime = "dynamo" model = "m/x" engine = "trtllm" engine_args = { "max-num-token" = "8" }`, "engine_args", `did you mean "max-num-tokens"`},
+	// trtllm.<path>: TensorRT-LLM LLM arguments (internal/engineflags/tables/trtllm-main-after-17277.json).
+	{"trtllm unknown LLM argument field", `name = "a" runtime = "dynamo" model = "m/x" engine = "trtllm" engine_args = { "trtllm.kv_cache_config.free_gpu_mem_fraction" = "0.8" }`, "engine_args", `did you mean "trtllm.kv_cache_config.free_gpu_memory_fraction"`},
 	{"true on a value flag", `name = "a" runtime = "dynamo" model = "m/x" engine_args = { "router-temperature" = "true" }`, "engine_args", `takes a value`},
 	// vLLM's own flags under Dynamo 1.4: the vLLM 0.26.0 table (internal/engineflags/tables/vllm-0.26.0.json).
 	{"dynamo vllm unknown engine arg", `name = "a" runtime = "dynamo" model = "m/x" engine_args = { "max-num-seq" = "8" }`, "engine_args", `did you mean "max-num-seqs"`},

@@ -220,7 +220,11 @@ func checkTRTLLMDynamic(ps *runtimes.Problems, cfg runtimes.DeploymentConfig, ke
 			return
 		}
 	}
+	before := len(*ps)
 	runtimes.CheckEngineArgText(ps, key, value)
+	if len(*ps) == before {
+		checkTRTLLMArgTable(ps, cfg, key, value)
+	}
 }
 
 var trtllmPathSegment = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
