@@ -16,6 +16,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/basics"
 )
 
 // ID is the runtime identifier (also the kubefoundry.io/provider label value).
@@ -100,23 +101,9 @@ func multiNode(cfg runtimes.DeploymentConfig) bool {
 // Defaults fills the vLLM defaults: one replica of one GPU on one node, tensor parallel
 // over every GPU of the replica, vLLM's own defaults otherwise.
 func (shared) Defaults(cfg *runtimes.DeploymentConfig) {
-	if cfg.Runtime == "" {
-		cfg.Runtime = ID
-	}
-	if cfg.Engine == "" {
-		cfg.Engine = runtimes.EngineVLLM
-	}
-	if cfg.Mode == "" {
-		cfg.Mode = runtimes.ModeAggregated
-	}
-	if cfg.RouterMode == "" {
-		cfg.RouterMode = runtimes.RouterNone
-	}
+	basics.Defaults(cfg, ID)
 	// vLLM caches prefixes unless told not to; rendered explicitly either way.
 	runtimes.SetDefault(&cfg.EnablePrefixCaching, true)
-	if cfg.ServedModelName == "" {
-		cfg.ServedModelName = cfg.Model
-	}
 	runtimes.SetDefault(&cfg.Replicas, 1)
 	runtimes.SetDefault(&cfg.GPUs, 1)
 	runtimes.SetDefault(&cfg.EnforceEager, false)
