@@ -1,6 +1,7 @@
 package basics
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
@@ -39,5 +40,50 @@ func TestDefaultPoolsSizesTheModesPools(t *testing.T) {
 	}
 	if *d.PrefillReplicas != 1 || *d.DecodeReplicas != 1 || *d.PrefillGPUs != 1 || *d.DecodeGPUs != 3 {
 		t.Errorf("disaggregated pools: %d %d %d %d", *d.PrefillReplicas, *d.DecodeReplicas, *d.PrefillGPUs, *d.DecodeGPUs)
+	}
+}
+
+func TestCheckAggregatedNamesEachUnsetOrWrongField(t *testing.T) {
+	var ps runtimes.Problems
+	CheckAggregated(&ps, runtimes.DeploymentConfig{Disaggregated: &runtimes.DisaggregatedConfig{}}, "pod")
+	for _, want := range []string{
+		`disaggregated: only valid with mode = "disaggregated"`,
+		"replicas: must be set (between 1 and 10)",
+		"gpus: must be set to the number of GPUs per pod (at least 1)",
+	} {
+		if !strings.Contains(ps.Error(), want) {
+			t.Errorf("missing %q in:\n%s", want, ps.Error())
+		}
+	}
+	ps = nil
+	CheckAggregated(&ps, runtimes.DeploymentConfig{Replicas: runtimes.Int64(1), GPUs: runtimes.Int64(0)}, "pod")
+	if len(ps) != 1 || !ps.Has("gpus") {
+		t.Errorf("zero GPUs: %v", ps)
+	}
+}
+
+func TestCheckDisaggregatedChecksEveryPool(t *testing.T) {
+	var ps runtimes.Problems
+	CheckDisaggregated(&ps, runtimes.DeploymentConfig{Replicas: runtimes.Int64(1), GPUs: runtimes.Int64(1)})
+	for _, path := range []string{"replicas", "gpus", "disaggregated"} {
+		if !ps.Has(path) {
+			t.Errorf("no problem at %s: %v", path, ps)
+		}
+	}
+	ps = nil
+	CheckDisaggregated(&ps, runtimes.DeploymentConfig{Disaggregated: &runtimes.DisaggregatedConfig{
+		PrefillReplicas: runtimes.Int64(11), PrefillGPUs: runtimes.Int64(0), DecodeGPUs: runtimes.Int64(2)}})
+	want := []string{
+		"disaggregated.prefill_replicas: must be between 1 and 10, got 11",
+		"disaggregated.decode_replicas: must be set",
+		"disaggregated.prefill_gpus: must be at least 1, got 0",
+	}
+	if len(ps) != len(want) {
+		t.Fatalf("got %d problems, want %d:\n%s", len(ps), len(want), ps.Error())
+	}
+	for i, w := range want {
+		if ps[i].String() != w {
+			t.Errorf("problem %d: got %q, want %q", i, ps[i].String(), w)
+		}
 	}
 }
