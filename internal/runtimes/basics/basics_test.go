@@ -87,3 +87,15 @@ func TestCheckDisaggregatedChecksEveryPool(t *testing.T) {
 		}
 	}
 }
+
+func TestVLLMOptionFlags(t *testing.T) {
+	got := strings.Join(VLLMOptionFlags(runtimes.DeploymentConfig{}), " ")
+	if got != "--no-enable-prefix-caching" {
+		t.Errorf("unset options: %q", got)
+	}
+	got = strings.Join(VLLMOptionFlags(runtimes.DeploymentConfig{ContextLength: runtimes.Int64(8192), EnforceEager: runtimes.Bool(true),
+		EnablePrefixCaching: runtimes.Bool(true), TrustRemoteCode: true}), " ")
+	if want := "--max-model-len 8192 --enforce-eager --enable-prefix-caching --trust-remote-code"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/basics"
 )
 
 // managedFlags are the vllm serve flags KServe's presets or dedicated attributes render;
@@ -58,20 +59,7 @@ func engineArgs(cfg runtimes.DeploymentConfig, role string, nodes bool) []string
 			args = append(args, "--enable-expert-parallel")
 		}
 	}
-	if cfg.ContextLength != nil {
-		args = append(args, "--max-model-len", strconv.FormatInt(*cfg.ContextLength, 10))
-	}
-	if runtimes.Deref(cfg.EnforceEager) {
-		args = append(args, "--enforce-eager")
-	}
-	if runtimes.Deref(cfg.EnablePrefixCaching) {
-		args = append(args, "--enable-prefix-caching")
-	} else {
-		args = append(args, "--no-enable-prefix-caching")
-	}
-	if cfg.TrustRemoteCode {
-		args = append(args, "--trust-remote-code")
-	}
+	args = append(args, basics.VLLMOptionFlags(cfg)...)
 	if cfg.Mode == runtimes.ModeDisaggregated {
 		args = append(args, "--kv-transfer-config", shellWord(nixlConfig))
 	}

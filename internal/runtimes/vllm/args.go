@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/basics"
 )
 
 // managedFlags are the `vllm serve` flags rendered from dedicated attributes; engine_args
@@ -40,20 +41,7 @@ func serveArgsOn(cfg runtimes.DeploymentConfig, port int64) []string {
 		"--tensor-parallel-size", strconv.FormatInt(*v.TensorParallel, 10),
 		"--pipeline-parallel-size", strconv.FormatInt(*v.PipelineParallel, 10),
 	}
-	if cfg.ContextLength != nil {
-		args = append(args, "--max-model-len", strconv.FormatInt(*cfg.ContextLength, 10))
-	}
-	if runtimes.Deref(cfg.EnforceEager) {
-		args = append(args, "--enforce-eager")
-	}
-	if runtimes.Deref(cfg.EnablePrefixCaching) {
-		args = append(args, "--enable-prefix-caching")
-	} else {
-		args = append(args, "--no-enable-prefix-caching")
-	}
-	if cfg.TrustRemoteCode {
-		args = append(args, "--trust-remote-code")
-	}
+	args = append(args, basics.VLLMOptionFlags(cfg)...)
 	if multiNode(cfg) {
 		args = append(args, "--distributed-executor-backend", "ray")
 	}
