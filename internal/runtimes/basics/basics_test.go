@@ -99,3 +99,26 @@ func TestVLLMOptionFlags(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+func TestParseVLLMFlagReadsBackTheOptionFlags(t *testing.T) {
+	in := runtimes.DeploymentConfig{ContextLength: runtimes.Int64(4096), EnforceEager: runtimes.Bool(true),
+		EnablePrefixCaching: runtimes.Bool(false), TrustRemoteCode: true}
+	var out runtimes.DeploymentConfig
+	flags := append(VLLMOptionFlags(in), "--max-num-seqs", "64")
+	for i := 0; i < len(flags); i++ {
+		name, value := strings.TrimPrefix(flags[i], "--"), "true"
+		if i+1 < len(flags) && !strings.HasPrefix(flags[i+1], "--") {
+			value = flags[i+1]
+			i++
+		}
+		if err := ParseVLLMFlag(&out, name, value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if *out.ContextLength != 4096 || !*out.EnforceEager || *out.EnablePrefixCaching || !out.TrustRemoteCode || out.EngineArgs["max-num-seqs"] != "64" {
+		t.Errorf("read back %+v from %q", out, flags)
+	}
+	if err := ParseVLLMFlag(&out, "max-model-len", "lots"); err == nil || !strings.Contains(err.Error(), `--max-model-len "lots" is not a number`) {
+		t.Errorf("bad number: %v", err)
+	}
+}

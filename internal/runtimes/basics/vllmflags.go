@@ -1,6 +1,7 @@
 package basics
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
@@ -28,4 +29,32 @@ func VLLMOptionFlags(cfg runtimes.DeploymentConfig) []string {
 		args = append(args, "--trust-remote-code")
 	}
 	return args
+}
+
+// ParseVLLMFlag reads one flag (name without "--") the renderer did not write from its own
+// attributes: an option flag of VLLMOptionFlags sets that option, any other flag is kept in
+// engine_args.
+func ParseVLLMFlag(cfg *runtimes.DeploymentConfig, name, value string) error {
+	switch name {
+	case "max-model-len":
+		n, err := strconv.ParseInt(value, 10, 64)
+		if err != nil {
+			return fmt.Errorf("--%s %q is not a number", name, value)
+		}
+		cfg.ContextLength = &n
+	case "enforce-eager":
+		cfg.EnforceEager = runtimes.Bool(true)
+	case "enable-prefix-caching":
+		cfg.EnablePrefixCaching = runtimes.Bool(true)
+	case "no-enable-prefix-caching":
+		cfg.EnablePrefixCaching = runtimes.Bool(false)
+	case "trust-remote-code":
+		cfg.TrustRemoteCode = true
+	default:
+		if cfg.EngineArgs == nil {
+			cfg.EngineArgs = map[string]string{}
+		}
+		cfg.EngineArgs[name] = value
+	}
+	return nil
 }

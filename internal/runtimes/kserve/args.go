@@ -103,25 +103,10 @@ func parseArgs(cfg *runtimes.DeploymentConfig, args []string) error {
 		}
 		switch name {
 		case "tensor-parallel-size", "pipeline-parallel-size", "data-parallel-size", "enable-expert-parallel", "kv-transfer-config":
-		case "max-model-len":
-			n, err := strconv.ParseInt(value, 10, 64)
-			if err != nil {
-				return fmt.Errorf("--max-model-len %q is not a number", value)
-			}
-			cfg.ContextLength = &n
-		case "enforce-eager":
-			cfg.EnforceEager = runtimes.Bool(true)
-		case "enable-prefix-caching":
-			cfg.EnablePrefixCaching = runtimes.Bool(true)
-		case "no-enable-prefix-caching":
-			cfg.EnablePrefixCaching = runtimes.Bool(false)
-		case "trust-remote-code":
-			cfg.TrustRemoteCode = true
 		default:
-			if cfg.EngineArgs == nil {
-				cfg.EngineArgs = map[string]string{}
+			if err := basics.ParseVLLMFlag(cfg, name, value); err != nil {
+				return err
 			}
-			cfg.EngineArgs[name] = value
 		}
 	}
 	if cfg.EnforceEager == nil {

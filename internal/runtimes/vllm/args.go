@@ -73,21 +73,8 @@ func parseServeArgs(cfg *runtimes.DeploymentConfig, args []string) error {
 			v.TensorParallel, err = intArg(name, value)
 		case "pipeline-parallel-size":
 			v.PipelineParallel, err = intArg(name, value)
-		case "max-model-len":
-			cfg.ContextLength, err = intArg(name, value)
-		case "enforce-eager":
-			cfg.EnforceEager = runtimes.Bool(true)
-		case "enable-prefix-caching":
-			cfg.EnablePrefixCaching = runtimes.Bool(true)
-		case "no-enable-prefix-caching":
-			cfg.EnablePrefixCaching = runtimes.Bool(false)
-		case "trust-remote-code":
-			cfg.TrustRemoteCode = true
 		default:
-			if cfg.EngineArgs == nil {
-				cfg.EngineArgs = map[string]string{}
-			}
-			cfg.EngineArgs[name] = value
+			err = basics.ParseVLLMFlag(cfg, name, value)
 		}
 		if err != nil {
 			return err
