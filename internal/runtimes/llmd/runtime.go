@@ -94,15 +94,7 @@ func (Runtime) Defaults(cfg *runtimes.DeploymentConfig) {
 	basics.Defaults(cfg, ID)
 	runtimes.SetDefault(&cfg.EnablePrefixCaching, true)
 	runtimes.SetDefault(&cfg.EnforceEager, false)
-	if cfg.VLLM == nil {
-		cfg.VLLM = &runtimes.VLLMConfig{}
-	}
-	v := cfg.VLLM
-	runtimes.SetDefault(&v.Nodes, 1)
-	runtimes.SetDefault(&v.PipelineParallel, 1)
-	if v.SharedMemory == "" {
-		v.SharedMemory = vllm.DefaultSharedMemory
-	}
+	v := vllm.DefaultBlock(cfg)
 	basics.DefaultPools(cfg)
 	if cfg.Mode == runtimes.ModeDisaggregated {
 		return

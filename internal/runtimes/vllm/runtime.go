@@ -107,12 +107,7 @@ func (shared) Defaults(cfg *runtimes.DeploymentConfig) {
 	runtimes.SetDefault(&cfg.Replicas, 1)
 	runtimes.SetDefault(&cfg.GPUs, 1)
 	runtimes.SetDefault(&cfg.EnforceEager, false)
-	if cfg.VLLM == nil {
-		cfg.VLLM = &runtimes.VLLMConfig{}
-	}
-	v := cfg.VLLM
-	runtimes.SetDefault(&v.Nodes, 1)
-	runtimes.SetDefault(&v.PipelineParallel, 1)
+	v := DefaultBlock(cfg)
 	if v.TensorParallel == nil {
 		total := *cfg.GPUs * *v.Nodes
 		tp := total
@@ -121,9 +116,22 @@ func (shared) Defaults(cfg *runtimes.DeploymentConfig) {
 		}
 		v.TensorParallel = &tp
 	}
+}
+
+// DefaultBlock fills the vllm block's own defaults (one node, one pipeline stage, /dev/shm
+// of DefaultSharedMemory) and returns it. Tensor parallelism follows the GPUs, so it is
+// left to the runtime (vllm, llmd) that knows how they are laid out.
+func DefaultBlock(cfg *runtimes.DeploymentConfig) *runtimes.VLLMConfig {
+	if cfg.VLLM == nil {
+		cfg.VLLM = &runtimes.VLLMConfig{}
+	}
+	v := cfg.VLLM
+	runtimes.SetDefault(&v.Nodes, 1)
+	runtimes.SetDefault(&v.PipelineParallel, 1)
 	if v.SharedMemory == "" {
 		v.SharedMemory = DefaultSharedMemory
 	}
+	return v
 }
 
 // DefaultSharedMemory sizes /dev/shm as vLLM's Kubernetes guide does (docs/deployment/k8s.md,
