@@ -122,3 +122,13 @@ func TestParseVLLMFlagReadsBackTheOptionFlags(t *testing.T) {
 		t.Errorf("bad number: %v", err)
 	}
 }
+
+func TestRefuseOtherBlocksNamesOnlyTheListedSetBlocks(t *testing.T) {
+	var ps runtimes.Problems
+	cfg := runtimes.DeploymentConfig{KubeRay: &runtimes.KubeRayConfig{}, VLLM: &runtimes.VLLMConfig{}, KServe: &runtimes.KServeConfig{}}
+	RefuseOtherBlocks(&ps, cfg, "kaito", "vllm", "kuberay")
+	want := []string{`vllm: the vllm block only applies to runtime "vllm": remove it`, `kuberay: the kuberay block only applies to runtime "kuberay": remove it`}
+	if len(ps) != len(want) || ps[0].String() != want[0] || ps[1].String() != want[1] {
+		t.Errorf("got:\n%s\nwant:\n%s", ps.Error(), strings.Join(want, "\n"))
+	}
+}

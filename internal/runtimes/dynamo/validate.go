@@ -22,12 +22,7 @@ func (r shared) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	}
 	runtimes.CheckEngine(&ps, r.DisplayName(), cfg.Engine, runtimes.EngineVLLM, runtimes.EngineSGLang, runtimes.EngineTRTLLM)
 	runtimes.CheckOneOf(&ps, "router_mode", string(cfg.RouterMode), string(runtimes.RouterNone), string(runtimes.RouterKV), string(runtimes.RouterRoundRobin))
-	if cfg.KubeRay != nil {
-		ps.Add("kuberay", "the kuberay block only applies to runtime \"kuberay\": remove it")
-	}
-	if cfg.KAITO != nil {
-		ps.Add("kaito", "the kaito block only applies to runtime \"kaito\": remove it")
-	}
+	basics.RefuseOtherBlocks(&ps, cfg, "kuberay", "kaito")
 	switch cfg.Mode {
 	case runtimes.ModeAggregated:
 		basics.CheckAggregated(&ps, cfg, "worker")

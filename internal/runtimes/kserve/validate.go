@@ -34,11 +34,7 @@ func (r shared) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	if cfg.RouterMode != runtimes.RouterNone {
 		ps.Add("router_mode", "KServe routes through the llm-d scheduler: set router_mode = \"none\" and use kserve.scheduler (router modes are a Dynamo feature)")
 	}
-	for block, set := range map[string]bool{"kuberay": cfg.KubeRay != nil, "kaito": cfg.KAITO != nil, "vllm": cfg.VLLM != nil} {
-		if set {
-			ps.Add(block, "the %s block only applies to runtime %q: remove it", block, block)
-		}
-	}
+	basics.RefuseOtherBlocks(&ps, cfg, "kuberay", "kaito", "vllm")
 	switch cfg.Mode {
 	case runtimes.ModeAggregated:
 		basics.CheckAggregated(&ps, cfg, "pod")

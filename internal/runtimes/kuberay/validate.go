@@ -28,9 +28,7 @@ func (r Runtime) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	if cfg.RouterMode != runtimes.RouterNone {
 		ps.Add("router_mode", "Ray Serve routes requests itself: set router_mode = \"none\" (router modes are a Dynamo feature)")
 	}
-	if cfg.KAITO != nil {
-		ps.Add("kaito", "the kaito block only applies to runtime \"kaito\": remove it")
-	}
+	basics.RefuseOtherBlocks(&ps, cfg, "kaito")
 	if cfg.Memory != "" {
 		ps.Add("memory", "not used by KubeRay: set kuberay.worker_memory instead")
 	}

@@ -28,11 +28,7 @@ func (r Runtime) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	if cfg.RouterMode != runtimes.RouterNone {
 		ps.Add("router_mode", "llm-d routes through its endpoint picker (prefix-cache aware): set router_mode = \"none\" (router modes are a Dynamo feature)")
 	}
-	for block, set := range map[string]bool{"kuberay": cfg.KubeRay != nil, "kaito": cfg.KAITO != nil} {
-		if set {
-			ps.Add(block, "the %s block only applies to runtime %q: remove it", block, block)
-		}
-	}
+	basics.RefuseOtherBlocks(&ps, cfg, "kuberay", "kaito")
 	if cfg.Gateway != nil && !cfg.Gateway.PoolEnabled() {
 		ps.Add("gateway.inference_pool", "llm-d always serves through its InferencePool and endpoint picker: remove inference_pool = false")
 	}
