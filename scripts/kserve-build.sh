@@ -28,12 +28,9 @@ if ready; then echo "$OUT"; exit 0; fi
 
 log() { echo "kserve-build: $*" >&2; }
 t0=$(date +%s)
-dir=""
-for i in 1 2 3; do
-  dir=$(cd / && GOFLAGS=-mod=mod go mod download -json "github.com/kserve/kserve@$KSERVE_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p') && [ -n "$dir" ] && break
-  log "go mod download failed, retry $i"; sleep 2
-done
-[ -d "$dir" ] || { log "github.com/kserve/kserve@$KSERVE_VERSION not downloaded"; exit 1; }
+# shellcheck source=scripts/moddir.sh
+. "$(dirname "${BASH_SOURCE[0]}")/moddir.sh"
+dir=$(moddir "github.com/kserve/kserve@$KSERVE_VERSION")
 
 if ! have_crds; then
   rm -rf "$OUT/crds" "$OUT/charts" "$OUT/crds.tmp" "$OUT/charts.tmp"

@@ -26,12 +26,9 @@ if ready; then echo "$OUT"; exit 0; fi
 
 log() { echo "lws-build: $*" >&2; }
 t0=$(date +%s)
-dir=""
-for i in 1 2 3; do
-  dir=$(cd / && GOFLAGS=-mod=mod go mod download -json "sigs.k8s.io/lws@$LWS_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p') && [ -n "$dir" ] && break
-  log "go mod download failed, retry $i"; sleep 2
-done
-[ -d "$dir" ] || { log "sigs.k8s.io/lws@$LWS_VERSION not downloaded"; exit 1; }
+# shellcheck source=scripts/moddir.sh
+. "$(dirname "${BASH_SOURCE[0]}")/moddir.sh"
+dir=$(moddir "sigs.k8s.io/lws@$LWS_VERSION")
 
 if ! have_crds; then
   rm -rf "$OUT/crds" "$OUT/chart" "$OUT/crds.tmp" "$OUT/chart.tmp"

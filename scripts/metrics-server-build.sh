@@ -28,15 +28,8 @@ flock 9
 if ready; then echo "$OUT"; exit 0; fi
 
 log() { echo "metrics-server-build: $*" >&2; }
-moddir() { # moddir <module@version>: the module's directory in the module cache
-  local dir="" i
-  for i in 1 2 3; do
-    dir=$(cd / && GOFLAGS=-mod=mod go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p') && [ -n "$dir" ] && break
-    log "go mod download $1 failed, retry $i"; sleep 2
-  done
-  [ -d "$dir" ] || { log "$1 not downloaded"; exit 1; }
-  echo "$dir"
-}
+# shellcheck source=scripts/moddir.sh
+. "$(dirname "${BASH_SOURCE[0]}")/moddir.sh"
 t0=$(date +%s)
 
 if ! have_kwok; then

@@ -30,6 +30,8 @@ flock 9
 if have_all; then echo "$OUT"; exit 0; fi
 
 log() { echo "pulumi-build: $*" >&2; }
+# shellcheck source=scripts/moddir.sh
+. "$(dirname "${BASH_SOURCE[0]}")/moddir.sh"
 export CGO_ENABLED=0
 retry() { local i; for i in 1 2 3; do "$@" && return 0; log "retry $i: $*"; sleep 2; done; return 1; }
 
@@ -48,12 +50,7 @@ fi
 if [ ! -x "$OUT/pulumi-language-yaml" ]; then
   t0=$(date +%s)
   log "building pulumi-language-yaml $PULUMI_YAML_VERSION"
-  dir=""
-  for i in 1 2 3; do
-    dir=$(cd / && GOFLAGS=-mod=mod go mod download -json "github.com/pulumi/pulumi-yaml@$PULUMI_YAML_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p') && [ -n "$dir" ] && break
-    log "go mod download failed, retry $i"; sleep 2
-  done
-  [ -d "$dir" ] || { log "github.com/pulumi/pulumi-yaml@$PULUMI_YAML_VERSION not downloaded"; exit 1; }
+  dir=$(moddir "github.com/pulumi/pulumi-yaml@$PULUMI_YAML_VERSION")
   (cd "$dir" && GOFLAGS=-mod=readonly go build -trimpath \
     -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$PULUMI_YAML_VERSION" \
     -o "$OUT/pulumi-language-yaml.tmp" ./cmd/pulumi-language-yaml)

@@ -118,6 +118,11 @@ func (r Registry) Exists(ctx context.Context, repository, dgst string) (bool, er
 	if err != nil {
 		return false, err
 	}
+	return r.exists(ctx, ref)
+}
+
+// exists asks the registry for ref's manifest: false when it answers 404.
+func (r Registry) exists(ctx context.Context, ref name.Reference) (bool, error) {
 	if _, err := remote.Head(ref, r.options(ctx)...); err != nil {
 		if isNotFound(err) {
 			return false, nil
@@ -241,11 +246,5 @@ func (r Registry) TagExists(ctx context.Context, repository, tag string) (bool, 
 	if err != nil {
 		return false, err
 	}
-	if _, err := remote.Head(ref, r.options(ctx)...); err != nil {
-		if isNotFound(err) {
-			return false, nil
-		}
-		return false, fmt.Errorf("checking %s: %w", ref, err)
-	}
-	return true, nil
+	return r.exists(ctx, ref)
 }

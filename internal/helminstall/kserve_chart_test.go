@@ -6,12 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"helm.sh/helm/v3/pkg/action"
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
-	"helm.sh/helm/v3/pkg/chartutil"
-	"helm.sh/helm/v3/pkg/storage"
-	"helm.sh/helm/v3/pkg/storage/driver"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
 )
@@ -46,17 +42,12 @@ func TestKServeChartsRenderControllerPresetsAndCRDsFirst(t *testing.T) {
 			t.Errorf("%s: pinned %s, module chart %s", p.Release, p.Version, ch.Metadata.Version)
 		}
 		charts = append(charts, ch)
-		cfg := &action.Configuration{Releases: storage.Init(driver.NewMemory()), Capabilities: chartutil.DefaultCapabilities}
-		act := action.NewInstall(cfg)
-		act.ReleaseName, act.Namespace = p.Release, p.Namespace
-		act.DryRun, act.ClientOnly, act.SkipCRDs = true, true, true
-		act.PostRenderer = crdStripper{}
-		rel, err := act.RunWithContext(context.Background(), ch, p.Values)
+		m, err := dryRunInstall(ch, p.Release, p.Namespace, p.Values, crdStripper{})
 		if err != nil {
 			t.Fatalf("rendering %s with the provider's values: %v", p.Release, err)
 		}
-		manifests[p.Release] = rel.Manifest
-		if strings.Contains(rel.Manifest, "kind: CustomResourceDefinition") {
+		manifests[p.Release] = m
+		if strings.Contains(m, "kind: CustomResourceDefinition") {
 			t.Errorf("release %s contains CRDs: an uninstall would delete every LLMInferenceService", p.Release)
 		}
 	}

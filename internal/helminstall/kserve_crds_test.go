@@ -21,7 +21,7 @@ import (
 // install takes that one CRD (GIE v1.3.1) from a chart.path crds/ folder, and nothing else of
 // it: the v1 InferencePool CRD lying next to it is not applied (the provider pins v1.6.2).
 func TestKServeInstallTakesLegacyPoolCRDFromLocalFolder(t *testing.T) {
-	legacy, err := testcluster.LegacyInferencePoolCRD()
+	legacy, err := testcluster.LegacyInferencePoolCRD(kserve.LegacyPoolGIEVersion)
 	if err != nil {
 		t.Fatal(err)
 	}

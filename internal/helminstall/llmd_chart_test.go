@@ -7,12 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"helm.sh/helm/v3/pkg/action"
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
-	"helm.sh/helm/v3/pkg/chartutil"
-	"helm.sh/helm/v3/pkg/storage"
-	"helm.sh/helm/v3/pkg/storage/driver"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 
@@ -23,16 +19,11 @@ import (
 
 func renderObjects(t *testing.T, ch *chart.Chart, release, namespace string, values map[string]any) []*unstructured.Unstructured {
 	t.Helper()
-	cfg := &action.Configuration{Releases: storage.Init(driver.NewMemory()), Capabilities: chartutil.DefaultCapabilities}
-	act := action.NewInstall(cfg)
-	act.ReleaseName, act.Namespace = release, namespace
-	act.DryRun, act.ClientOnly, act.SkipCRDs = true, true, true
-	act.PostRenderer = crdStripper{}
-	rel, err := act.RunWithContext(context.Background(), ch, values)
+	m, err := dryRunInstall(ch, release, namespace, values, crdStripper{})
 	if err != nil {
 		t.Fatalf("rendering %s: %v", ch.Name(), err)
 	}
-	objs, err := decodeYAML([]byte(rel.Manifest))
+	objs, err := decodeYAML([]byte(m))
 	if err != nil {
 		t.Fatal(err)
 	}

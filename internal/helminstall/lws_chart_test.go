@@ -10,12 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"helm.sh/helm/v3/pkg/action"
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
-	"helm.sh/helm/v3/pkg/chartutil"
-	"helm.sh/helm/v3/pkg/storage"
-	"helm.sh/helm/v3/pkg/storage/driver"
 	appsv1 "k8s.io/api/apps/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/yaml"
@@ -28,16 +24,12 @@ import (
 // Deployments.
 func renderedDeployments(t *testing.T, ch *chart.Chart, release, namespace string, values map[string]any) []appsv1.Deployment {
 	t.Helper()
-	cfg := &action.Configuration{Releases: storage.Init(driver.NewMemory()), Capabilities: chartutil.DefaultCapabilities}
-	act := action.NewInstall(cfg)
-	act.ReleaseName, act.Namespace = release, namespace
-	act.DryRun, act.ClientOnly, act.SkipCRDs = true, true, true
-	rel, err := act.RunWithContext(context.Background(), ch, values)
+	m, err := dryRunInstall(ch, release, namespace, values, nil)
 	if err != nil {
 		t.Fatalf("rendering chart %s with the provider's values: %v", ch.Name(), err)
 	}
 	var out []appsv1.Deployment
-	r := yaml.NewYAMLReader(bufio.NewReader(strings.NewReader(rel.Manifest)))
+	r := yaml.NewYAMLReader(bufio.NewReader(strings.NewReader(m)))
 	for {
 		doc, err := r.Read()
 		if errors.Is(err, io.EOF) {

@@ -71,8 +71,13 @@ func CreateCRD(ctx context.Context, cs apiextensions.Interface, crd *apiextensio
 	}
 	// Generous: on a loaded two-core machine the API server can take minutes to establish the
 	// hundred-odd CRDs an operator-backed cluster installs.
-	err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, 3*time.Minute, true, func(ctx context.Context) (bool, error) {
-		got, err := cs.ApiextensionsV1().CustomResourceDefinitions().Get(ctx, crd.Name, metav1.GetOptions{})
+	return waitEstablished(ctx, cs, crd.Name, 100*time.Millisecond, 3*time.Minute)
+}
+
+// waitEstablished polls CRD name every interval until it is Established, up to timeout.
+func waitEstablished(ctx context.Context, cs apiextensions.Interface, name string, interval, timeout time.Duration) error {
+	err := wait.PollUntilContextTimeout(ctx, interval, timeout, true, func(ctx context.Context) (bool, error) {
+		got, err := cs.ApiextensionsV1().CustomResourceDefinitions().Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
 			return false, nil //nolint:nilerr // poll again until the timeout
 		}
@@ -84,7 +89,7 @@ func CreateCRD(ctx context.Context, cs apiextensions.Interface, crd *apiextensio
 		return false, nil
 	})
 	if err != nil {
-		return fmt.Errorf("CRD %s not Established: %w", crd.Name, err)
+		return fmt.Errorf("CRD %s not Established: %w", name, err)
 	}
 	return nil
 }

@@ -84,8 +84,7 @@ func (costPerMillionTokens) Run(ctx context.Context, req function.RunRequest, re
 	if resp.Error = req.Arguments.Get(ctx, &hourly, &tps); resp.Error != nil {
 		return
 	}
-	if hourly < 0 || math.IsNaN(hourly) || math.IsInf(hourly, 0) {
-		resp.Error = function.NewArgumentFuncError(0, "hourly_cost must be a finite number ≥ 0")
+	if resp.Error = nonNegativeArg(0, "hourly_cost", hourly); resp.Error != nil {
 		return
 	}
 	v, ok := cost.PerMillionTokens(hourly, tps)

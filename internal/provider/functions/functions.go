@@ -5,7 +5,6 @@ package functions
 
 import (
 	"context"
-	"math"
 
 	"github.com/hashicorp/terraform-plugin-framework/function"
 
@@ -44,8 +43,7 @@ func (estimateGPUMemory) Run(ctx context.Context, req function.RunRequest, resp 
 	if resp.Error = req.Arguments.Get(ctx, &params); resp.Error != nil {
 		return
 	}
-	if params < 0 || math.IsInf(params, 0) || math.IsNaN(params) {
-		resp.Error = function.NewArgumentFuncError(0, "parameter_count must be a finite number ≥ 0")
+	if resp.Error = nonNegativeArg(0, "parameter_count", params); resp.Error != nil {
 		return
 	}
 	resp.Error = resp.Result.Set(ctx, catalog.EstimateGPUMemoryGB(params))
@@ -75,12 +73,10 @@ func (gpusNeeded) Run(ctx context.Context, req function.RunRequest, resp *functi
 	if resp.Error = req.Arguments.Get(ctx, &mem, &gpu); resp.Error != nil {
 		return
 	}
-	switch {
-	case mem < 0 || math.IsInf(mem, 0) || math.IsNaN(mem):
-		resp.Error = function.NewArgumentFuncError(0, "memory_gb must be a finite number ≥ 0")
+	if resp.Error = nonNegativeArg(0, "memory_gb", mem); resp.Error != nil {
 		return
-	case gpu <= 0 || math.IsInf(gpu, 0) || math.IsNaN(gpu):
-		resp.Error = function.NewArgumentFuncError(1, "gpu_memory_gb must be a finite number > 0")
+	}
+	if resp.Error = positiveArg(1, "gpu_memory_gb", gpu); resp.Error != nil {
 		return
 	}
 	resp.Error = resp.Result.Set(ctx, catalog.GPUsNeeded(mem, gpu))

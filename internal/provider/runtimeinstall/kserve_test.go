@@ -46,7 +46,7 @@ func TestAccRuntimeInstall_KServeLegacyPoolCRD(t *testing.T) {
 	const id = "kserve"
 	helmtest.StartKubelet(t, c.Clientset, ns)
 	chart := src.publish(t, "path", runtimeCharts(t, id, kserve.Version, false))
-	legacy, err := testcluster.LegacyInferencePoolCRD()
+	legacy, err := testcluster.LegacyInferencePoolCRD(kserve.LegacyPoolGIEVersion)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,21 @@ import (
 	"strings"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
+
+// parsedConfig is where reading a DynamoGraphDeployment of either API version starts: its
+// identity, spec.backendFramework as the engine, no router until the frontend names one.
+func parsedConfig(obj *unstructured.Unstructured, backendFramework, apiVersion string) runtimes.DeploymentConfig {
+	return runtimes.DeploymentConfig{
+		Name:       obj.GetName(),
+		Namespace:  obj.GetNamespace(),
+		Runtime:    ID,
+		Engine:     runtimes.Engine(backendFramework),
+		RouterMode: runtimes.RouterNone,
+		Dynamo:     &runtimes.DynamoConfig{APIVersion: apiVersion},
+	}
+}
 
 // parseArgs inverts workerArgs for a worker of the given role. Flags we render from
 // attributes go back to them; the role/router flags roleFlags renders are removed as the

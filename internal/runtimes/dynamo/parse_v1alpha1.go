@@ -16,14 +16,7 @@ func parseV1Alpha1(obj *unstructured.Unstructured) (runtimes.DeploymentConfig, e
 	if err := runtimes.FromMap(obj.Object, &dgd); err != nil {
 		return runtimes.DeploymentConfig{}, fmt.Errorf("decoding %s: %w", obj.GetName(), err)
 	}
-	cfg := runtimes.DeploymentConfig{
-		Name:       obj.GetName(),
-		Namespace:  obj.GetNamespace(),
-		Runtime:    ID,
-		Engine:     runtimes.Engine(dgd.Spec.BackendFramework),
-		RouterMode: runtimes.RouterNone,
-		Dynamo:     &runtimes.DynamoConfig{APIVersion: APIVersionV1Alpha1},
-	}
+	cfg := parsedConfig(obj, dgd.Spec.BackendFramework, APIVersionV1Alpha1)
 	if cfg.Engine == "" {
 		cfg.Engine = engineFromNames(mapKeys(dgd.Spec.Services))
 	}

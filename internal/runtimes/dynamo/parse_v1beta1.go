@@ -76,14 +76,7 @@ func parseV1Beta1(obj *unstructured.Unstructured) (runtimes.DeploymentConfig, er
 	if err := runtimes.FromMap(obj.Object, &dgd); err != nil {
 		return runtimes.DeploymentConfig{}, fmt.Errorf("decoding %s: %w", obj.GetName(), err)
 	}
-	cfg := runtimes.DeploymentConfig{
-		Name:       obj.GetName(),
-		Namespace:  obj.GetNamespace(),
-		Runtime:    ID,
-		Engine:     runtimes.Engine(dgd.Spec.BackendFramework),
-		RouterMode: runtimes.RouterNone,
-		Dynamo:     &runtimes.DynamoConfig{APIVersion: APIVersionV1Beta1},
-	}
+	cfg := parsedConfig(obj, dgd.Spec.BackendFramework, APIVersionV1Beta1)
 	byType := map[string]betaComponent{}
 	var names []string
 	for _, c := range dgd.Spec.Components {

@@ -14,6 +14,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/basics"
 )
 
 // ID is the runtime identifier (also the kubefoundry.io/provider label value).
@@ -134,50 +135,24 @@ func (shared) Status(obj *unstructured.Unstructured, pods []corev1.Pod, events [
 // Defaults fills the Dynamo defaults. Replicas and GPUs describe the single worker pool of
 // aggregated mode; disaggregated mode sizes its pools in the Disaggregated block instead.
 func (shared) Defaults(cfg *runtimes.DeploymentConfig) {
-	if cfg.Runtime == "" {
-		cfg.Runtime = ID
+	// Disaggregation needs a router between the pools; round-robin is Dynamo's default.
+	if cfg.Mode == runtimes.ModeDisaggregated && cfg.RouterMode == "" {
+		cfg.RouterMode = runtimes.RouterRoundRobin
 	}
+	// KubeFoundry's UI serves the model under its own id (the served name defaults to it).
+	basics.Defaults(cfg, ID)
 	if cfg.Dynamo == nil {
 		cfg.Dynamo = &runtimes.DynamoConfig{}
 	}
 	if cfg.Dynamo.APIVersion == "" {
 		cfg.Dynamo.APIVersion = APIVersionV1Beta1
 	}
-	if cfg.Engine == "" {
-		cfg.Engine = runtimes.EngineVLLM
-	}
-	if cfg.Mode == "" {
-		cfg.Mode = runtimes.ModeAggregated
-	}
-	// KubeFoundry's UI serves the model under its own id; make that explicit so Parse round-trips.
-	if cfg.ServedModelName == "" {
-		cfg.ServedModelName = cfg.Model
-	}
 	// vLLM defaults to eager mode (KubeFoundry's choice: faster start); other engines have no such flag.
 	runtimes.SetDefault(&cfg.EnforceEager, cfg.Engine == runtimes.EngineVLLM)
 	// Every Dynamo engine reuses cached prefixes unless told not to (flags.go flagsFor); the
 	// default says so, and the KV router needs it.
 	runtimes.SetDefault(&cfg.EnablePrefixCaching, true)
-	if cfg.Mode == runtimes.ModeDisaggregated {
-		// Disaggregation needs a router between the pools; round-robin is Dynamo's default.
-		if cfg.RouterMode == "" {
-			cfg.RouterMode = runtimes.RouterRoundRobin
-		}
-		if cfg.Disaggregated == nil {
-			cfg.Disaggregated = &runtimes.DisaggregatedConfig{}
-		}
-		d := cfg.Disaggregated
-		runtimes.SetDefault(&d.PrefillReplicas, 1)
-		runtimes.SetDefault(&d.DecodeReplicas, 1)
-		runtimes.SetDefault(&d.PrefillGPUs, 1)
-		runtimes.SetDefault(&d.DecodeGPUs, 1)
-		return
-	}
-	if cfg.RouterMode == "" {
-		cfg.RouterMode = runtimes.RouterNone
-	}
-	runtimes.SetDefault(&cfg.Replicas, 1)
-	runtimes.SetDefault(&cfg.GPUs, 1)
+	basics.DefaultPools(cfg)
 }
 
 // Endpoint is the frontend Service the operator creates: "<name>-frontend" (both versions).

@@ -8,6 +8,7 @@ import (
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/engineflags"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gateway"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/basics"
 )
 
 // Validate checks a defaulted config against what Dynamo and its engines support.
@@ -21,15 +22,10 @@ func (r shared) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	}
 	runtimes.CheckEngine(&ps, r.DisplayName(), cfg.Engine, runtimes.EngineVLLM, runtimes.EngineSGLang, runtimes.EngineTRTLLM)
 	runtimes.CheckOneOf(&ps, "router_mode", string(cfg.RouterMode), string(runtimes.RouterNone), string(runtimes.RouterKV), string(runtimes.RouterRoundRobin))
-	if cfg.KubeRay != nil {
-		ps.Add("kuberay", "the kuberay block only applies to runtime \"kuberay\": remove it")
-	}
-	if cfg.KAITO != nil {
-		ps.Add("kaito", "the kaito block only applies to runtime \"kaito\": remove it")
-	}
+	basics.RefuseOtherBlocks(&ps, cfg, "kuberay", "kaito")
 	switch cfg.Mode {
 	case runtimes.ModeAggregated:
-		validateAggregated(&ps, cfg)
+		basics.CheckAggregated(&ps, cfg, "worker")
 	case runtimes.ModeDisaggregated:
 		validateDisaggregated(&ps, cfg)
 	default:
@@ -42,52 +38,10 @@ func (r shared) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	return ps
 }
 
-func validateAggregated(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
-	if cfg.Disaggregated != nil {
-		ps.Add("disaggregated", "only valid with mode = \"disaggregated\": remove the block or change the mode")
-	}
-	if cfg.Replicas == nil {
-		ps.Add("replicas", "must be set (between %d and %d)", runtimes.MinReplicas, runtimes.MaxReplicas)
-	}
-	if cfg.GPUs == nil {
-		ps.Add("gpus", "must be set to the number of GPUs per worker (at least 1)")
-	}
-	runtimes.CheckAtLeast(ps, "gpus", cfg.GPUs, 1)
-}
-
 func validateDisaggregated(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
-	if cfg.Replicas != nil {
-		ps.Add("replicas", "not used in disaggregated mode: set disaggregated.prefill_replicas and disaggregated.decode_replicas instead")
-	}
-	if cfg.GPUs != nil {
-		ps.Add("gpus", "not used in disaggregated mode: set disaggregated.prefill_gpus and disaggregated.decode_gpus instead")
-	}
+	basics.CheckDisaggregated(ps, cfg)
 	if cfg.RouterMode == runtimes.RouterNone {
 		ps.Add("router_mode", "disaggregated serving needs a router between prefill and decode workers: use \"round-robin\" or \"kv\"")
-	}
-	d := cfg.Disaggregated
-	if d == nil {
-		ps.Add("disaggregated", "must be set in disaggregated mode (prefill and decode replicas and GPUs)")
-		return
-	}
-	for _, f := range []struct {
-		path  string
-		v     *int64
-		isGPU bool
-	}{
-		{"disaggregated.prefill_replicas", d.PrefillReplicas, false},
-		{"disaggregated.decode_replicas", d.DecodeReplicas, false},
-		{"disaggregated.prefill_gpus", d.PrefillGPUs, true},
-		{"disaggregated.decode_gpus", d.DecodeGPUs, true},
-	} {
-		switch {
-		case f.v == nil:
-			ps.Add(f.path, "must be set")
-		case f.isGPU:
-			runtimes.CheckAtLeast(ps, f.path, f.v, 1)
-		default:
-			runtimes.CheckRange(ps, f.path, f.v, runtimes.MinReplicas, runtimes.MaxReplicas)
-		}
 	}
 }
 

@@ -186,24 +186,10 @@ func (InferenceSet) OwnsPod(obj *unstructured.Unstructured, pod corev1.Pod) bool
 // pkg/inferenceset/inferenceset_controller.go @ v0.12.0), and their
 // resource.labelSelector is immutable, so those changes replace the deployment.
 func (InferenceSet) ReplaceReasons(prior, planned *unstructured.Unstructured) []string {
-	if why := kindChange(prior, planned); why != "" {
-		return []string{why}
-	}
-	var out []string
-	for _, f := range []struct {
-		path []string
-		why  string
-	}{
+	return replaceReasons(prior, planned, []replaceField{
 		{[]string{"spec", "labelSelector"}, "spec.labelSelector (kaito.label_selector, kaito.compute_type) never reaches the InferenceSet's existing Workspaces, whose selector is immutable"},
 		{[]string{"spec", "template"}, "KAITO's InferenceSet controller never updates the Workspaces it created from a changed template, so the model, image, arguments, resources and environment can only change by recreating the InferenceSet"},
-	} {
-		a, _, _ := unstructured.NestedFieldNoCopy(prior.Object, f.path...)
-		b, _, _ := unstructured.NestedFieldNoCopy(planned.Object, f.path...)
-		if !equalNormalized(a, b) {
-			out = append(out, f.why)
-		}
-	}
-	return out
+	})
 }
 
 // kindChange explains a move between a Workspace and an InferenceSet; "" when the kind stays.

@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/basics"
 )
 
 // The Workspace keeps resource and inference at the top level (there is no spec).
@@ -223,23 +224,9 @@ func vllmArgs(cfg runtimes.DeploymentConfig) []string {
 		"--served-model-name", cfg.ServedModelName,
 		"--tensor-parallel-size", fmt.Sprint(*cfg.GPUs),
 	}
-	if cfg.ContextLength != nil {
-		args = append(args, "--max-model-len", fmt.Sprint(*cfg.ContextLength))
-	}
-	if runtimes.Deref(cfg.EnforceEager) {
-		args = append(args, "--enforce-eager")
-	}
 	// vLLM >= 0.8 (V1) turns prefix caching on when no flag is given, so false is rendered
-	// too (BooleanOptionalAction; KAITO 0.12's base image pins vllm==0.25.1,
-	// presets/workspace/dependencies/requirements.txt).
-	if runtimes.Deref(cfg.EnablePrefixCaching) {
-		args = append(args, "--enable-prefix-caching")
-	} else {
-		args = append(args, "--no-enable-prefix-caching")
-	}
-	if cfg.TrustRemoteCode {
-		args = append(args, "--trust-remote-code")
-	}
+	// too (KAITO 0.12's base image pins vllm==0.25.1, presets/workspace/dependencies/requirements.txt).
+	args = append(args, basics.VLLMOptionFlags(cfg)...)
 	return append(args, runtimes.EngineArgFlags(cfg.EngineArgs)...)
 }
 

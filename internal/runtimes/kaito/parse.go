@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/basics"
 )
 
 // Parse reads a Workspace back into a config (import and drift detection). The model source
@@ -164,28 +165,13 @@ func parseVLLMArgs(cfg *runtimes.DeploymentConfig, args []string) error {
 			cfg.ServedModelName = value
 		case "--tensor-parallel-size":
 			// GPUs come from the resource limit; the flag always mirrors it.
-		case "--max-model-len":
-			n, err := strconv.ParseInt(value, 10, 64)
-			if err != nil {
-				return fmt.Errorf("--max-model-len: %w", err)
-			}
-			cfg.ContextLength = &n
-		case "--enforce-eager":
-			cfg.EnforceEager = runtimes.Bool(true)
-		case "--enable-prefix-caching":
-			cfg.EnablePrefixCaching = runtimes.Bool(true)
-		case "--no-enable-prefix-caching":
-			cfg.EnablePrefixCaching = runtimes.Bool(false)
-		case "--trust-remote-code":
-			cfg.TrustRemoteCode = true
 		default:
-			if cfg.EngineArgs == nil {
-				cfg.EngineArgs = map[string]string{}
-			}
 			if !hasValue {
 				value = "true"
 			}
-			cfg.EngineArgs[flag[2:]] = value
+			if err := basics.ParseVLLMFlag(cfg, flag[2:], value); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -24,19 +24,28 @@ var _ runtimes.Replacer = Runtime{}
 //
 // Labels and annotations are metadata and stay in-place updates.
 func (Runtime) ReplaceReasons(prior, planned *unstructured.Unstructured) []string {
-	if why := kindChange(prior, planned); why != "" {
-		return []string{why}
-	}
-	var out []string
-	for _, f := range []struct {
-		path []string
-		why  string
-	}{
+	return replaceReasons(prior, planned, []replaceField{
 		{[]string{"resource", "count"}, "resource.count (replicas) is immutable in KAITO: its admission webhook rejects the change"},
 		{[]string{"resource", "labelSelector"}, "resource.labelSelector (kaito.label_selector, kaito.compute_type) is immutable in KAITO: its admission webhook rejects the change"},
 		{[]string{"resource", "instanceType"}, "resource.instanceType is immutable in KAITO"},
 		{[]string{"inference"}, "KAITO never rolls out inference.template changes to the running StatefulSet (it only creates it), so the model, image, arguments, resources and environment can only change by recreating the Workspace"},
-	} {
+	})
+}
+
+// replaceField is a field whose change KAITO refuses or never applies, and why.
+type replaceField struct {
+	path []string
+	why  string
+}
+
+// replaceReasons explains a move between a Workspace and an InferenceSet, or else each field
+// that differs between prior and planned.
+func replaceReasons(prior, planned *unstructured.Unstructured, fields []replaceField) []string {
+	if why := kindChange(prior, planned); why != "" {
+		return []string{why}
+	}
+	var out []string
+	for _, f := range fields {
 		a, _, _ := unstructured.NestedFieldNoCopy(prior.Object, f.path...)
 		b, _, _ := unstructured.NestedFieldNoCopy(planned.Object, f.path...)
 		if !equalNormalized(a, b) {

@@ -8,6 +8,7 @@ import (
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/engineflags"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gateway"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/basics"
 )
 
 // Validate checks a defaulted config against what each KAITO model source supports.
@@ -24,9 +25,7 @@ func (r Runtime) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	if cfg.Disaggregated != nil {
 		ps.Add("disaggregated", "KAITO does not support disaggregated serving: remove the block")
 	}
-	if cfg.KubeRay != nil {
-		ps.Add("kuberay", "the kuberay block only applies to runtime \"kuberay\": remove it")
-	}
+	basics.RefuseOtherBlocks(&ps, cfg, "kuberay")
 	if cfg.RouterMode != runtimes.RouterNone {
 		ps.Add("router_mode", "KAITO has no request router: set router_mode = \"none\" (router modes are a Dynamo feature)")
 	}

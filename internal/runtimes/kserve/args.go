@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/basics"
 )
 
 // managedFlags are the vllm serve flags KServe's presets or dedicated attributes render;
@@ -58,20 +59,7 @@ func engineArgs(cfg runtimes.DeploymentConfig, role string, nodes bool) []string
 			args = append(args, "--enable-expert-parallel")
 		}
 	}
-	if cfg.ContextLength != nil {
-		args = append(args, "--max-model-len", strconv.FormatInt(*cfg.ContextLength, 10))
-	}
-	if runtimes.Deref(cfg.EnforceEager) {
-		args = append(args, "--enforce-eager")
-	}
-	if runtimes.Deref(cfg.EnablePrefixCaching) {
-		args = append(args, "--enable-prefix-caching")
-	} else {
-		args = append(args, "--no-enable-prefix-caching")
-	}
-	if cfg.TrustRemoteCode {
-		args = append(args, "--trust-remote-code")
-	}
+	args = append(args, basics.VLLMOptionFlags(cfg)...)
 	if cfg.Mode == runtimes.ModeDisaggregated {
 		args = append(args, "--kv-transfer-config", shellWord(nixlConfig))
 	}
@@ -115,25 +103,10 @@ func parseArgs(cfg *runtimes.DeploymentConfig, args []string) error {
 		}
 		switch name {
 		case "tensor-parallel-size", "pipeline-parallel-size", "data-parallel-size", "enable-expert-parallel", "kv-transfer-config":
-		case "max-model-len":
-			n, err := strconv.ParseInt(value, 10, 64)
-			if err != nil {
-				return fmt.Errorf("--max-model-len %q is not a number", value)
-			}
-			cfg.ContextLength = &n
-		case "enforce-eager":
-			cfg.EnforceEager = runtimes.Bool(true)
-		case "enable-prefix-caching":
-			cfg.EnablePrefixCaching = runtimes.Bool(true)
-		case "no-enable-prefix-caching":
-			cfg.EnablePrefixCaching = runtimes.Bool(false)
-		case "trust-remote-code":
-			cfg.TrustRemoteCode = true
 		default:
-			if cfg.EngineArgs == nil {
-				cfg.EngineArgs = map[string]string{}
+			if err := basics.ParseVLLMFlag(cfg, name, value); err != nil {
+				return err
 			}
-			cfg.EngineArgs[name] = value
 		}
 	}
 	if cfg.EnforceEager == nil {

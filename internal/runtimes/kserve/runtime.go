@@ -19,6 +19,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/basics"
 )
 
 // ID is the runtime identifier (also the kubefoundry.io/provider label value).
@@ -109,38 +110,12 @@ func (shared) UnservedVersion(served []string) string {
 // GPU of a pod (data_local ranks of tensor_parallel GPUs each when data parallel), the
 // scheduler when the gateway routes through a pool, and vLLM's own defaults otherwise.
 func (shared) Defaults(cfg *runtimes.DeploymentConfig) {
-	if cfg.Runtime == "" {
-		cfg.Runtime = ID
-	}
-	if cfg.Engine == "" {
-		cfg.Engine = runtimes.EngineVLLM
-	}
-	if cfg.Mode == "" {
-		cfg.Mode = runtimes.ModeAggregated
-	}
-	if cfg.RouterMode == "" {
-		cfg.RouterMode = runtimes.RouterNone
-	}
+	basics.Defaults(cfg, ID)
 	runtimes.SetDefault(&cfg.EnablePrefixCaching, true) // vLLM V1 caches prefixes unless told not to
 	runtimes.SetDefault(&cfg.EnforceEager, false)
-	if cfg.ServedModelName == "" {
-		cfg.ServedModelName = cfg.Model
-	}
 	// Replicas and GPUs size the one pool of aggregated mode; disaggregated mode sizes the
 	// prefill and decode (main) pools in the Disaggregated block, as with Dynamo.
-	if cfg.Mode == runtimes.ModeDisaggregated {
-		if cfg.Disaggregated == nil {
-			cfg.Disaggregated = &runtimes.DisaggregatedConfig{}
-		}
-		d := cfg.Disaggregated
-		runtimes.SetDefault(&d.PrefillReplicas, 1)
-		runtimes.SetDefault(&d.DecodeReplicas, 1)
-		runtimes.SetDefault(&d.PrefillGPUs, 1)
-		runtimes.SetDefault(&d.DecodeGPUs, 1)
-	} else {
-		runtimes.SetDefault(&cfg.Replicas, 1)
-		runtimes.SetDefault(&cfg.GPUs, 1)
-	}
+	basics.DefaultPools(cfg)
 	if cfg.KServe == nil {
 		cfg.KServe = &runtimes.KServeConfig{}
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gateway"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/basics"
 )
 
 // gatewaySupport: the controller builds the HTTPRoute and, with the scheduler, the
@@ -33,14 +34,10 @@ func (r shared) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	if cfg.RouterMode != runtimes.RouterNone {
 		ps.Add("router_mode", "KServe routes through the llm-d scheduler: set router_mode = \"none\" and use kserve.scheduler (router modes are a Dynamo feature)")
 	}
-	for block, set := range map[string]bool{"kuberay": cfg.KubeRay != nil, "kaito": cfg.KAITO != nil, "vllm": cfg.VLLM != nil} {
-		if set {
-			ps.Add(block, "the %s block only applies to runtime %q: remove it", block, block)
-		}
-	}
+	basics.RefuseOtherBlocks(&ps, cfg, "kuberay", "kaito", "vllm")
 	switch cfg.Mode {
 	case runtimes.ModeAggregated:
-		validateAggregated(&ps, cfg)
+		basics.CheckAggregated(&ps, cfg, "pod")
 	case runtimes.ModeDisaggregated:
 		validateDisaggregated(&ps, cfg)
 	default:
@@ -57,39 +54,12 @@ func (r shared) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	return ps
 }
 
-func validateAggregated(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
-	if cfg.Disaggregated != nil {
-		ps.Add("disaggregated", "only valid with mode = \"disaggregated\": remove the block or change the mode")
-	}
-	if cfg.Replicas == nil {
-		ps.Add("replicas", "must be set (between %d and %d)", runtimes.MinReplicas, runtimes.MaxReplicas)
-	}
-	if cfg.GPUs == nil {
-		ps.Add("gpus", "must be set to the number of GPUs per pod (at least 1)")
-	}
-	runtimes.CheckAtLeast(ps, "gpus", cfg.GPUs, 1)
-}
-
 // validateDisaggregated: spec.prefill is the prefill pool, the main workload decodes. The
 // decode preset puts llm-d's routing sidecar in front of vLLM, which takes its prefill
 // target from the scheduler (config-llm-decode-template.yaml), so P/D needs the scheduler.
 func validateDisaggregated(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
-	if cfg.Replicas != nil {
-		ps.Add("replicas", "not used in disaggregated mode: set disaggregated.prefill_replicas and disaggregated.decode_replicas instead")
-	}
-	if cfg.GPUs != nil {
-		ps.Add("gpus", "not used in disaggregated mode: set disaggregated.prefill_gpus and disaggregated.decode_gpus instead")
-	}
-	d := cfg.Disaggregated
-	if d == nil {
-		ps.Add("disaggregated", "must be set in disaggregated mode (prefill and decode replicas and GPUs)")
-		return
-	}
-	runtimes.CheckRange(ps, "disaggregated.prefill_replicas", d.PrefillReplicas, runtimes.MinReplicas, runtimes.MaxReplicas)
-	runtimes.CheckRange(ps, "disaggregated.decode_replicas", d.DecodeReplicas, runtimes.MinReplicas, runtimes.MaxReplicas)
-	runtimes.CheckAtLeast(ps, "disaggregated.prefill_gpus", d.PrefillGPUs, 1)
-	runtimes.CheckAtLeast(ps, "disaggregated.decode_gpus", d.DecodeGPUs, 1)
-	if cfg.KServe != nil && !runtimes.Deref(cfg.KServe.Scheduler) {
+	basics.CheckDisaggregated(ps, cfg)
+	if cfg.Disaggregated != nil && cfg.KServe != nil && !runtimes.Deref(cfg.KServe.Scheduler) {
 		ps.Add("kserve.scheduler", "prefill/decode disaggregation needs the llm-d scheduler, which picks the prefill pod for each request: set kserve.scheduler = true (or a gateway block with inference_pool on)")
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/kserve"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/runtimestest"
 )
 
 func TestValidate(t *testing.T) {
@@ -69,15 +70,7 @@ func TestValidate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := base()
 			tc.edit(&cfg)
-			r := kserve.New()
-			r.Defaults(&cfg)
-			ps := r.Validate(cfg)
-			for _, p := range ps {
-				if p.Path == tc.path && strings.Contains(p.Message, tc.msg) {
-					return
-				}
-			}
-			t.Errorf("want a problem at %s containing %q, got:\n%v", tc.path, tc.msg, ps.Error())
+			runtimestest.WantProblem(t, kserve.New(), cfg, tc.path, tc.msg)
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/basics"
 )
 
 // ID is the runtime identifier (also the kubefoundry.io/provider label value).
@@ -77,38 +78,12 @@ func (Runtime) Description() string {
 // Defaults fills the KubeRay defaults. Replicas and GPUs size the aggregated worker group;
 // disaggregated mode sizes its groups in the Disaggregated block.
 func (Runtime) Defaults(cfg *runtimes.DeploymentConfig) {
-	if cfg.Runtime == "" {
-		cfg.Runtime = ID
-	}
-	if cfg.Engine == "" {
-		cfg.Engine = runtimes.EngineVLLM
-	}
-	if cfg.Mode == "" {
-		cfg.Mode = runtimes.ModeAggregated
-	}
-	if cfg.RouterMode == "" {
-		cfg.RouterMode = runtimes.RouterNone
-	}
-	if cfg.ServedModelName == "" {
-		cfg.ServedModelName = cfg.Model
-	}
+	basics.Defaults(cfg, ID)
 	runtimes.SetDefault(&cfg.EnforceEager, true)
 	// Rendered explicitly as enable_prefix_caching in engine_kwargs, so false is what runs.
 	runtimes.SetDefault(&cfg.EnablePrefixCaching, false)
 	runtimes.SetDefault(&cfg.ContextLength, defaultMaxModelLen)
-	if cfg.Mode == runtimes.ModeDisaggregated {
-		if cfg.Disaggregated == nil {
-			cfg.Disaggregated = &runtimes.DisaggregatedConfig{}
-		}
-		d := cfg.Disaggregated
-		runtimes.SetDefault(&d.PrefillReplicas, 1)
-		runtimes.SetDefault(&d.DecodeReplicas, 1)
-		runtimes.SetDefault(&d.PrefillGPUs, 1)
-		runtimes.SetDefault(&d.DecodeGPUs, 1)
-	} else {
-		runtimes.SetDefault(&cfg.Replicas, 1)
-		runtimes.SetDefault(&cfg.GPUs, 1)
-	}
+	basics.DefaultPools(cfg)
 	if cfg.KubeRay == nil {
 		cfg.KubeRay = &runtimes.KubeRayConfig{}
 	}

@@ -2,6 +2,7 @@ package kuberay
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -85,26 +86,12 @@ func (Runtime) Status(obj *unstructured.Unstructured, pods []corev1.Pod, events 
 // failedApplications describes every Serve application in DEPLOY_FAILED or UNHEALTHY, in
 // the active (serving) and pending (upgrading) clusters.
 func failedApplications(obj *unstructured.Unstructured) string {
-	var out string
+	var parts []string
 	for _, side := range []string{"activeServiceStatus", "pendingServiceStatus"} {
 		apps, _, _ := unstructured.NestedMap(obj.Object, "status", side, "applicationStatuses")
-		for _, name := range runtimes.SortedKeys(apps) {
-			app, _ := apps[name].(map[string]any)
-			state := runtimes.StringAt(app, "status")
-			if !failedAppStates[state] {
-				continue
-			}
-			msg := fmt.Sprintf("Serve application %s is %s", name, state)
-			if m := runtimes.StringAt(app, "message"); m != "" {
-				msg += ": " + m
-			}
-			if out != "" {
-				out += "; "
-			}
-			out += msg
-		}
+		parts = append(parts, describeApplications(apps, func(state string) bool { return failedAppStates[state] })...)
 	}
-	return out
+	return strings.Join(parts, "; ")
 }
 
 // applicationsNotRunning describes the active cluster's Serve applications that are not
@@ -114,21 +101,24 @@ func applicationsNotRunning(obj *unstructured.Unstructured) string {
 	if len(apps) == 0 {
 		return "waiting for KubeRay to report the Serve application status"
 	}
-	var out string
+	return strings.Join(describeApplications(apps, func(state string) bool { return state != "RUNNING" }), "; ")
+}
+
+// describeApplications says, by name, "Serve application <name> is <state>[: <message>]"
+// for each application of an applicationStatuses map whose state pick selects.
+func describeApplications(apps map[string]any, pick func(state string) bool) []string {
+	var out []string
 	for _, name := range runtimes.SortedKeys(apps) {
 		app, _ := apps[name].(map[string]any)
 		state := runtimes.StringAt(app, "status")
-		if state == "RUNNING" {
+		if !pick(state) {
 			continue
 		}
 		msg := fmt.Sprintf("Serve application %s is %s", name, state)
 		if m := runtimes.StringAt(app, "message"); m != "" {
 			msg += ": " + m
 		}
-		if out != "" {
-			out += "; "
-		}
-		out += msg
+		out = append(out, msg)
 	}
 	return out
 }

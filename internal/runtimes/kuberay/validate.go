@@ -9,6 +9,7 @@ import (
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/engineflags"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gateway"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/basics"
 )
 
 // engine_args become vLLM engine_kwargs, i.e. Python keyword arguments.
@@ -27,9 +28,7 @@ func (r Runtime) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	if cfg.RouterMode != runtimes.RouterNone {
 		ps.Add("router_mode", "Ray Serve routes requests itself: set router_mode = \"none\" (router modes are a Dynamo feature)")
 	}
-	if cfg.KAITO != nil {
-		ps.Add("kaito", "the kaito block only applies to runtime \"kaito\": remove it")
-	}
+	basics.RefuseOtherBlocks(&ps, cfg, "kaito")
 	if cfg.Memory != "" {
 		ps.Add("memory", "not used by KubeRay: set kuberay.worker_memory instead")
 	}
@@ -40,14 +39,9 @@ func (r Runtime) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	}
 	switch cfg.Mode {
 	case runtimes.ModeAggregated:
-		if cfg.Disaggregated != nil {
-			ps.Add("disaggregated", "only valid with mode = \"disaggregated\": remove the block or change the mode")
-		}
-		checkSet(&ps, "replicas", cfg.Replicas)
-		checkSet(&ps, "gpus", cfg.GPUs)
-		runtimes.CheckAtLeast(&ps, "gpus", cfg.GPUs, 1)
+		basics.CheckAggregated(&ps, cfg, "worker")
 	case runtimes.ModeDisaggregated:
-		validateDisaggregated(&ps, cfg)
+		basics.CheckDisaggregated(&ps, cfg)
 	default:
 		ps.Add("mode", "unknown mode %q: use \"aggregated\" or \"disaggregated\"", cfg.Mode)
 	}
@@ -113,28 +107,6 @@ func poolSize(cfg runtimes.DeploymentConfig, role string, replicas *int64) int64
 	return runtimes.Deref(replicas)
 }
 
-func validateDisaggregated(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
-	if cfg.Replicas != nil {
-		ps.Add("replicas", "not used in disaggregated mode: set disaggregated.prefill_replicas and disaggregated.decode_replicas instead")
-	}
-	if cfg.GPUs != nil {
-		ps.Add("gpus", "not used in disaggregated mode: set disaggregated.prefill_gpus and disaggregated.decode_gpus instead")
-	}
-	d := cfg.Disaggregated
-	if d == nil {
-		ps.Add("disaggregated", "must be set in disaggregated mode (prefill and decode replicas and GPUs)")
-		return
-	}
-	checkSet(ps, "disaggregated.prefill_replicas", d.PrefillReplicas)
-	checkSet(ps, "disaggregated.decode_replicas", d.DecodeReplicas)
-	checkSet(ps, "disaggregated.prefill_gpus", d.PrefillGPUs)
-	checkSet(ps, "disaggregated.decode_gpus", d.DecodeGPUs)
-	runtimes.CheckRange(ps, "disaggregated.prefill_replicas", d.PrefillReplicas, runtimes.MinReplicas, runtimes.MaxReplicas)
-	runtimes.CheckRange(ps, "disaggregated.decode_replicas", d.DecodeReplicas, runtimes.MinReplicas, runtimes.MaxReplicas)
-	runtimes.CheckAtLeast(ps, "disaggregated.prefill_gpus", d.PrefillGPUs, 1)
-	runtimes.CheckAtLeast(ps, "disaggregated.decode_gpus", d.DecodeGPUs, 1)
-}
-
 func validateKubeRay(ps *runtimes.Problems, k *runtimes.KubeRayConfig) {
 	if strings.TrimSpace(k.Image) == "" {
 		ps.Add("kuberay.image", "must be a Ray LLM image such as %q", DefaultImage)
@@ -195,11 +167,5 @@ func checkEngineKwarg(ps *runtimes.Problems, kwargs engineflags.Parser, key, val
 		ps.AddKey("engine_args", key, "%s takes a mapping, and engine_args values reach engine_kwargs as strings, which vLLM does not parse: this setting cannot be passed through engine_args", key)
 	case engineflags.List:
 		ps.AddKey("engine_args", key, "%s takes a list, and engine_args values reach engine_kwargs as strings, which vLLM does not parse: this setting cannot be passed through engine_args", key)
-	}
-}
-
-func checkSet(ps *runtimes.Problems, path string, v *int64) {
-	if v == nil {
-		ps.Add(path, "must be set")
 	}
 }

@@ -34,6 +34,7 @@ import (
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gateway"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/basics"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/vllm"
 )
 
@@ -90,45 +91,14 @@ func (Runtime) Description() string {
 // prefill and one decode replica of one GPU each; vLLM settings as the vllm runtime's, but
 // tensor parallelism in disaggregated mode follows each role's GPUs.
 func (Runtime) Defaults(cfg *runtimes.DeploymentConfig) {
-	if cfg.Runtime == "" {
-		cfg.Runtime = ID
-	}
-	if cfg.Engine == "" {
-		cfg.Engine = runtimes.EngineVLLM
-	}
-	if cfg.Mode == "" {
-		cfg.Mode = runtimes.ModeAggregated
-	}
-	if cfg.RouterMode == "" {
-		cfg.RouterMode = runtimes.RouterNone
-	}
+	basics.Defaults(cfg, ID)
 	runtimes.SetDefault(&cfg.EnablePrefixCaching, true)
 	runtimes.SetDefault(&cfg.EnforceEager, false)
-	if cfg.ServedModelName == "" {
-		cfg.ServedModelName = cfg.Model
-	}
-	if cfg.VLLM == nil {
-		cfg.VLLM = &runtimes.VLLMConfig{}
-	}
-	v := cfg.VLLM
-	runtimes.SetDefault(&v.Nodes, 1)
-	runtimes.SetDefault(&v.PipelineParallel, 1)
-	if v.SharedMemory == "" {
-		v.SharedMemory = vllm.DefaultSharedMemory
-	}
+	v := vllm.DefaultBlock(cfg)
+	basics.DefaultPools(cfg)
 	if cfg.Mode == runtimes.ModeDisaggregated {
-		if cfg.Disaggregated == nil {
-			cfg.Disaggregated = &runtimes.DisaggregatedConfig{}
-		}
-		d := cfg.Disaggregated
-		runtimes.SetDefault(&d.PrefillReplicas, 1)
-		runtimes.SetDefault(&d.DecodeReplicas, 1)
-		runtimes.SetDefault(&d.PrefillGPUs, 1)
-		runtimes.SetDefault(&d.DecodeGPUs, 1)
 		return
 	}
-	runtimes.SetDefault(&cfg.Replicas, 1)
-	runtimes.SetDefault(&cfg.GPUs, 1)
 	if v.TensorParallel == nil && *v.PipelineParallel > 0 && *cfg.GPUs%*v.PipelineParallel == 0 {
 		tp := *cfg.GPUs / *v.PipelineParallel
 		v.TensorParallel = &tp

@@ -5,6 +5,7 @@ import (
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gateway"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/basics"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/vllm"
 )
 
@@ -27,11 +28,7 @@ func (r Runtime) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	if cfg.RouterMode != runtimes.RouterNone {
 		ps.Add("router_mode", "llm-d routes through its endpoint picker (prefix-cache aware): set router_mode = \"none\" (router modes are a Dynamo feature)")
 	}
-	for block, set := range map[string]bool{"kuberay": cfg.KubeRay != nil, "kaito": cfg.KAITO != nil} {
-		if set {
-			ps.Add(block, "the %s block only applies to runtime %q: remove it", block, block)
-		}
-	}
+	basics.RefuseOtherBlocks(&ps, cfg, "kuberay", "kaito")
 	if cfg.Gateway != nil && !cfg.Gateway.PoolEnabled() {
 		ps.Add("gateway.inference_pool", "llm-d always serves through its InferencePool and endpoint picker: remove inference_pool = false")
 	}
@@ -62,44 +59,19 @@ func (r Runtime) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 }
 
 func validateAggregated(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
-	if cfg.Disaggregated != nil {
-		ps.Add("disaggregated", "only valid with mode = \"disaggregated\": remove the block or change the mode")
-	}
-	if cfg.Replicas == nil {
-		ps.Add("replicas", "must be set")
-	}
-	if cfg.GPUs == nil {
-		ps.Add("gpus", "must be set to the number of GPUs per model server (at least 1)")
-	}
-	runtimes.CheckAtLeast(ps, "gpus", cfg.GPUs, 1)
+	basics.CheckAggregated(ps, cfg, "model server")
 	checkWorld(ps, cfg, "gpus", cfg.GPUs)
 }
 
 func validateDisaggregated(ps *runtimes.Problems, cfg runtimes.DeploymentConfig) {
-	if cfg.Replicas != nil {
-		ps.Add("replicas", "not used in disaggregated mode: set disaggregated.prefill_replicas and disaggregated.decode_replicas instead")
-	}
-	if cfg.GPUs != nil {
-		ps.Add("gpus", "not used in disaggregated mode: set disaggregated.prefill_gpus and disaggregated.decode_gpus instead")
-	}
+	basics.CheckDisaggregated(ps, cfg)
 	if cfg.VLLM.TensorParallel != nil {
 		ps.Add("vllm.tensor_parallel", "in disaggregated mode each role runs tensor parallel over its own GPUs (disaggregated.prefill_gpus, disaggregated.decode_gpus): remove tensor_parallel")
 	}
 	d := cfg.Disaggregated
 	if d == nil {
-		ps.Add("disaggregated", "must be set in disaggregated mode (prefill and decode replicas and GPUs)")
 		return
 	}
-	runtimes.CheckRange(ps, "disaggregated.prefill_replicas", d.PrefillReplicas, runtimes.MinReplicas, runtimes.MaxReplicas)
-	runtimes.CheckRange(ps, "disaggregated.decode_replicas", d.DecodeReplicas, runtimes.MinReplicas, runtimes.MaxReplicas)
-	for path, v := range map[string]*int64{"disaggregated.prefill_replicas": d.PrefillReplicas, "disaggregated.decode_replicas": d.DecodeReplicas,
-		"disaggregated.prefill_gpus": d.PrefillGPUs, "disaggregated.decode_gpus": d.DecodeGPUs} {
-		if v == nil {
-			ps.Add(path, "must be set")
-		}
-	}
-	runtimes.CheckAtLeast(ps, "disaggregated.prefill_gpus", d.PrefillGPUs, 1)
-	runtimes.CheckAtLeast(ps, "disaggregated.decode_gpus", d.DecodeGPUs, 1)
 	checkWorld(ps, cfg, "disaggregated.prefill_gpus", d.PrefillGPUs)
 	checkWorld(ps, cfg, "disaggregated.decode_gpus", d.DecodeGPUs)
 }

@@ -46,3 +46,17 @@ func CheckInvalid(t *testing.T, r rt.Runtime, base rt.DeploymentConfig, cases []
 		})
 	}
 }
+
+// WantProblem runs Defaults and Validate on cfg and requires a problem at path (Problem.Path,
+// the attribute even for a map element) whose message contains msg.
+func WantProblem(t *testing.T, r rt.Runtime, cfg rt.DeploymentConfig, path, msg string) {
+	t.Helper()
+	r.Defaults(&cfg)
+	ps := r.Validate(cfg)
+	for _, p := range ps {
+		if p.Path == path && strings.Contains(p.Message, msg) {
+			return
+		}
+	}
+	t.Errorf("want a problem at %s containing %q, got:\n%v", path, msg, ps.Error())
+}

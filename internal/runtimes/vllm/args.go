@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/basics"
 )
 
 // managedFlags are the `vllm serve` flags rendered from dedicated attributes; engine_args
@@ -40,20 +41,7 @@ func serveArgsOn(cfg runtimes.DeploymentConfig, port int64) []string {
 		"--tensor-parallel-size", strconv.FormatInt(*v.TensorParallel, 10),
 		"--pipeline-parallel-size", strconv.FormatInt(*v.PipelineParallel, 10),
 	}
-	if cfg.ContextLength != nil {
-		args = append(args, "--max-model-len", strconv.FormatInt(*cfg.ContextLength, 10))
-	}
-	if runtimes.Deref(cfg.EnforceEager) {
-		args = append(args, "--enforce-eager")
-	}
-	if runtimes.Deref(cfg.EnablePrefixCaching) {
-		args = append(args, "--enable-prefix-caching")
-	} else {
-		args = append(args, "--no-enable-prefix-caching")
-	}
-	if cfg.TrustRemoteCode {
-		args = append(args, "--trust-remote-code")
-	}
+	args = append(args, basics.VLLMOptionFlags(cfg)...)
 	if multiNode(cfg) {
 		args = append(args, "--distributed-executor-backend", "ray")
 	}
@@ -85,21 +73,8 @@ func parseServeArgs(cfg *runtimes.DeploymentConfig, args []string) error {
 			v.TensorParallel, err = intArg(name, value)
 		case "pipeline-parallel-size":
 			v.PipelineParallel, err = intArg(name, value)
-		case "max-model-len":
-			cfg.ContextLength, err = intArg(name, value)
-		case "enforce-eager":
-			cfg.EnforceEager = runtimes.Bool(true)
-		case "enable-prefix-caching":
-			cfg.EnablePrefixCaching = runtimes.Bool(true)
-		case "no-enable-prefix-caching":
-			cfg.EnablePrefixCaching = runtimes.Bool(false)
-		case "trust-remote-code":
-			cfg.TrustRemoteCode = true
 		default:
-			if cfg.EngineArgs == nil {
-				cfg.EngineArgs = map[string]string{}
-			}
-			cfg.EngineArgs[name] = value
+			err = basics.ParseVLLMFlag(cfg, name, value)
 		}
 		if err != nil {
 			return err

@@ -16,6 +16,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/basics"
 )
 
 // ID is the runtime identifier (also the kubefoundry.io/provider label value).
@@ -100,32 +101,13 @@ func multiNode(cfg runtimes.DeploymentConfig) bool {
 // Defaults fills the vLLM defaults: one replica of one GPU on one node, tensor parallel
 // over every GPU of the replica, vLLM's own defaults otherwise.
 func (shared) Defaults(cfg *runtimes.DeploymentConfig) {
-	if cfg.Runtime == "" {
-		cfg.Runtime = ID
-	}
-	if cfg.Engine == "" {
-		cfg.Engine = runtimes.EngineVLLM
-	}
-	if cfg.Mode == "" {
-		cfg.Mode = runtimes.ModeAggregated
-	}
-	if cfg.RouterMode == "" {
-		cfg.RouterMode = runtimes.RouterNone
-	}
+	basics.Defaults(cfg, ID)
 	// vLLM caches prefixes unless told not to; rendered explicitly either way.
 	runtimes.SetDefault(&cfg.EnablePrefixCaching, true)
-	if cfg.ServedModelName == "" {
-		cfg.ServedModelName = cfg.Model
-	}
 	runtimes.SetDefault(&cfg.Replicas, 1)
 	runtimes.SetDefault(&cfg.GPUs, 1)
 	runtimes.SetDefault(&cfg.EnforceEager, false)
-	if cfg.VLLM == nil {
-		cfg.VLLM = &runtimes.VLLMConfig{}
-	}
-	v := cfg.VLLM
-	runtimes.SetDefault(&v.Nodes, 1)
-	runtimes.SetDefault(&v.PipelineParallel, 1)
+	v := DefaultBlock(cfg)
 	if v.TensorParallel == nil {
 		total := *cfg.GPUs * *v.Nodes
 		tp := total
@@ -134,9 +116,22 @@ func (shared) Defaults(cfg *runtimes.DeploymentConfig) {
 		}
 		v.TensorParallel = &tp
 	}
+}
+
+// DefaultBlock fills the vllm block's own defaults (one node, one pipeline stage, /dev/shm
+// of DefaultSharedMemory) and returns it. Tensor parallelism follows the GPUs, so it is
+// left to the runtime (vllm, llmd) that knows how they are laid out.
+func DefaultBlock(cfg *runtimes.DeploymentConfig) *runtimes.VLLMConfig {
+	if cfg.VLLM == nil {
+		cfg.VLLM = &runtimes.VLLMConfig{}
+	}
+	v := cfg.VLLM
+	runtimes.SetDefault(&v.Nodes, 1)
+	runtimes.SetDefault(&v.PipelineParallel, 1)
 	if v.SharedMemory == "" {
 		v.SharedMemory = DefaultSharedMemory
 	}
+	return v
 }
 
 // DefaultSharedMemory sizes /dev/shm as vLLM's Kubernetes guide does (docs/deployment/k8s.md,

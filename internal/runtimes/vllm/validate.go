@@ -5,6 +5,7 @@ import (
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/engineflags"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/basics"
 )
 
 // MaxNodes bounds vllm.nodes (pods per replica); LWS itself allows more, but replicas x
@@ -37,11 +38,7 @@ func (r shared) Validate(cfg runtimes.DeploymentConfig) runtimes.Problems {
 	if cfg.RouterMode != runtimes.RouterNone {
 		ps.Add("router_mode", "the vllm runtime has no router: set router_mode = \"none\" (router modes are a Dynamo feature)")
 	}
-	for block, set := range map[string]bool{"kuberay": cfg.KubeRay != nil, "kaito": cfg.KAITO != nil} {
-		if set {
-			ps.Add(block, "the %s block only applies to runtime %q: remove it", block, block)
-		}
-	}
+	basics.RefuseOtherBlocks(&ps, cfg, "kuberay", "kaito")
 	if cfg.Replicas == nil {
 		ps.Add("replicas", "must be set")
 	}

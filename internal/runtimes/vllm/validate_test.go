@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	rt "github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/runtimestest"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/vllm"
 )
 
@@ -52,15 +53,7 @@ func TestValidate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := base()
 			tc.edit(&cfg)
-			r := vllm.New()
-			r.Defaults(&cfg)
-			ps := r.Validate(cfg)
-			for _, p := range ps {
-				if p.Path == tc.path && strings.Contains(p.Message, tc.msg) {
-					return
-				}
-			}
-			t.Errorf("want a problem at %s containing %q, got:\n%v", tc.path, tc.msg, ps.Error())
+			runtimestest.WantProblem(t, vllm.New(), cfg, tc.path, tc.msg)
 		})
 	}
 }

@@ -34,18 +34,7 @@ func modelServers(c *testcluster.Cluster, ns, name string, n int) ([]corev1.Pod,
 // name run with an IP, and returns them.
 func podsOfRole(c *testcluster.Cluster, ns, name, role string, n int) ([]corev1.Pod, error) {
 	selector := "app.kubernetes.io/instance=" + name + ",kubefoundry.io/provider=llmd,llm-d.ai/role=" + role
-	for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(500 * time.Millisecond) {
-		pods, err := c.RunningPods(context.Background(), ns, selector)
-		if err != nil {
-			return nil, err
-		}
-		if len(pods) == n {
-			return pods, nil
-		}
-		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("%d %s pods of %s running in %s, want %d", len(pods), role, name, ns, n)
-		}
-	}
+	return acctest.WaitRunningPods(c, ns, selector, n, 90*time.Second)
 }
 
 // endpoint is how the picker names a pod: its IP and the pool's target port.

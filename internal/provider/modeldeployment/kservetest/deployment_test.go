@@ -32,38 +32,30 @@ const workloadPods = "app.kubernetes.io/name=qwen,app.kubernetes.io/part-of=llmi
 // instance label.
 func checkWorkload(c *testcluster.Cluster, ns string, n int, flag ...string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		var got int
-		for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(500 * time.Millisecond) {
-			pods, err := c.RunningPods(context.Background(), ns, workloadPods)
+		pods, err := acctest.WaitRunningPods(c, ns, workloadPods, n, 90*time.Second)
+		if err != nil {
+			return err
+		}
+		for i := range pods {
+			p := &pods[i]
+			ctr, err := testcluster.Container(p, "main")
 			if err != nil {
 				return err
 			}
-			if got = len(pods); got == n {
-				for i := range pods {
-					p := &pods[i]
-					ctr, err := testcluster.Container(p, "main")
-					if err != nil {
-						return err
-					}
-					if ctr.Image != kserve.PresetImage || !slices.Contains(ctr.Command, "--") || !acctest.Contiguous(ctr.Args, flag...) {
-						return fmt.Errorf("pod %s: image %s, command %q, args %q; want the preset's image and command and %q", p.Name, ctr.Image, ctr.Command, ctr.Args, flag)
-					}
-					if q := ctr.Resources.Limits["nvidia.com/gpu"]; q.Value() != 1 {
-						return fmt.Errorf("pod %s: %d GPUs, want 1", p.Name, q.Value())
-					}
-					if !slices.ContainsFunc(p.Spec.InitContainers, func(c2 corev1.Container) bool { return c2.Name == "storage-initializer" }) {
-						return fmt.Errorf("pod %s has no storage-initializer init container for hf://Qwen/Qwen3-0.6B", p.Name)
-					}
-					if p.Labels["app.kubernetes.io/instance"] != "qwen" || p.Labels["kubefoundry.io/provider"] != "kserve" {
-						return fmt.Errorf("pod %s labels %v lack the spec.labels we render", p.Name, p.Labels)
-					}
-				}
-				return nil
+			if ctr.Image != kserve.PresetImage || !slices.Contains(ctr.Command, "--") || !acctest.Contiguous(ctr.Args, flag...) {
+				return fmt.Errorf("pod %s: image %s, command %q, args %q; want the preset's image and command and %q", p.Name, ctr.Image, ctr.Command, ctr.Args, flag)
 			}
-			if time.Now().After(deadline) {
-				return fmt.Errorf("%d KServe workload pods running in %s, want %d", got, ns, n)
+			if q := ctr.Resources.Limits["nvidia.com/gpu"]; q.Value() != 1 {
+				return fmt.Errorf("pod %s: %d GPUs, want 1", p.Name, q.Value())
+			}
+			if !slices.ContainsFunc(p.Spec.InitContainers, func(c2 corev1.Container) bool { return c2.Name == "storage-initializer" }) {
+				return fmt.Errorf("pod %s has no storage-initializer init container for hf://Qwen/Qwen3-0.6B", p.Name)
+			}
+			if p.Labels["app.kubernetes.io/instance"] != "qwen" || p.Labels["kubefoundry.io/provider"] != "kserve" {
+				return fmt.Errorf("pod %s labels %v lack the spec.labels we render", p.Name, p.Labels)
 			}
 		}
+		return nil
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/acctest"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/gateway"
+	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/runtimes/kserve"
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
 )
 
@@ -193,7 +194,7 @@ func TestAccKServePrefillDecode(t *testing.T) {
 	// Without this CRD the controller's scheduler fails with SchedulerReconcileError: "failed to
 	// get v1alpha2.InferencePool ...: no matches for kind "InferencePool" in version
 	// "inference.networking.x-k8s.io/v1alpha2"" (seen here with only the v1 CRD installed).
-	if err := testcluster.InstallLegacyInferencePoolCRD(context.Background(), c.RESTConfig); err != nil {
+	if err := testcluster.InstallLegacyInferencePoolCRD(context.Background(), c.RESTConfig, kserve.LegacyPoolGIEVersion); err != nil {
 		t.Fatal(err)
 	}
 	ns := c.ShortNamespace(t, "kserve-pd")

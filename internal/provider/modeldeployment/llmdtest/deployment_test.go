@@ -26,23 +26,6 @@ import (
 	"github.com/kubefoundry/terraform-provider-kubefoundry/internal/testcluster"
 )
 
-// running waits until exactly n pods matching selector run in ns and returns them.
-func running(c *testcluster.Cluster, ns, selector string, n int) ([]corev1.Pod, error) {
-	var pods []corev1.Pod
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(500 * time.Millisecond) {
-		var err error
-		if pods, err = c.RunningPods(context.Background(), ns, selector); err != nil {
-			return nil, err
-		}
-		if len(pods) == n {
-			return pods, nil
-		}
-		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("%d pods %s running in %s, want %d", len(pods), selector, ns, n)
-		}
-	}
-}
-
 func argv(p *corev1.Pod, container string) ([]string, error) {
 	ctr, err := testcluster.Container(p, container)
 	if err != nil {
@@ -61,7 +44,7 @@ func checkLLMD(c *testcluster.Cluster, ns, name string, decode, prefill int, gui
 		base := "app.kubernetes.io/instance=" + name + ",kubefoundry.io/provider=llmd"
 		servers := map[string]bool{}
 		for role, n := range map[string]int{"decode": decode, "prefill": prefill} {
-			pods, err := running(c, ns, base+",llm-d.ai/role="+role, n)
+			pods, err := acctest.WaitRunningPods(c, ns, base+",llm-d.ai/role="+role, n, 60*time.Second)
 			if err != nil {
 				return err
 			}
@@ -85,7 +68,7 @@ func checkLLMD(c *testcluster.Cluster, ns, name string, decode, prefill int, gui
 				}
 			}
 		}
-		if _, err := running(c, ns, "app.kubernetes.io/instance="+name+",app.kubernetes.io/component=endpoint-picker", 1); err != nil {
+		if _, err := acctest.WaitRunningPods(c, ns, "app.kubernetes.io/instance="+name+",app.kubernetes.io/component=endpoint-picker", 1, 60*time.Second); err != nil {
 			return err
 		}
 		pool, err := c.Dynamic.Resource(gateway.PoolGVR).Namespace(ns).Get(ctx, gateway.PoolName(name), metav1.GetOptions{})

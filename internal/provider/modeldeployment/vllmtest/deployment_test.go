@@ -27,30 +27,21 @@ const serverPods = "app.kubernetes.io/instance=qwen,kubefoundry.io/provider=vllm
 // probes; and the API Service selecting them.
 func checkServers(c *testcluster.Cluster, ns string, n int, flag ...string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		var got int
-		for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(500 * time.Millisecond) {
-			pods, err := c.RunningPods(context.Background(), ns, serverPods)
+		pods, err := acctest.WaitRunningPods(c, ns, serverPods, n, 60*time.Second)
+		if err != nil {
+			return err
+		}
+		for i := range pods {
+			ctr, err := testcluster.Container(&pods[i], "vllm")
 			if err != nil {
 				return err
 			}
-			if got = len(pods); got == n {
-				for i := range pods {
-					ctr, err := testcluster.Container(&pods[i], "vllm")
-					if err != nil {
-						return err
-					}
-					argv := append(append([]string{}, ctr.Command...), ctr.Args...)
-					if !acctest.Contiguous(argv, "vllm", "serve", "Qwen/Qwen3-0.6B") || !acctest.Contiguous(argv, flag...) {
-						return fmt.Errorf("pod %s runs %q, want vllm serve Qwen/Qwen3-0.6B ... %q", pods[i].Name, argv, flag)
-					}
-					if gpus(ctr) != 1 || ctr.ReadinessProbe == nil || ctr.ReadinessProbe.HTTPGet == nil || ctr.ReadinessProbe.HTTPGet.Path != "/health" {
-						return fmt.Errorf("pod %s: gpus %d, readiness probe %+v", pods[i].Name, gpus(ctr), ctr.ReadinessProbe)
-					}
-				}
-				break
+			argv := append(append([]string{}, ctr.Command...), ctr.Args...)
+			if !acctest.Contiguous(argv, "vllm", "serve", "Qwen/Qwen3-0.6B") || !acctest.Contiguous(argv, flag...) {
+				return fmt.Errorf("pod %s runs %q, want vllm serve Qwen/Qwen3-0.6B ... %q", pods[i].Name, argv, flag)
 			}
-			if time.Now().After(deadline) {
-				return fmt.Errorf("%d vLLM server pods running in %s, want %d", got, ns, n)
+			if gpus(ctr) != 1 || ctr.ReadinessProbe == nil || ctr.ReadinessProbe.HTTPGet == nil || ctr.ReadinessProbe.HTTPGet.Path != "/health" {
+				return fmt.Errorf("pod %s: gpus %d, readiness probe %+v", pods[i].Name, gpus(ctr), ctr.ReadinessProbe)
 			}
 		}
 		svc, err := c.Clientset.CoreV1().Services(ns).Get(context.Background(), "qwen-api", metav1.GetOptions{})

@@ -29,18 +29,9 @@ import (
 func checkGroups(c *testcluster.Cluster, ns string, groups int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		const sel = "app.kubernetes.io/instance=mn,kubefoundry.io/provider=vllm"
-		var pods []corev1.Pod
-		var err error
-		for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(500 * time.Millisecond) {
-			if pods, err = c.RunningPods(context.Background(), ns, sel); err != nil {
-				return err
-			}
-			if len(pods) == 2*groups || time.Now().After(deadline) {
-				break
-			}
-		}
-		if len(pods) != 2*groups {
-			return fmt.Errorf("%d pods of the LeaderWorkerSet run, want %d", len(pods), 2*groups)
+		pods, err := acctest.WaitRunningPods(c, ns, sel, 2*groups, 90*time.Second)
+		if err != nil {
+			return fmt.Errorf("the LeaderWorkerSet's pods: %w", err)
 		}
 		svc, err := c.Clientset.CoreV1().Services(ns).Get(context.Background(), "mn-api", metav1.GetOptions{})
 		if err != nil {
