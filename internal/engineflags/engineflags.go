@@ -313,12 +313,8 @@ func describe(f Flag) string {
 // Suggest returns up to n flag names closest to key by edit distance (ties by name), among
 // those close enough to be a plausible typo.
 func (p Parser) Suggest(key string, n int) []string {
-	type cand struct {
-		name string
-		d    int
-	}
 	seen := map[string]bool{}
-	var cs []cand
+	var cs []candidate
 	limit := max(2, len(key)/3)
 	for _, t := range p.Tables {
 		for _, f := range t.Flags {
@@ -326,26 +322,12 @@ func (p Parser) Suggest(key string, n int) []string {
 				continue
 			}
 			seen[f.Name] = true
-			d := distance(key, f.Name)
-			if strings.Contains(f.Name, key) || strings.Contains(key, f.Name) {
-				d = min(d, limit)
-			}
-			if d <= limit {
-				cs = append(cs, cand{f.Name, d})
+			if d, ok := near(key, f.Name, limit); ok {
+				cs = append(cs, candidate{f.Name, d})
 			}
 		}
 	}
-	sort.Slice(cs, func(i, j int) bool {
-		if cs[i].d != cs[j].d {
-			return cs[i].d < cs[j].d
-		}
-		return cs[i].name < cs[j].name
-	})
-	out := []string{}
-	for i := 0; i < len(cs) && i < n; i++ {
-		out = append(out, cs[i].name)
-	}
-	return out
+	return closest(cs, n, "")
 }
 
 // distance is the Levenshtein edit distance.
@@ -375,4 +357,35 @@ func quoteJoin(names []string) string {
 		q[i] = strconv.Quote(s)
 	}
 	return strings.Join(q, ", ")
+}
+
+// candidate is a valid name and its edit distance from what the user wrote.
+type candidate struct {
+	name string
+	d    int
+}
+
+// near reports how far name is from key, and whether it is near enough to suggest: within
+// limit edits, or one containing the other.
+func near(key, name string, limit int) (int, bool) {
+	d := distance(key, name)
+	if strings.Contains(name, key) || strings.Contains(key, name) {
+		d = min(d, limit)
+	}
+	return d, d <= limit
+}
+
+// closest returns the n nearest candidates, nearest first, then by name, each with prefix.
+func closest(cs []candidate, n int, prefix string) []string {
+	sort.Slice(cs, func(i, j int) bool {
+		if cs[i].d != cs[j].d {
+			return cs[i].d < cs[j].d
+		}
+		return cs[i].name < cs[j].name
+	})
+	out := []string{}
+	for i := 0; i < len(cs) && i < n; i++ {
+		out = append(out, prefix+cs[i].name)
+	}
+	return out
 }

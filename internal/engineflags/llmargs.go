@@ -3,7 +3,6 @@ package engineflags
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -100,11 +99,7 @@ func (a LLMArgs) Suggest(path string, n int) []string {
 	if i := strings.LastIndex(path, "."); i >= 0 {
 		parent, name = path[:i], path[i+1:]
 	}
-	type cand struct {
-		path string
-		d    int
-	}
-	var cs []cand
+	var cs []candidate
 	limit := max(2, len(name)/3)
 	for _, f := range a.Table.Flags {
 		fp, fn := "", f.Name
@@ -113,28 +108,14 @@ func (a LLMArgs) Suggest(path string, n int) []string {
 		}
 		switch {
 		case fn == name && fp != parent:
-			cs = append(cs, cand{f.Name, 0})
+			cs = append(cs, candidate{f.Name, 0})
 		case fp == parent:
-			d := distance(name, fn)
-			if strings.Contains(fn, name) || strings.Contains(name, fn) {
-				d = min(d, limit)
-			}
-			if d <= limit {
-				cs = append(cs, cand{f.Name, d})
+			if d, ok := near(name, fn, limit); ok {
+				cs = append(cs, candidate{f.Name, d})
 			}
 		}
 	}
-	sort.Slice(cs, func(i, j int) bool {
-		if cs[i].d != cs[j].d {
-			return cs[i].d < cs[j].d
-		}
-		return cs[i].path < cs[j].path
-	})
-	out := []string{}
-	for i := 0; i < len(cs) && i < n; i++ {
-		out = append(out, a.Prefix+cs[i].path)
-	}
-	return out
+	return closest(cs, n, a.Prefix)
 }
 
 func isNone(v string) bool { return strings.EqualFold(v, "none") || strings.EqualFold(v, "null") }
