@@ -45,6 +45,9 @@ if [ ${#parts[@]} -gt 0 ]; then
   # Measured 2026-12-05 (fresh clone, empty Go and kubefoundry caches, Dynamo only): the demo took 2713 CPU-s,
   # so no less than ~23 min on two idle cores; 34 min on a machine busy with other builds.
   echo "    (a full cold build uses ~45 CPU-minutes: expect 23 min or more on two idle cores, longer on a busy machine)"
+  . scripts/thp.sh
+  thp_always
+  trap thp_restore EXIT
 else
   echo "==> everything is built and cached; rebuilding the provider if it changed"
 fi
@@ -61,6 +64,7 @@ lane operators bash scripts/operators-build.sh kwok "${op_names[@]}"
 # without cgo, paths or DWARF the three links are cheaper (the demo never debugs these binaries).
 lane provider env CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/bin/" . ./tools/devcluster ./tools/devcluster/inspect
 lanes_wait
+! declare -F thp_restore >/dev/null || thp_restore
 [ -n "$tf" ] || tf=$(cat "$LANES_LOG/opentofu.out")
 took
 

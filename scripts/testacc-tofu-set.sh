@@ -71,4 +71,4 @@ tofu=$(bash scripts/tofu-build.sh)
 echo "testacc-tofu-set: $(TF_CLI_CONFIG_FILE=/dev/null "$tofu" version 2>/dev/null | head -n 1), ${#tests[@]} tests in ${#pkgs[@]} packages" >&2
 export TF_ACC=1 TF_ACC_TERRAFORM_PATH="$tofu" TF_ACC_PROVIDER_HOST=registry.opentofu.org
 # shellcheck disable=SC2086 # GO_TEST_FLAGS is a list of flags
-exec go test ${GO_TEST_FLAGS:--timeout 60m -p 3} -count=1 -run "$run" "$@" "${pkgs[@]}"
+exec go test ${GO_TEST_FLAGS:--timeout 60m -p 3 -vet=off} -count=1 -run "$run" "$@" "${pkgs[@]}"
