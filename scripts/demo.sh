@@ -41,13 +41,16 @@ for n in $missing_ops $missing_tofu; do add_part "$n"; done
 if [ ${#parts[@]} -gt 0 ]; then
   add_part provider # cold too on a fresh machine (empty Go build cache)
   echo "==> first run: building from source (cached under ${KUBEFOUNDRY_CACHE:-~/.cache/kubefoundry} afterwards)"
-  echo "    estimate on a fresh 2-core machine: about $(( (estimate + 59) / 60 )) min for the builds ($(IFS=,; echo "${parts[*]}" | sed 's/,/, /g'))"
-  # Measured 2026-12-05 (fresh clone, empty Go and kubefoundry caches, Dynamo only): the demo took 2713 CPU-s,
-  # so no less than ~23 min on two idle cores; 34 min on a machine busy with other builds.
-  echo "    (a full cold build uses ~45 CPU-minutes: expect 23 min or more on two idle cores, longer on a busy machine)"
   . scripts/thp.sh
   thp_always
   trap thp_restore EXIT
+  # Measured on fresh clones with empty Go and kubefoundry caches, Dynamo only: with transparent huge pages
+  # "always", 907 s and 1749 CPU-s on an idle two-core machine (2026-12-06); with "madvise", 2713 CPU-s
+  # (2026-12-05), so no less than ~23 min on two cores. The parts' times are "madvise" ones.
+  scale=100 cpu_min=45
+  if [ "$(thp_policy)" = always ]; then scale=64 cpu_min=29; fi
+  echo "    estimate on a fresh 2-core machine: about $(( (estimate * scale / 100 + 59) / 60 )) min for the builds ($(IFS=,; echo "${parts[*]}" | sed 's/,/, /g')$([ $scale = 100 ] || echo "; x0.64 with huge pages"))"
+  echo "    (a full cold build uses ~$cpu_min CPU-minutes; longer on a busy machine)"
 else
   echo "==> everything is built and cached; rebuilding the provider if it changed"
 fi
@@ -64,7 +67,7 @@ lane operators bash scripts/operators-build.sh kwok "${op_names[@]}"
 # without cgo, paths or DWARF the three links are cheaper (the demo never debugs these binaries).
 lane provider env CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/bin/" . ./tools/devcluster ./tools/devcluster/inspect
 lanes_wait
-! declare -F thp_restore >/dev/null || thp_restore
+! declare -F thp_restore > /dev/null || thp_restore
 [ -n "$tf" ] || tf=$(cat "$LANES_LOG/opentofu.out")
 took
 
