@@ -8,7 +8,8 @@
 _thp_file=/sys/kernel/mm/transparent_hugepage/enabled
 _thp_was=""
 
-thp_policy() { sed -n 's/.*\[\([a-z+]*\)\].*/\1/p' "$_thp_file" 2>/dev/null; }
+# Prints the current policy; nothing (and success) where the kernel has no such setting.
+thp_policy() { [ -r "$_thp_file" ] || return 0; sed -n 's/.*\[\([a-z+]*\)\].*/\1/p' "$_thp_file"; }
 
 thp_always() {
   local now
