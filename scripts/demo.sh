@@ -45,11 +45,11 @@ if [ ${#parts[@]} -gt 0 ]; then
   thp_always
   trap thp_restore EXIT
   # Measured on fresh clones with empty Go and kubefoundry caches, Dynamo only: with transparent huge pages
-  # "always", 907 s and 1749 CPU-s on an idle two-core machine (2026-12-06); with "madvise", 2713 CPU-s
-  # (2026-12-05), so no less than ~23 min on two cores. The parts' times are "madvise" ones.
-  scale=100 cpu_min=45
-  if [ "$(thp_policy)" = always ]; then scale=64 cpu_min=29; fi
-  echo "    estimate on a fresh 2-core machine: about $(( (estimate * scale / 100 + 59) / 60 )) min for the builds ($(IFS=,; echo "${parts[*]}" | sed 's/,/, /g')$([ $scale = 100 ] || echo "; x0.64 with huge pages"))"
+  # "always", 907 s and 1749 CPU-s on an idle two-core machine; with "madvise", 1560 s and 3035 CPU-s
+  # (2026-12-06, same commit). The parts' times are "madvise" ones, measured one after another.
+  scale=100 cpu_min=51
+  if [ "$(thp_policy)" = always ]; then scale=58 cpu_min=29; fi
+  echo "    estimate on a fresh 2-core machine: about $(( (estimate * scale / 100 + 59) / 60 )) min for the builds ($(IFS=,; echo "${parts[*]}" | sed 's/,/, /g')$([ $scale = 100 ] || echo "; x0.58 with huge pages"))"
   echo "    (a full cold build uses ~$cpu_min CPU-minutes; longer on a busy machine)"
 else
   echo "==> everything is built and cached; rebuilding the provider if it changed"
