@@ -44,12 +44,12 @@ if [ ${#parts[@]} -gt 0 ]; then
   . scripts/thp.sh
   thp_always
   trap thp_restore EXIT
-  # Measured on fresh clones with empty Go and kubefoundry caches, Dynamo only: with transparent huge pages
-  # "always", 907 s and 1749 CPU-s on an idle two-core machine; with "madvise", 1560 s and 3035 CPU-s
-  # (2026-12-06, same commit). The parts' times are "madvise" ones, measured one after another.
-  scale=100 cpu_min=51
-  if [ "$(thp_policy)" = always ]; then scale=58 cpu_min=29; fi
-  echo "    estimate on a fresh 2-core machine: about $(( (estimate * scale / 100 + 59) / 60 )) min for the builds ($(IFS=,; echo "${parts[*]}" | sed 's/,/, /g')$([ $scale = 100 ] || echo "; x0.58 with huge pages"))"
+  # The parts' times were measured one after another (round five). Scaled to what the whole cold demo's builds
+  # took on 2026-12-06 (fresh clone, empty Go and kubefoundry caches, Dynamo only, idle two-core machine, same
+  # commit): 1528 s and 3035 CPU-s with transparent huge pages "madvise", 878 s and 1749 CPU-s with "always".
+  scale=122 cpu_min=51
+  if [ "$(thp_policy)" = always ]; then scale=70 cpu_min=29; fi
+  echo "    estimate on a fresh 2-core machine: about $(( (estimate * scale / 100 + 59) / 60 )) min for the builds (transparent huge pages \"$(thp_policy)\"; each part alone: $(IFS=,; echo "${parts[*]}" | sed 's/,/, /g'))"
   echo "    (a full cold build uses ~$cpu_min CPU-minutes; longer on a busy machine)"
 else
   echo "==> everything is built and cached; rebuilding the provider if it changed"
