@@ -7,9 +7,10 @@
 #   sudo bash bench/thp.sh [ROUNDS]
 set -euo pipefail
 ROUNDS="${1:-2}"
-file=/sys/kernel/mm/transparent_hugepage/enabled
+. "$(dirname "$0")/../scripts/thp.sh"
+file=$_thp_file
 [ -w "$file" ] || { echo "bench/thp.sh: $file is not writable (run as root)" >&2; exit 1; }
-was=$(sed -n 's/.*\[\([a-z+]*\)\].*/\1/p' "$file")
+was=$(thp_policy)
 work=$(mktemp -d)
 trap 'echo "$was" > "$file"; rm -rf "$work"' EXIT
 

@@ -1,7 +1,7 @@
 # Sourced by .ci/run and scripts/demo.sh: transparent huge pages while Go builds and tests run.
 # Go's runtime leaves huge pages to the kernel's policy (it stopped asking for them in Go 1.21.1), and
 # under the usual default, "madvise", every compiler, linker and test process faults its heap in 4 KiB
-# pages, which on this kind of virtual machine costs as much as a third of a cold build's CPU
+# pages, which on this kind of virtual machine costs about 40% of a cold build's CPU
 # (bench/thp.sh measures it). thp_always switches the policy to "always" where it may (root, writable
 # sysfs) and says so, else prints how to; thp_restore puts the previous policy back.
 # KUBEFOUNDRY_THP=leave changes nothing.
@@ -19,7 +19,7 @@ thp_always() {
     _thp_was=$now
     echo "    transparent huge pages: \"always\" for this run (was \"$now\", put back afterwards; KUBEFOUNDRY_THP=leave keeps it)"
   else
-    echo "    tip: transparent huge pages are \"$now\" here; as root, 'echo always > $_thp_file' cuts a cold build's CPU by about a third"
+    echo "    tip: transparent huge pages are \"$now\" here; as root, 'echo always > $_thp_file' cuts a cold build's CPU by about 40%"
   fi
 }
 
